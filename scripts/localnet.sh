@@ -94,15 +94,17 @@ height_of() {
 	sed -n 's/.*"latest_block_height": *"\([0-9]*\)".*/\1/p' <<<"$1"
 }
 
+# print_endpoints [--no-logs] lists each node's endpoints and the key names.
 print_endpoints() {
-	local names rpcs rests grpcs i
+	local names rpcs rests grpcs i logs=1
+	[[ "${1:-}" == --no-logs ]] && logs=0
 	mapfile -t names < <(manifest_field name)
 	mapfile -t rpcs < <(manifest_field rpc)
 	mapfile -t rests < <(manifest_field rest)
 	mapfile -t grpcs < <(manifest_field grpc)
 	echo "chain-id $(manifest_field chain_id)"
 	for i in "${!names[@]}"; do
-		echo "${names[$i]}  RPC ${rpcs[$i]}  REST ${rests[$i]}  gRPC ${grpcs[$i]}  log $OUT/${names[$i]}/node.log"
+		echo "${names[$i]}  RPC ${rpcs[$i]}  REST ${rests[$i]}  gRPC ${grpcs[$i]}$( ((logs)) && echo "  log $OUT/${names[$i]}/node.log")"
 	done
 	echo "keys (--keyring-backend test --home $OUT/node0): $(sed -n 's/^    "\([a-z0-9]*\)": {$/\1/p' "$MANIFEST" | tr '\n' ' ')"
 }
@@ -114,7 +116,7 @@ cmd_run() {
 	build
 	init_localnet 1
 	echo
-	print_endpoints
+	print_endpoints --no-logs
 	echo
 	exec "$BIN" start --home "$OUT/node0"
 }

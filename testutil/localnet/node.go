@@ -99,7 +99,7 @@ func (n *Node) Start() error {
 	fmt.Fprintf(logFile, "==== %s start at %s ====\n", n.Name, time.Now().Format(time.RFC3339))
 	cmd := exec.Command(n.network.Binary, "start", "--home", n.Home, "--log_no_color")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = nodeSysProcAttr()
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return fmt.Errorf("start %s: %w", n.Name, err)

@@ -116,4 +116,3 @@ func appExport(
 	}
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
 }
-

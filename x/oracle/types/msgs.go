@@ -67,25 +67,23 @@ func (m *MsgRemoveFeed) ValidateBasic() error {
 
 // ValidateBasic checks the fields that need no state.
 func (m *MsgAddFeeder) ValidateBasic() error {
-	if _, err := ValidateAddress("authority", m.Authority); err != nil {
-		return err
-	}
-	if err := ValidateFeedID(m.FeedId); err != nil {
-		return err
-	}
-	_, err := ValidateAddress("feeder", m.Feeder)
-	return err
+	return validateFeederMsg(m.Authority, m.FeedId, m.Feeder)
 }
 
 // ValidateBasic checks the fields that need no state.
 func (m *MsgRemoveFeeder) ValidateBasic() error {
-	if _, err := ValidateAddress("authority", m.Authority); err != nil {
+	return validateFeederMsg(m.Authority, m.FeedId, m.Feeder)
+}
+
+// validateFeederMsg checks the fields shared by the feeder registration messages.
+func validateFeederMsg(authority, feedID, feeder string) error {
+	if _, err := ValidateAddress("authority", authority); err != nil {
 		return err
 	}
-	if err := ValidateFeedID(m.FeedId); err != nil {
+	if err := ValidateFeedID(feedID); err != nil {
 		return err
 	}
-	_, err := ValidateAddress("feeder", m.Feeder)
+	_, err := ValidateAddress("feeder", feeder)
 	return err
 }
 
