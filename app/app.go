@@ -85,6 +85,9 @@ import (
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
+	"github.com/infrafi/infrafi/x/stable"
+	stablekeeper "github.com/infrafi/infrafi/x/stable/keeper"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 )
 
 // maccPerms lists every module account and what it may do with coins.
@@ -95,6 +98,10 @@ var maccPerms = map[string][]string{
 	stakingtypes.BondedPoolName:    {authtypes.Burner, authtypes.Staking},
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
+	// x/stable holds every reserve coin and mints/burns USDai against them.
+	stabletypes.ModuleName: {authtypes.Minter, authtypes.Burner},
+	// protocol_fees receives x/stable's, x/yield's and x/lending's fees.
+	stabletypes.ProtocolFeeCollector: nil,
 }
 
 var (
@@ -131,6 +138,7 @@ type App struct {
 
 	// infrafi keepers
 	OracleKeeper *oraclekeeper.Keeper
+	StableKeeper *stablekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -163,6 +171,7 @@ func New(
 		upgradetypes.StoreKey, feegrant.StoreKey, evidencetypes.StoreKey, circuittypes.StoreKey,
 		authzkeeper.StoreKey,
 		oracletypes.StoreKey,
+		stabletypes.StoreKey,
 	)
 	tkeys := storetypes.NewTransientStoreKeys()
 
@@ -248,6 +257,10 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[oracletypes.StoreKey]), authority,
 		logger.With(log.ModuleKey, "x/"+oracletypes.ModuleName))
 
+	app.StableKeeper = stablekeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[stabletypes.StoreKey]), app.AccountKeeper,
+		app.BankKeeper, app.OracleKeeper, authority, logger)
+
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
@@ -264,6 +277,7 @@ func New(
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		circuit.NewAppModule(appCodec, app.CircuitKeeper),
 		oracle.NewAppModule(appCodec, app.OracleKeeper),
+		stable.NewAppModule(appCodec, app.StableKeeper),
 	)
 
 	// The basic manager carries infrafi's genesis defaults (denoms, metadata)
@@ -280,7 +294,6 @@ func New(
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, feegrant.ModuleName,
-		oracletypes.ModuleName,
 	)
 	// genutil comes after staking and bank so gentxs see funded, bonded pools.
 	genesisOrder := []string{
@@ -290,6 +303,8 @@ func New(
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName,
 		consensustypes.ModuleName, circuittypes.ModuleName,
 		oracletypes.ModuleName,
+		// after bank, whose supply and balances its genesis check reads
+		stabletypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

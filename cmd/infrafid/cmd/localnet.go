@@ -567,6 +567,9 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 	if state[oracletypes.ModuleName], err = cdc.MarshalJSON(&oracleGen); err != nil {
 		return nil, err
 	}
+	if err := localnetStableGenesis(cdc, state); err != nil {
+		return nil, err
+	}
 	return state, nil
 }
 

@@ -1,0 +1,63 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/infrafi/infrafi/x/stable/types"
+)
+
+// InitGenesis validates gs, writes it and checks against x/bank's state (bank
+// initialises first) that the USDai supply is backed by the reserves the
+// module holds: USDai must not appear in genesis balances without reserves.
+func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
+	if err := gs.Validate(); err != nil {
+		return err
+	}
+	if err := k.SetParams(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, a := range gs.Allowlist {
+		if err := k.Allowlist.Set(ctx, sdk.MustAccAddressFromBech32(a)); err != nil {
+			return err
+		}
+	}
+	for _, o := range gs.TreasuryOutstanding {
+		if err := k.TreasuryOutstanding.Set(ctx, o.Denom, o.Amount); err != nil {
+			return err
+		}
+	}
+	supply, held := k.USDaiSupply(ctx), k.reservesHeld(ctx, gs.Params)
+	if supply.GT(held) {
+		return errorsmod.Wrapf(types.ErrUnbackedSupply, "genesis USDai supply %s%s exceeds the reserves the module holds (%s)", supply, types.USDaiDenom, held)
+	}
+	return nil
+}
+
+// ExportGenesis returns the module state, in key order.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := types.NewGenesisState(params, []string{}, []types.TreasuryOutstanding{})
+	err = k.Allowlist.Walk(ctx, nil, func(addr sdk.AccAddress) (bool, error) {
+		gs.Allowlist = append(gs.Allowlist, addr.String())
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.TreasuryOutstanding.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
+		gs.TreasuryOutstanding = append(gs.TreasuryOutstanding, types.TreasuryOutstanding{Denom: denom, Amount: amount})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return gs, nil
+}

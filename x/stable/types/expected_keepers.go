@@ -1,0 +1,35 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
+)
+
+// AccountKeeper resolves module account addresses (nil for an unregistered name).
+type AccountKeeper interface {
+	GetModuleAddress(moduleName string) sdk.AccAddress
+}
+
+// BankKeeper holds the reserve coins and the USDai supply.
+type BankKeeper interface {
+	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
+	GetSupply(ctx context.Context, denom string) sdk.Coin
+	GetDenomMetaData(ctx context.Context, denom string) (banktypes.Metadata, bool)
+	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
+	MintCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
+	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
+}
+
+// OracleKeeper reads the fx feeds of the depeg guard.
+type OracleKeeper interface {
+	// GetPrice returns oracletypes.ErrPriceNotFound when the feed has no price
+	// and oracletypes.ErrFeedNotFound when the feed does not exist.
+	GetPrice(ctx context.Context, feedID string) (oracletypes.Price, error)
+}
