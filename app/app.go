@@ -82,6 +82,9 @@ import (
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/infrafi/infrafi/x/caliber"
+	caliberkeeper "github.com/infrafi/infrafi/x/caliber/keeper"
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
@@ -98,6 +101,8 @@ var maccPerms = map[string][]string{
 	stakingtypes.BondedPoolName:    {authtypes.Burner, authtypes.Staking},
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
+	// x/caliber holds the insurance pools' USDai; it neither mints nor burns.
+	calibertypes.ModuleName: nil,
 	// x/stable holds every reserve coin and mints/burns USDai against them.
 	stabletypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 	// protocol_fees receives x/stable's, x/yield's and x/lending's fees.
@@ -137,8 +142,9 @@ type App struct {
 	CircuitKeeper         circuitkeeper.Keeper
 
 	// infrafi keepers
-	OracleKeeper *oraclekeeper.Keeper
-	StableKeeper *stablekeeper.Keeper
+	OracleKeeper  *oraclekeeper.Keeper
+	CaliberKeeper *caliberkeeper.Keeper
+	StableKeeper  *stablekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -171,6 +177,7 @@ func New(
 		upgradetypes.StoreKey, feegrant.StoreKey, evidencetypes.StoreKey, circuittypes.StoreKey,
 		authzkeeper.StoreKey,
 		oracletypes.StoreKey,
+		calibertypes.StoreKey,
 		stabletypes.StoreKey,
 	)
 	tkeys := storetypes.NewTransientStoreKeys()
@@ -257,6 +264,10 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[oracletypes.StoreKey]), authority,
 		logger.With(log.ModuleKey, "x/"+oracletypes.ModuleName))
 
+	app.CaliberKeeper = caliberkeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[calibertypes.StoreKey]), authority,
+		app.BankKeeper, app.AccountKeeper, app.OracleKeeper, logger)
+
 	app.StableKeeper = stablekeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[stabletypes.StoreKey]), app.AccountKeeper,
 		app.BankKeeper, app.OracleKeeper, authority, logger)
@@ -277,6 +288,7 @@ func New(
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		circuit.NewAppModule(appCodec, app.CircuitKeeper),
 		oracle.NewAppModule(appCodec, app.OracleKeeper),
+		caliber.NewAppModule(appCodec, app.CaliberKeeper),
 		stable.NewAppModule(appCodec, app.StableKeeper),
 	)
 
@@ -294,6 +306,8 @@ func New(
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, feegrant.ModuleName,
+		oracletypes.ModuleName,
+		calibertypes.ModuleName,
 	)
 	// genutil comes after staking and bank so gentxs see funded, bonded pools.
 	genesisOrder := []string{
@@ -303,6 +317,8 @@ func New(
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName,
 		consensustypes.ModuleName, circuittypes.ModuleName,
 		oracletypes.ModuleName,
+		// after bank (pool balances are checked against its module account) and oracle
+		calibertypes.ModuleName,
 		// after bank, whose supply and balances its genesis check reads
 		stabletypes.ModuleName,
 	}

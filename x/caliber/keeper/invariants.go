@@ -1,0 +1,117 @@
+package keeper
+
+import (
+	"fmt"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/infrafi/infrafi/x/caliber/types"
+)
+
+// Invariants returns the module's invariants by name. v0.53's crisis module no
+// longer runs them; tests and simulation do.
+func Invariants(k *Keeper) map[string]sdk.Invariant {
+	return map[string]sdk.Invariant{
+		"insurance-pools": InsuranceInvariant(k),
+		"serials":         SerialsInvariant(k),
+	}
+}
+
+// InsuranceInvariant: every pool has reserved <= balance and reserved equal to
+// the coverage of its policies, and the module account holds exactly the sum
+// of the pool balances in uusdai.
+func InsuranceInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		coverage := map[string]math.Int{}
+		err := k.Policies.Walk(ctx, nil, func(_ uint64, p types.Policy) (bool, error) {
+			sum, ok := coverage[p.Insurer]
+			if !ok {
+				sum = math.ZeroInt()
+			}
+			coverage[p.Insurer] = sum.Add(p.Coverage)
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		var (
+			msg    string
+			broken bool
+			total  = math.ZeroInt()
+		)
+		err = k.Pools.Walk(ctx, nil, func(_ sdk.AccAddress, p types.InsurancePool) (bool, error) {
+			total = total.Add(p.Balance)
+			if p.Reserved.GT(p.Balance) {
+				msg += fmt.Sprintf("pool of %s reserves %s above its balance %s\n", p.Insurer, p.Reserved, p.Balance)
+				broken = true
+			}
+			want, ok := coverage[p.Insurer]
+			if !ok {
+				want = math.ZeroInt()
+			}
+			if !p.Reserved.Equal(want) {
+				msg += fmt.Sprintf("pool of %s reserves %s, its policies cover %s\n", p.Insurer, p.Reserved, want)
+				broken = true
+			}
+			delete(coverage, p.Insurer)
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		if len(coverage) > 0 {
+			msg += fmt.Sprintf("%d insurers have policies but no pool\n", len(coverage))
+			broken = true
+		}
+		held := k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.InsuranceDenom).Amount
+		if !held.Equal(total) {
+			msg += fmt.Sprintf("module account holds %s%s, pools hold %s\n", held, types.InsuranceDenom, total)
+			broken = true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "insurance-pools", msg), broken
+	}
+}
+
+// SerialsInvariant: the serial index holds exactly the serials of live titles,
+// each pointing at its title.
+func SerialsInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var (
+			msg    string
+			broken bool
+			count  int
+		)
+		err := k.Titles.Walk(ctx, nil, func(id uint64, t types.Title) (bool, error) {
+			if !types.IsLive(t.Status) {
+				return false, nil
+			}
+			for _, s := range t.Serials {
+				count++
+				holder, err := k.Serials.Get(ctx, s)
+				if err != nil || holder != id {
+					msg += fmt.Sprintf("serial %s of live title %d is not indexed to it\n", s, id)
+					broken = true
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		indexed := 0
+		err = k.Serials.Walk(ctx, nil, func(string, uint64) (bool, error) {
+			indexed++
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		if indexed != count {
+			msg += fmt.Sprintf("%d serials indexed, live titles hold %d\n", indexed, count)
+			broken = true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "serials", msg), broken
+	}
+}
