@@ -262,7 +262,7 @@ func New(
 
 	app.OracleKeeper = oraclekeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[oracletypes.StoreKey]), authority,
-		logger.With(log.ModuleKey, "x/"+oracletypes.ModuleName))
+		logger)
 
 	app.CaliberKeeper = caliberkeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[calibertypes.StoreKey]), authority,
