@@ -85,12 +85,18 @@ import (
 	"github.com/infrafi/infrafi/x/caliber"
 	caliberkeeper "github.com/infrafi/infrafi/x/caliber/keeper"
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/lending"
+	lendingkeeper "github.com/infrafi/infrafi/x/lending/keeper"
+	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	"github.com/infrafi/infrafi/x/stable"
 	stablekeeper "github.com/infrafi/infrafi/x/stable/keeper"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
+	"github.com/infrafi/infrafi/x/yield"
+	yieldkeeper "github.com/infrafi/infrafi/x/yield/keeper"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
 // maccPerms lists every module account and what it may do with coins.
@@ -107,6 +113,10 @@ var maccPerms = map[string][]string{
 	stabletypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 	// protocol_fees receives x/stable's, x/yield's and x/lending's fees.
 	stabletypes.ProtocolFeeCollector: nil,
+	// x/yield holds the vault's idle USDai and escrowed shares; it mints and burns sUSDai.
+	yieldtypes.ModuleName: {authtypes.Minter, authtypes.Burner},
+	// x/lending holds junior capital in transit, debt-service reserves and payments.
+	lendingtypes.ModuleName: nil,
 }
 
 var (
@@ -145,6 +155,8 @@ type App struct {
 	OracleKeeper  *oraclekeeper.Keeper
 	CaliberKeeper *caliberkeeper.Keeper
 	StableKeeper  *stablekeeper.Keeper
+	YieldKeeper   *yieldkeeper.Keeper
+	LendingKeeper *lendingkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -179,6 +191,8 @@ func New(
 		oracletypes.StoreKey,
 		calibertypes.StoreKey,
 		stabletypes.StoreKey,
+		yieldtypes.StoreKey,
+		lendingtypes.StoreKey,
 	)
 	tkeys := storetypes.NewTransientStoreKeys()
 
@@ -272,6 +286,14 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[stabletypes.StoreKey]), app.AccountKeeper,
 		app.BankKeeper, app.OracleKeeper, authority, logger)
 
+	app.YieldKeeper = yieldkeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[yieldtypes.StoreKey]), app.AccountKeeper,
+		app.BankKeeper, app.StableKeeper, app.CaliberKeeper, app.OracleKeeper, authority, logger)
+
+	app.LendingKeeper = lendingkeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[lendingtypes.StoreKey]), authority,
+		app.BankKeeper, app.AccountKeeper, app.CaliberKeeper, app.YieldKeeper, logger)
+
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
@@ -290,6 +312,8 @@ func New(
 		oracle.NewAppModule(appCodec, app.OracleKeeper),
 		caliber.NewAppModule(appCodec, app.CaliberKeeper),
 		stable.NewAppModule(appCodec, app.StableKeeper),
+		yield.NewAppModule(appCodec, app.YieldKeeper),
+		lending.NewAppModule(appCodec, app.LendingKeeper),
 	)
 
 	// The basic manager carries infrafi's genesis defaults (denoms, metadata)
@@ -303,11 +327,15 @@ func New(
 	app.ModuleManager.SetOrderBeginBlockers(
 		minttypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
 		evidencetypes.ModuleName, stakingtypes.ModuleName, authz.ModuleName,
+		yieldtypes.ModuleName,
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, feegrant.ModuleName,
 		oracletypes.ModuleName,
 		calibertypes.ModuleName,
+		// after oracle, so the vault sees this block's prices
+		yieldtypes.ModuleName,
+		lendingtypes.ModuleName,
 	)
 	// genutil comes after staking and bank so gentxs see funded, bonded pools.
 	genesisOrder := []string{
@@ -321,6 +349,10 @@ func New(
 		calibertypes.ModuleName,
 		// after bank, whose supply and balances its genesis check reads
 		stabletypes.ModuleName,
+		// after bank (vault balances are checked against its module account)
+		yieldtypes.ModuleName,
+		// after caliber (pledged titles) and yield (senior positions)
+		lendingtypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -45,6 +45,7 @@ func TestLocalnet(t *testing.T) {
 	t.Run("BankSend", func(t *testing.T) { testBankSend(t, network) })
 	t.Run("Stable", func(t *testing.T) { testStable(t, network) })
 	t.Run("Caliber", func(t *testing.T) { testCaliber(t, network) })
+	t.Run("Lending", func(t *testing.T) { testLending(t, network) })
 	t.Run("StopAndRestartValidator", func(t *testing.T) { testStopAndRestart(t, network) })
 }
 

@@ -573,6 +573,12 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 	if err := localnetCaliberGenesis(cdc, state, func(name string) sdk.AccAddress { return localnetKeyByName(keys, name).Address }); err != nil {
 		return nil, err
 	}
+	if err := localnetYieldGenesis(cdc, state, func(name string) sdk.AccAddress { return localnetKeyByName(keys, name).Address }); err != nil {
+		return nil, err
+	}
+	if err := localnetLendingGenesis(cdc, state, func(name string) sdk.AccAddress { return localnetKeyByName(keys, name).Address }); err != nil {
+		return nil, err
+	}
 	return state, nil
 }
 

@@ -1,0 +1,48 @@
+package lending
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/infrafi/infrafi/x/lending/types"
+)
+
+func args(fields ...string) []*autocliv1.PositionalArgDescriptor {
+	out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
+	for i, f := range fields {
+		out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
+	}
+	return out
+}
+
+// AutoCLIOptions describes the `infrafid query lending` and `infrafid tx lending` commands.
+// Authority messages are gov proposals by default (--no-proposal sends them
+// directly). Amounts are uusdai integers; APRs decimals (0.15 = 15%).
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Query_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "Show the lending module parameters", Example: "infrafid query lending params"},
+				{RpcMethod: "Product", Use: "product [id]", Short: "Show a loan product", Example: "infrafid query lending product gpu-senior", PositionalArgs: args("id")},
+				{RpcMethod: "Products", Use: "products", Short: "List the loan products", Example: "infrafid query lending products"},
+				{RpcMethod: "Loan", Use: "loan [id]", Short: "Show a loan with its payoff amount", Example: "infrafid query lending loan 1", PositionalArgs: args("id")},
+				{RpcMethod: "Loans", Use: "loans", Short: "List loans, optionally by --borrower, --status or --curator", Example: "infrafid query lending loans --borrower infra1..."},
+				{RpcMethod: "Schedule", Use: "schedule [loan-id]", Short: "List a loan's upcoming payments (at most --limit, default 120)", Example: "infrafid query lending schedule 1 --limit 3", PositionalArgs: args("loan_id")},
+				{RpcMethod: "Quote", Use: "quote [product-id] [title-ids]", Short: "Show the most one can borrow against titles under a product, and the binding constraint", Example: "infrafid query lending quote gpu-senior 1,2", PositionalArgs: args("product_id", "title_ids")},
+				{RpcMethod: "BookSummary", Use: "book", Short: "Show the loan book: principal totals, DSR held, loans per status, exposures", Example: "infrafid query lending book"},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Msg_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "CreateProduct", Use: "create-product [product-json]", Short: "Add a loan product (authority; a gov proposal unless --no-proposal)", Example: `infrafid tx lending create-product '{"id":"gpu-senior",...}' --from gov-key`, PositionalArgs: args("product"), GovProposal: true},
+				{RpcMethod: "UpdateProduct", Use: "update-product [product-json]", Short: "Replace a loan product; funded loans keep their terms (authority)", Example: `infrafid tx lending update-product '{"id":"gpu-senior",...}' --from gov-key`, PositionalArgs: args("product"), GovProposal: true},
+				{RpcMethod: "RequestLoan", Use: "request-loan [title-ids] [product-id] [principal]", Short: "Pledge your ACTIVE titles and request a loan of principal uusdai", Example: "infrafid tx lending request-loan 1,2 gpu-senior 50000000000 --from borrower", PositionalArgs: args("title_ids", "product_id", "principal")},
+				{RpcMethod: "CancelLoanRequest", Use: "cancel-request [loan-id]", Short: "Cancel your PENDING loan request and get the titles back", Example: "infrafid tx lending cancel-request 1 --from borrower", PositionalArgs: args("loan_id")},
+				{RpcMethod: "UnderwriteLoan", Use: "underwrite [loan-id] [apr] [junior-amount]", Short: "Underwrite a PENDING loan as a CURATOR: set the APR, pay the junior first loss, fund it", Example: "infrafid tx lending underwrite 1 0.15 5000000000 --from curator", PositionalArgs: args("loan_id", "apr", "junior_amount")},
+				{RpcMethod: "Repay", Use: "repay [loan-id] [amount]", Short: "Pay up to amount uusdai on a loan (anyone may pay; above the payoff is not taken)", Example: "infrafid tx lending repay 1 1000000000 --from payer", PositionalArgs: args("loan_id", "amount")},
+				{RpcMethod: "UpdateParams", Use: "update-params [params-json]", Short: "Replace the lending params (authority)", Example: `infrafid tx lending update-params '{...}' --from gov-key`, PositionalArgs: args("params"), GovProposal: true},
+			},
+		},
+	}
+}

@@ -1,0 +1,86 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/infrafi/infrafi/x/lending/types"
+)
+
+// InitGenesis writes the genesis state and rebuilds every index, queue and
+// aggregate from the loans.
+func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
+	if err := gs.Validate(); err != nil {
+		return err
+	}
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, p := range gs.Products {
+		if err := k.Products.Set(ctx, p.Id, p); err != nil {
+			return err
+		}
+	}
+	for _, l := range gs.Loans {
+		if err := k.setLoan(ctx, l, types.LoanStatusUnspecified); err != nil {
+			return err
+		}
+		if !types.Live(l.Status) {
+			continue
+		}
+		for _, t := range l.TitleIds {
+			if err := k.TitleLoan.Set(ctx, t, l.Id); err != nil {
+				return err
+			}
+		}
+		if l.Status == types.LoanPending {
+			if err := k.PendingQueue.Set(ctx, collections.Join(l.PendingExpiresAt, l.Id)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
+			return err
+		}
+		if err := k.addExposure(ctx, l, l.Senior.Balance); err != nil {
+			return err
+		}
+		if err := k.addTotal(ctx, totalJunior, l.JuniorPrincipal); err != nil {
+			return err
+		}
+		if err := k.addTotal(ctx, totalDSR, l.Dsr); err != nil {
+			return err
+		}
+	}
+	if err := k.NextLoanID.Set(ctx, gs.NextLoanId); err != nil {
+		return errorsmod.Wrap(types.ErrInvalidGenesis, err.Error())
+	}
+	return nil
+}
+
+// ExportGenesis returns the params, products, loans and next loan id.
+func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params}
+	if err := k.Products.Walk(ctx, nil, func(_ string, p types.Product) (bool, error) {
+		gs.Products = append(gs.Products, p)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Loans.Walk(ctx, nil, func(_ uint64, l types.Loan) (bool, error) {
+		gs.Loans = append(gs.Loans, l)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.NextLoanId, err = k.NextLoanID.Peek(ctx); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}

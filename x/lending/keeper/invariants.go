@@ -1,0 +1,100 @@
+package keeper
+
+import (
+	"fmt"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/lending/types"
+)
+
+// Invariants lists the module's invariants by name.
+func Invariants(k *Keeper) map[string]sdk.Invariant {
+	return map[string]sdk.Invariant{
+		"pledged-titles": PledgedTitlesInvariant(k),
+		"balances":       BalancesInvariant(k),
+	}
+}
+
+// PledgedTitlesInvariant: every title of a live loan is PLEDGED and mapped to
+// that loan, and every title -> loan entry points at a live loan holding it.
+func PledgedTitlesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		broken := false
+		count := 0
+		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
+			if !types.Live(l.Status) {
+				return false, nil
+			}
+			for _, t := range l.TitleIds {
+				count++
+				owner, err := k.TitleLoan.Get(ctx, t)
+				if err != nil || owner != id {
+					msg += fmt.Sprintf("title %d of loan %d maps to loan %d (%v)\n", t, id, owner, err)
+					broken = true
+				}
+				title, err := k.caliber.GetTitle(ctx, t)
+				if err != nil || title.Status != calibertypes.StatusPledged {
+					msg += fmt.Sprintf("title %d of live loan %d is %s (%v)\n", t, id, title.Status, err)
+					broken = true
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		entries := 0
+		if err := k.TitleLoan.Walk(ctx, nil, func(uint64, uint64) (bool, error) {
+			entries++
+			return false, nil
+		}); err != nil {
+			return err.Error(), true
+		}
+		if entries != count {
+			msg += fmt.Sprintf("%d title -> loan entries, live loans hold %d titles\n", entries, count)
+			broken = true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "pledged-titles", msg), broken
+	}
+}
+
+// BalancesInvariant: the module account holds exactly the DSR of the funded
+// loans (all other money passes through within a message), and the senior,
+// junior and DSR totals equal their sums over loans.
+func BalancesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		senior, junior, dsr := math.ZeroInt(), math.ZeroInt(), math.ZeroInt()
+		err := k.Loans.Walk(ctx, nil, func(_ uint64, l types.Loan) (bool, error) {
+			if types.Funded(l.Status) {
+				senior, junior, dsr = senior.Add(l.Senior.Balance), junior.Add(l.JuniorPrincipal), dsr.Add(l.Dsr)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		var msg string
+		broken := false
+		for _, c := range []struct {
+			key  string
+			want math.Int
+		}{{totalSenior, senior}, {totalJunior, junior}, {totalDSR, dsr}} {
+			got, err := k.total(ctx, c.key)
+			if err != nil || !got.Equal(c.want) {
+				msg += fmt.Sprintf("total %s is %s, loans sum to %s\n", c.key, got, c.want)
+				broken = true
+			}
+		}
+		held := k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.Denom).Amount
+		if !held.Equal(dsr) {
+			msg += fmt.Sprintf("module holds %s%s, loans' DSR is %s\n", held, types.Denom, dsr)
+			broken = true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "balances", msg), broken
+	}
+}

@@ -1,0 +1,317 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/log"
+	"cosmossdk.io/math"
+	"github.com/cosmos/gogoproto/proto"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	"github.com/infrafi/infrafi/x/lending/types"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
+)
+
+// FeeCollector receives origination and exit fees.
+const FeeCollector = stabletypes.ProtocolFeeCollector
+
+// Totals keys.
+const (
+	totalSenior = "senior"
+	totalJunior = "junior"
+	totalDSR    = "dsr"
+)
+
+// LoanIndexes are the secondary indexes of Loans.
+type LoanIndexes struct {
+	Borrower *multiIndex[sdk.AccAddress, uint64, types.Loan]
+	Status   *multiIndex[int32, uint64, types.Loan]
+	// Curator indexes funded loans by curator ("" while pending).
+	Curator *multiIndex[string, uint64, types.Loan]
+}
+
+// IndexesList implements collections.Indexes.
+func (i LoanIndexes) IndexesList() []collections.Index[uint64, types.Loan] {
+	return []collections.Index[uint64, types.Loan]{i.Borrower, i.Status, i.Curator}
+}
+
+// Keeper owns the x/lending state: products, loans and their indexes, the
+// time queues EndBlock walks and the book aggregates.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	storeService store.KVStoreService
+	logger       log.Logger
+
+	authority     string
+	authorityAddr sdk.AccAddress
+
+	bank    types.BankKeeper
+	account types.AccountKeeper
+	caliber types.CaliberKeeper
+	yield   types.YieldKeeper
+
+	Schema     collections.Schema
+	Params     collections.Item[types.Params]
+	Products   collections.Map[string, types.Product]
+	Loans      *collections.IndexedMap[uint64, types.Loan, LoanIndexes]
+	NextLoanID collections.Sequence
+	// TitleLoan maps each title held by a live loan to that loan.
+	TitleLoan collections.Map[uint64, uint64]
+	// DueQueue is (next_due_time, loan id) of every funded live loan.
+	DueQueue collections.KeySet[collections.Pair[time.Time, uint64]]
+	// PendingQueue is (pending_expires_at, loan id) of every PENDING loan.
+	PendingQueue collections.KeySet[collections.Pair[time.Time, uint64]]
+	// Exposures is the senior principal outstanding per (kind, key) bucket.
+	Exposures collections.Map[collections.Pair[string, string], math.Int]
+	// Totals holds the senior and junior principal outstanding and the DSR held.
+	Totals collections.Map[string, math.Int]
+	// StatusCounts is the number of loans per status.
+	StatusCounts collections.Map[int32, uint64]
+}
+
+// NewKeeper builds the keeper and its collections schema. It panics when
+// authority is not a bech32 address.
+func NewKeeper(
+	cdc codec.BinaryCodec, storeService store.KVStoreService, authority string,
+	bank types.BankKeeper, account types.AccountKeeper, caliber types.CaliberKeeper, yield types.YieldKeeper,
+	logger log.Logger,
+) *Keeper {
+	authorityAddr, err := sdk.AccAddressFromBech32(authority)
+	if err != nil {
+		panic(fmt.Sprintf("x/%s: invalid authority address %q: %s", types.ModuleName, authority, err))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	timeQueue := collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)
+	k := &Keeper{
+		cdc: cdc, storeService: storeService,
+		logger:    logger.With(log.ModuleKey, "x/"+types.ModuleName),
+		authority: authority, authorityAddr: authorityAddr,
+		bank: bank, account: account, caliber: caliber, yield: yield,
+		Params:   collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, codec.CollValue[types.Product](cdc)),
+		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, codec.CollValue[types.Loan](cdc), LoanIndexes{
+			Borrower: newMultiIndex(sb, types.LoansByBorrowerKey, "loans_by_borrower", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, l types.Loan) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(l.Borrower) }),
+			Status: newMultiIndex(sb, types.LoansByStatusKey, "loans_by_status", collections.Int32Key, collections.Uint64Key,
+				func(_ uint64, l types.Loan) (int32, error) { return int32(l.Status), nil }),
+			Curator: newMultiIndex(sb, types.LoansByCuratorKey, "loans_by_curator", collections.StringKey, collections.Uint64Key,
+				func(_ uint64, l types.Loan) (string, error) { return l.Curator, nil }),
+		}),
+		NextLoanID:   collections.NewSequence(sb, types.NextLoanIDKey, "next_loan_id"),
+		TitleLoan:    collections.NewMap(sb, types.TitleLoanKey, "title_loan", collections.Uint64Key, collections.Uint64Value),
+		DueQueue:     collections.NewKeySet(sb, types.DueQueueKey, "due_queue", timeQueue),
+		PendingQueue: collections.NewKeySet(sb, types.PendingQueueKey, "pending_queue", timeQueue),
+		Exposures: collections.NewMap(sb, types.ExposuresKey, "exposures",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
+		Totals:       collections.NewMap(sb, types.TotalsKey, "totals", collections.StringKey, sdk.IntValue),
+		StatusCounts: collections.NewMap(sb, types.StatusCountsKey, "status_counts", collections.Int32Key, collections.Uint64Value),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// GetAuthority returns the address allowed to manage products and params.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// Logger returns the module logger.
+func (k Keeper) Logger() log.Logger { return k.logger }
+
+// CheckAuthority returns ErrUnauthorized unless signer is the module authority.
+func (k Keeper) CheckAuthority(signer string) error {
+	addr, err := sdk.AccAddressFromBech32(signer)
+	if err != nil || !addr.Equals(k.authorityAddr) {
+		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "expected authority %s, got %s", k.authority, signer)
+	}
+	return nil
+}
+
+// SetParams validates and stores params.
+func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
+	if err := params.Validate(); err != nil {
+		return err
+	}
+	if err := k.Params.Set(ctx, params); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventParamsUpdated{Params: params})
+}
+
+// total reads a Totals entry (zero when absent).
+func (k Keeper) total(ctx context.Context, key string) (math.Int, error) {
+	v, err := k.Totals.Get(ctx, key)
+	if err != nil {
+		if errorsmod.IsOf(err, collections.ErrNotFound) {
+			return math.ZeroInt(), nil
+		}
+		return math.Int{}, err
+	}
+	return v, nil
+}
+
+// addTotal adds delta (may be negative) to a Totals entry.
+func (k Keeper) addTotal(ctx context.Context, key string, delta math.Int) error {
+	v, err := k.total(ctx, key)
+	if err != nil {
+		return err
+	}
+	return k.Totals.Set(ctx, key, v.Add(delta))
+}
+
+// exposure reads an Exposures entry (zero when absent).
+func (k Keeper) exposure(ctx context.Context, kind, key string) (math.Int, error) {
+	v, err := k.Exposures.Get(ctx, collections.Join(kind, key))
+	if err != nil {
+		if errorsmod.IsOf(err, collections.ErrNotFound) {
+			return math.ZeroInt(), nil
+		}
+		return math.Int{}, err
+	}
+	return v, nil
+}
+
+// buckets lists the concentration buckets of a loan: its borrower and every
+// distinct asset class and custodian of its titles.
+func buckets(l types.Loan) []collections.Pair[string, string] {
+	out := []collections.Pair[string, string]{collections.Join(types.ExposureBorrower, l.Borrower)}
+	for _, c := range l.AssetClasses {
+		out = append(out, collections.Join(types.ExposureClass, c))
+	}
+	for _, c := range l.Custodians {
+		out = append(out, collections.Join(types.ExposureCustodian, c))
+	}
+	return out
+}
+
+// addExposure adds delta senior principal to every bucket of the loan and to
+// the senior total; empty buckets are deleted.
+func (k Keeper) addExposure(ctx context.Context, l types.Loan, delta math.Int) error {
+	for _, b := range buckets(l) {
+		v, err := k.exposure(ctx, b.K1(), b.K2())
+		if err != nil {
+			return err
+		}
+		v = v.Add(delta)
+		if v.IsZero() {
+			err = k.Exposures.Remove(ctx, b)
+		} else {
+			err = k.Exposures.Set(ctx, b, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return k.addTotal(ctx, totalSenior, delta)
+}
+
+// setLoan stores a loan, keeping the status counts in step with its status change.
+func (k Keeper) setLoan(ctx context.Context, l types.Loan, from types.LoanStatus) error {
+	if from != l.Status {
+		if from != types.LoanStatusUnspecified {
+			if err := k.addCount(ctx, from, -1); err != nil {
+				return err
+			}
+		}
+		if err := k.addCount(ctx, l.Status, 1); err != nil {
+			return err
+		}
+	}
+	return k.Loans.Set(ctx, l.Id, l)
+}
+
+func (k Keeper) addCount(ctx context.Context, s types.LoanStatus, delta int64) error {
+	n, err := k.StatusCounts.Get(ctx, int32(s))
+	if err != nil && !errorsmod.IsOf(err, collections.ErrNotFound) {
+		return err
+	}
+	n = uint64(int64(n) + delta)
+	if n == 0 {
+		return k.StatusCounts.Remove(ctx, int32(s))
+	}
+	return k.StatusCounts.Set(ctx, int32(s), n)
+}
+
+// GetLoan returns a loan or ErrLoanNotFound.
+func (k Keeper) GetLoan(ctx context.Context, id uint64) (types.Loan, error) {
+	l, err := k.Loans.Get(ctx, id)
+	if errorsmod.IsOf(err, collections.ErrNotFound) {
+		return types.Loan{}, errorsmod.Wrapf(types.ErrLoanNotFound, "loan %d", id)
+	}
+	return l, err
+}
+
+// GetProduct returns a product or ErrProductNotFound.
+func (k Keeper) GetProduct(ctx context.Context, id string) (types.Product, error) {
+	p, err := k.Products.Get(ctx, id)
+	if errorsmod.IsOf(err, collections.ErrNotFound) {
+		return types.Product{}, errorsmod.Wrapf(types.ErrProductNotFound, "product %q", id)
+	}
+	return p, err
+}
+
+// CreateProduct stores a new product.
+func (k Keeper) CreateProduct(ctx context.Context, p types.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if has, err := k.Products.Has(ctx, p.Id); err != nil {
+		return err
+	} else if has {
+		return errorsmod.Wrapf(types.ErrProductExists, "product %q", p.Id)
+	}
+	if err := k.Products.Set(ctx, p.Id, p); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventProductSet{Product: p, Created: true})
+}
+
+// UpdateProduct replaces an existing product. Funded loans keep their
+// LoanTerms; pending loans are underwritten under the new product.
+func (k Keeper) UpdateProduct(ctx context.Context, p types.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if _, err := k.GetProduct(ctx, p.Id); err != nil {
+		return err
+	}
+	if err := k.Products.Set(ctx, p.Id, p); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventProductSet{Product: p})
+}
+
+// atomically runs fn in a cache context and writes its changes only when fn
+// succeeds, so a failed operation leaves no trace even outside a transaction.
+func atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
+	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
+	if err := fn(cacheCtx); err != nil {
+		return err
+	}
+	write()
+	return nil
+}
+
+func usdai(amount math.Int) sdk.Coins {
+	return sdk.NewCoins(sdk.NewCoin(types.Denom, amount))
+}
+
+// blockTime is the block time in UTC.
+func blockTime(ctx context.Context) time.Time {
+	return sdk.UnwrapSDKContext(ctx).BlockTime().UTC()
+}
+
+// emit emits a typed event.
+func emit(ctx context.Context, event proto.Message) error {
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
+}

@@ -1,0 +1,266 @@
+package keeper_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/log"
+	"cosmossdk.io/math"
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/lending"
+	"github.com/infrafi/infrafi/x/lending/keeper"
+	"github.com/infrafi/infrafi/x/lending/types"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+)
+
+const (
+	h100    = "nvidia-h100-sxm5-80gb"
+	storage = "nvme-storage-array"
+	month   = 2_628_000 * time.Second
+	yieldM  = "yield"
+	feesM   = "protocol_fees"
+)
+
+var (
+	genesisTime = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	authority   = sdk.AccAddress([]byte("authority___________"))
+	borrower    = sdk.AccAddress([]byte("borrower____________"))
+	other       = sdk.AccAddress([]byte("other_______________"))
+	curator     = sdk.AccAddress([]byte("curator_____________"))
+	payer       = sdk.AccAddress([]byte("payer_______________"))
+	custodian   = sdk.AccAddress([]byte("custodian___________"))
+	custodian2  = sdk.AccAddress([]byte("custodian2__________"))
+	lendingAddr = authtypes.NewModuleAddress(types.ModuleName)
+	yieldAddr   = authtypes.NewModuleAddress(yieldM)
+	feesAddr    = authtypes.NewModuleAddress(feesM)
+)
+
+func usd(n int64) math.Int { return math.NewInt(n).MulRaw(1_000_000) }
+
+type fakeBank struct{ balances map[string]math.Int }
+
+func (b *fakeBank) get(a sdk.AccAddress) math.Int {
+	if v, ok := b.balances[a.String()]; ok {
+		return v
+	}
+	return math.ZeroInt()
+}
+
+func (b *fakeBank) move(from, to sdk.AccAddress, amt sdk.Coins) error {
+	for _, c := range amt {
+		if b.get(from).LT(c.Amount) {
+			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s", from, b.get(from))
+		}
+		b.balances[from.String()] = b.get(from).Sub(c.Amount)
+		b.balances[to.String()] = b.get(to).Add(c.Amount)
+	}
+	return nil
+}
+
+func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, mod string, amt sdk.Coins) error {
+	return b.move(from, authtypes.NewModuleAddress(mod), amt)
+}
+func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, mod string, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.move(authtypes.NewModuleAddress(mod), to, amt)
+}
+func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
+	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
+}
+func (b *fakeBank) GetBalance(_ context.Context, a sdk.AccAddress, denom string) sdk.Coin {
+	return sdk.NewCoin(denom, b.get(a))
+}
+
+type fakeAccounts struct{}
+
+func (fakeAccounts) GetModuleAddress(name string) sdk.AccAddress {
+	return authtypes.NewModuleAddress(name)
+}
+
+// fakeCaliber serves titles, valuations, staleness and policies from memory.
+type fakeCaliber struct {
+	titles   map[uint64]*calibertypes.Title
+	values   map[uint64]math.Int
+	stale    map[uint64]bool
+	policies map[uint64]calibertypes.Policy
+	curators map[string]bool
+}
+
+func (c *fakeCaliber) HasRole(_ context.Context, a sdk.AccAddress, r calibertypes.Role) bool {
+	return r == calibertypes.RoleCurator && c.curators[a.String()]
+}
+func (c *fakeCaliber) GetTitle(_ context.Context, id uint64) (calibertypes.Title, error) {
+	t, ok := c.titles[id]
+	if !ok {
+		return calibertypes.Title{}, errorsmod.Wrapf(calibertypes.ErrTitleNotFound, "title %d", id)
+	}
+	return *t, nil
+}
+func (c *fakeCaliber) GetValuation(_ context.Context, id uint64) (calibertypes.Valuation, error) {
+	v, ok := c.values[id]
+	if !ok {
+		return calibertypes.Valuation{}, errorsmod.Wrapf(calibertypes.ErrNoValuation, "title %d", id)
+	}
+	return calibertypes.Valuation{TitleId: id, Value: v}, nil
+}
+func (c *fakeCaliber) IsStale(_ context.Context, id uint64) (bool, error) { return c.stale[id], nil }
+func (c *fakeCaliber) ActivePolicy(_ context.Context, id uint64) (calibertypes.Policy, error) {
+	p, ok := c.policies[id]
+	if !ok {
+		return calibertypes.Policy{}, errorsmod.Wrapf(calibertypes.ErrPolicyNotFound, "title %d", id)
+	}
+	return p, nil
+}
+func (c *fakeCaliber) Pledge(_ context.Context, id uint64, owner sdk.AccAddress) error {
+	t := c.titles[id]
+	if t.Owner != owner.String() || t.Status != calibertypes.StatusActive {
+		return fmt.Errorf("cannot pledge title %d", id)
+	}
+	t.Status = calibertypes.StatusPledged
+	return nil
+}
+func (c *fakeCaliber) Release(_ context.Context, id uint64) error {
+	t := c.titles[id]
+	if t.Status != calibertypes.StatusPledged {
+		return fmt.Errorf("title %d not pledged", id)
+	}
+	t.Status = calibertypes.StatusActive
+	return nil
+}
+
+// fakeVault lends from the "yield" module balance, keeping reserved aside.
+type fakeVault struct {
+	bank     *fakeBank
+	reserved math.Int
+	interest math.Int // senior interest received
+}
+
+func (v *fakeVault) Fundable(context.Context) (math.Int, error) {
+	return math.MaxInt(math.ZeroInt(), v.bank.get(yieldAddr).Sub(v.reserved)), nil
+}
+func (v *fakeVault) FundSenior(ctx context.Context, to string, amount math.Int, rate math.LegacyDec) (yieldtypes.SeniorPosition, error) {
+	if err := v.bank.SendCoinsFromModuleToModule(ctx, yieldM, to, sdk.NewCoins(sdk.NewCoin("uusdai", amount))); err != nil {
+		return yieldtypes.SeniorPosition{}, err
+	}
+	return yieldtypes.SeniorPosition{Balance: amount, Rate: rate, Since: sdk.UnwrapSDKContext(ctx).BlockTime(), WriteDown: math.ZeroInt()}, nil
+}
+func (v *fakeVault) ReceiveSenior(ctx context.Context, from string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, error) {
+	if err := v.bank.SendCoinsFromModuleToModule(ctx, from, yieldM, sdk.NewCoins(sdk.NewCoin("uusdai", principal.Add(interest)))); err != nil {
+		return yieldtypes.SeniorPosition{}, err
+	}
+	v.interest = v.interest.Add(interest)
+	pos.Balance = pos.Balance.Sub(principal)
+	pos.Since = sdk.UnwrapSDKContext(ctx).BlockTime()
+	return pos, nil
+}
+
+type fixture struct {
+	ctx     sdk.Context
+	k       *keeper.Keeper
+	bank    *fakeBank
+	caliber *fakeCaliber
+	vault   *fakeVault
+}
+
+func testProduct() types.Product {
+	return types.Product{
+		Id: "gpu", AssetClasses: []string{h100},
+		MaxLtv: math.LegacyMustNewDecFromStr("0.7"), LiquidationLtv: math.LegacyMustNewDecFromStr("0.85"),
+		AprMin: math.LegacyMustNewDecFromStr("0.10"), AprMax: math.LegacyMustNewDecFromStr("0.20"),
+		Duration: 12 * month, RepaymentInterval: month, Schedule: types.ScheduleAmortizing,
+		GracePeriod: 5 * 24 * time.Hour, GraceApr: math.LegacyMustNewDecFromStr("0.05"),
+		OriginationFeeBps: 100, ExitFeeBps: 50, LiquidationFeeBps: 500,
+		MinFirstLossBps: 1000, FirstLossPremiumBps: 2000, DebtServiceReservePeriods: 1,
+		CurePeriod: 7 * 24 * time.Hour,
+		Auction: types.AuctionTerms{
+			StartMultiplier: math.LegacyMustNewDecFromStr("1.1"), FloorRatio: math.LegacyMustNewDecFromStr("0.5"),
+			Duration: 48 * time.Hour, MaxResets: 2,
+		},
+		RecoveryHaircut: math.LegacyMustNewDecFromStr("0.3"), MinInsuranceBps: 5000, Enabled: true,
+	}
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx.
+		WithBlockTime(genesisTime).WithBlockHeight(1)
+	enc := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
+	bank := &fakeBank{balances: map[string]math.Int{}}
+	cal := &fakeCaliber{
+		titles: map[uint64]*calibertypes.Title{}, values: map[uint64]math.Int{}, stale: map[uint64]bool{},
+		policies: map[uint64]calibertypes.Policy{}, curators: map[string]bool{curator.String(): true},
+	}
+	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt()}
+	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), authority.String(), bank, fakeAccounts{}, cal, vault, log.NewNopLogger())
+	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
+	require.NoError(t, k.CreateProduct(ctx, testProduct()))
+	f := &fixture{ctx: ctx, k: k, bank: bank, caliber: cal, vault: vault}
+	bank.balances[yieldAddr.String()] = usd(1_000_000)
+	bank.balances[curator.String()] = usd(100_000)
+	bank.balances[payer.String()] = usd(100_000)
+	bank.balances[borrower.String()] = usd(1_000)
+	for id := uint64(1); id <= 4; id++ {
+		f.addTitle(id, borrower, h100, custodian, usd(20_000))
+	}
+	return f
+}
+
+// addTitle adds an ACTIVE, valued title insured at 60% of its value for two years.
+func (f *fixture) addTitle(id uint64, owner sdk.AccAddress, class string, cust sdk.AccAddress, value math.Int) {
+	f.caliber.titles[id] = &calibertypes.Title{Id: id, ClassId: class, Owner: owner.String(), Custodian: cust.String(), Status: calibertypes.StatusActive}
+	f.caliber.values[id] = value
+	f.caliber.policies[id] = calibertypes.Policy{TitleId: id, Coverage: value.MulRaw(6).QuoRaw(10), ExpiresAt: genesisTime.Add(2 * 365 * 24 * time.Hour)}
+}
+
+func (f *fixture) request(t *testing.T, principal math.Int, titles ...uint64) uint64 {
+	t.Helper()
+	id, err := f.k.RequestLoan(f.ctx, &types.MsgRequestLoan{Borrower: borrower.String(), TitleIds: titles, ProductId: "gpu", Principal: principal})
+	require.NoError(t, err)
+	return id
+}
+
+func (f *fixture) loan(t *testing.T, id uint64) types.Loan {
+	t.Helper()
+	l, err := f.k.GetLoan(f.ctx, id)
+	require.NoError(t, err)
+	return l
+}
+
+// snapshot captures everything a failed operation must leave unchanged.
+func (f *fixture) snapshot(t *testing.T) string {
+	t.Helper()
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	s := gs.String()
+	for id := uint64(1); id <= 10; id++ {
+		if tt, ok := f.caliber.titles[id]; ok {
+			s += fmt.Sprintf("|%d:%s", id, tt.Status)
+		}
+	}
+	for _, a := range []sdk.AccAddress{borrower, other, curator, payer, lendingAddr, yieldAddr, feesAddr} {
+		s += "|" + f.bank.get(a).String()
+	}
+	return s
+}
+
+func (f *fixture) checkInvariants(t *testing.T) {
+	t.Helper()
+	for name, inv := range keeper.Invariants(f.k) {
+		msg, broken := inv(f.ctx)
+		require.False(t, broken, "%s: %s", name, msg)
+	}
+}

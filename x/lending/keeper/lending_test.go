@@ -1,0 +1,366 @@
+package keeper_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/lending/keeper"
+	"github.com/infrafi/infrafi/x/lending/types"
+)
+
+var apr15 = math.LegacyMustNewDecFromStr("0.15")
+
+func TestLifecycleNumbers(t *testing.T) {
+	f := setup(t)
+	id := f.request(t, usd(10_000), 1)
+	require.Equal(t, calibertypes.StatusPledged, f.caliber.titles[1].Status)
+	require.Equal(t, types.LoanPending, f.loan(t, id).Status)
+
+	disbursed, err := f.k.UnderwriteLoan(f.ctx, curator, id, apr15, usd(1_000))
+	require.NoError(t, err)
+	l := f.loan(t, id)
+	// Level payment of 10,000 at 15% over 12 months: 902.58 (±0.01).
+	first := l.InterestDue.Add(l.PrincipalDue)
+	require.Equal(t, usd(125), l.InterestDue)
+	require.True(t, first.Sub(math.NewInt(902_580_000)).Abs().LTE(math.NewInt(10_000)), "first payment %s", first)
+	fee := usd(100)
+	require.Equal(t, first, l.Dsr)
+	require.Equal(t, usd(10_000).Sub(fee).Sub(first), disbursed)
+	require.Equal(t, usd(1_000).Add(disbursed), f.bank.get(borrower))
+	require.Equal(t, fee, f.bank.get(feesAddr))
+	require.Equal(t, l.Dsr, f.bank.get(lendingAddr))
+	require.Equal(t, usd(1_000_000-9_000), f.bank.get(yieldAddr))
+	require.Equal(t, usd(99_000), f.bank.get(curator))
+	require.Equal(t, usd(9_000), l.Senior.Balance)
+	require.Equal(t, math.LegacyMustNewDecFromStr("0.12"), l.Senior.Rate)
+	require.Equal(t, genesisTime.Add(month), l.NextDueTime)
+	require.Equal(t, uint32(12), l.PaymentsRemaining)
+	f.checkInvariants(t)
+
+	// Scheduled payment 1: interest 125 split 90/10 by principal; 20% of the
+	// senior 112.5 (22.5) goes to the junior as premium.
+	f.ctx = f.ctx.WithBlockTime(genesisTime.Add(month))
+	applied, closed, err := f.k.Repay(f.ctx, payer, id, first)
+	require.NoError(t, err)
+	require.False(t, closed)
+	require.Equal(t, first, applied)
+	principal1 := first.Sub(usd(125))
+	seniorP, juniorP := types.SplitProRata(principal1, usd(9_000), usd(1_000))
+	require.Equal(t, math.NewInt(90_000_000), f.vault.interest) // 112.5 − 22.5
+	require.Equal(t, usd(99_000).Add(math.NewInt(12_500_000+22_500_000)).Add(juniorP), f.bank.get(curator))
+	l = f.loan(t, id)
+	require.Equal(t, usd(9_000).Sub(seniorP), l.Senior.Balance)
+	require.Equal(t, uint32(11), l.PaymentsRemaining)
+	require.Equal(t, genesisTime.Add(2*month), l.NextDueTime)
+	require.Equal(t, genesisTime.Add(month), l.AccruedSince)
+	f.checkInvariants(t)
+
+	// Prepayment: pay installment 2 plus 3,000 more; the 10 periods left re-amortize.
+	second := l.InterestDue.Add(l.PrincipalDue)
+	balanceBefore, due2P := l.Outstanding(), l.PrincipalDue
+	_, _, err = f.k.Repay(f.ctx, borrower, id, second.Add(usd(3_000)))
+	require.NoError(t, err)
+	l = f.loan(t, id)
+	require.Equal(t, balanceBefore.Sub(due2P).Sub(usd(3_000)), l.Outstanding())
+	require.Equal(t, uint32(10), l.PaymentsRemaining)
+	wantI, wantP := types.Installment(types.ScheduleAmortizing, l.Outstanding(), apr15, month, 10)
+	require.Equal(t, wantI, l.InterestDue)
+	require.Equal(t, wantP, l.PrincipalDue)
+	require.True(t, l.InterestDue.Add(l.PrincipalDue).LT(first), "re-amortized payment %s below %s", l.InterestDue.Add(l.PrincipalDue), first)
+
+	// Schedule query lists the remaining payments and amortizes to zero.
+	res, err := keeperQuery(f).Schedule(f.ctx, &types.QueryScheduleRequest{LoanId: id})
+	require.NoError(t, err)
+	require.Len(t, res.Payments, 10)
+	require.True(t, res.Payments[9].BalanceAfter.IsZero())
+
+	// Payoff, with more than needed: only the payoff is taken.
+	payoff := keeper.Payoff(l, f.ctx.BlockTime())
+	exit := types.BpsOfCeil(l.Outstanding(), 50)
+	require.Equal(t, l.InterestDue.Add(l.Outstanding()), payoff) // exit fee covered by the DSR
+	borrowerBefore, feesBefore := f.bank.get(borrower), f.bank.get(feesAddr)
+	applied, closed, err = f.k.Repay(f.ctx, borrower, id, payoff.Add(usd(500)))
+	require.NoError(t, err)
+	require.True(t, closed)
+	require.Equal(t, payoff, applied)
+	l = f.loan(t, id)
+	require.Equal(t, types.LoanRepaid, l.Status)
+	require.Equal(t, calibertypes.StatusActive, f.caliber.titles[1].Status)
+	require.Equal(t, feesBefore.Add(exit), f.bank.get(feesAddr))
+	require.Equal(t, borrowerBefore.Sub(payoff).Add(first.Sub(exit)), f.bank.get(borrower))
+	require.True(t, f.bank.get(lendingAddr).IsZero())
+	require.True(t, l.Outstanding().IsZero())
+	f.checkInvariants(t)
+
+	// Repay on a closed loan.
+	before := f.snapshot(t)
+	_, _, err = f.k.Repay(f.ctx, payer, id, usd(1))
+	require.ErrorIs(t, err, types.ErrInvalidLoanStatus)
+	require.Equal(t, before, f.snapshot(t))
+}
+
+func TestInterestOnlyLoan(t *testing.T) {
+	f := setup(t)
+	p := testProduct()
+	p.Schedule = types.ScheduleInterestOnly
+	p.Duration = 3 * month
+	require.NoError(t, f.k.UpdateProduct(f.ctx, p))
+	id := f.request(t, usd(12_000), 1)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, id, math.LegacyMustNewDecFromStr("0.12"), usd(1_200))
+	require.NoError(t, err)
+	for i := 0; i < 2; i++ {
+		l := f.loan(t, id)
+		require.Equal(t, usd(120), l.InterestDue)
+		require.True(t, l.PrincipalDue.IsZero())
+		_, _, err = f.k.Repay(f.ctx, payer, id, usd(120))
+		require.NoError(t, err)
+	}
+	l := f.loan(t, id)
+	require.Equal(t, usd(120), l.InterestDue)
+	require.Equal(t, usd(12_000), l.PrincipalDue)
+	require.Equal(t, uint32(1), l.PaymentsRemaining)
+	_, closed, err := f.k.Repay(f.ctx, payer, id, keeper.Payoff(l, f.ctx.BlockTime()))
+	require.NoError(t, err)
+	require.True(t, closed)
+	f.checkInvariants(t)
+}
+
+func TestCancelAndExpiry(t *testing.T) {
+	f := setup(t)
+	id := f.request(t, usd(1_000), 1)
+	before := f.snapshot(t)
+	require.ErrorIs(t, f.k.CancelLoanRequest(f.ctx, other, id), sdkerrors.ErrUnauthorized)
+	require.Equal(t, before, f.snapshot(t))
+	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, id))
+	require.Equal(t, types.LoanCancelled, f.loan(t, id).Status)
+	require.Equal(t, calibertypes.StatusActive, f.caliber.titles[1].Status)
+	require.ErrorIs(t, f.k.CancelLoanRequest(f.ctx, borrower, id), types.ErrInvalidLoanStatus)
+
+	// Expiry is bounded per block.
+	params := types.DefaultParams()
+	params.MaxExpiriesPerBlock = 1
+	require.NoError(t, f.k.SetParams(f.ctx, params))
+	a := f.request(t, usd(1_000), 2)
+	b := f.request(t, usd(1_000), 3)
+	f.ctx = f.ctx.WithBlockTime(genesisTime.Add(params.MaxPendingAge - time.Second))
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	require.Equal(t, types.LoanPending, f.loan(t, a).Status)
+	f.ctx = f.ctx.WithBlockTime(genesisTime.Add(params.MaxPendingAge))
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	require.Equal(t, types.LoanExpired, f.loan(t, a).Status)
+	require.Equal(t, types.LoanPending, f.loan(t, b).Status)
+	require.NoError(t, f.k.EndBlocker(f.ctx))
+	require.Equal(t, types.LoanExpired, f.loan(t, b).Status)
+	require.Equal(t, calibertypes.StatusActive, f.caliber.titles[2].Status)
+	require.Equal(t, calibertypes.StatusActive, f.caliber.titles[3].Status)
+	f.checkInvariants(t)
+}
+
+func TestRequestBadInput(t *testing.T) {
+	f := setup(t)
+	f.addTitle(5, other, h100, custodian, usd(20_000))
+	f.addTitle(6, borrower, storage, custodian, usd(20_000))
+	f.addTitle(7, borrower, h100, custodian, usd(20_000))
+	f.caliber.titles[7].Status = calibertypes.StatusPendingCustody
+	inUse := f.request(t, usd(1_000), 4)
+	_ = inUse
+	msg := func(principal math.Int, product string, titles ...uint64) *types.MsgRequestLoan {
+		return &types.MsgRequestLoan{Borrower: borrower.String(), TitleIds: titles, ProductId: product, Principal: principal}
+	}
+	for _, tc := range []struct {
+		name string
+		msg  *types.MsgRequestLoan
+		want error
+	}{
+		{"another's title", msg(usd(1_000), "gpu", 1, 5), sdkerrors.ErrUnauthorized},
+		{"non-ACTIVE title", msg(usd(1_000), "gpu", 7), calibertypes.ErrInvalidStatus},
+		{"title already pledged", msg(usd(1_000), "gpu", 4), types.ErrTitleInLoan},
+		{"title twice", msg(usd(1_000), "gpu", 1, 1), types.ErrInvalidTitles},
+		{"no titles", msg(usd(1_000), "gpu"), types.ErrInvalidTitles},
+		{"unknown title", msg(usd(1_000), "gpu", 99), calibertypes.ErrTitleNotFound},
+		{"unknown product", msg(usd(1_000), "nope", 1), types.ErrProductNotFound},
+		{"class not allowed", msg(usd(1_000), "gpu", 1, 6), types.ErrClassNotAllowed},
+		{"zero principal", msg(math.ZeroInt(), "gpu", 1), types.ErrInvalidAmount},
+		{"bad borrower", &types.MsgRequestLoan{Borrower: "x", TitleIds: []uint64{1}, ProductId: "gpu", Principal: usd(1)}, sdkerrors.ErrInvalidAddress},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.snapshot(t)
+			_, err := f.k.RequestLoan(f.ctx, tc.msg)
+			require.ErrorIs(t, err, tc.want)
+			require.Equal(t, before, f.snapshot(t))
+		})
+	}
+	p := testProduct()
+	p.Enabled = false
+	require.NoError(t, f.k.UpdateProduct(f.ctx, p))
+	_, err := f.k.RequestLoan(f.ctx, msg(usd(1_000), "gpu", 1))
+	require.ErrorIs(t, err, types.ErrProductDisabled)
+}
+
+func TestUnderwriteBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		prep   func(f *fixture)
+		signer func() []byte
+		apr    string
+		junior math.Int
+		amount math.Int
+		want   error
+	}{
+		{"non-curator", nil, func() []byte { return other }, "0.15", usd(1_000), usd(10_000), sdkerrors.ErrUnauthorized},
+		{"apr below range", nil, nil, "0.05", usd(1_000), usd(10_000), types.ErrAPROutOfRange},
+		{"apr above range", nil, nil, "0.25", usd(1_000), usd(10_000), types.ErrAPROutOfRange},
+		{"junior below minimum", nil, nil, "0.15", usd(999), usd(10_000), types.ErrJuniorTooLow},
+		{"zero junior", nil, nil, "0.15", math.ZeroInt(), usd(10_000), types.ErrInvalidAmount},
+		{"over max ltv", nil, nil, "0.15", usd(1_500), usd(14_001), types.ErrLTVExceeded},
+		{"no valuation", func(f *fixture) { delete(f.caliber.values, 1) }, nil, "0.15", usd(1_000), usd(10_000), types.ErrNoValuation},
+		{"uninsured", func(f *fixture) { delete(f.caliber.policies, 1) }, nil, "0.15", usd(1_000), usd(10_000), types.ErrUninsured},
+		{"under-insured", func(f *fixture) {
+			p := f.caliber.policies[1]
+			p.Coverage = usd(9_999)
+			f.caliber.policies[1] = p
+		}, nil, "0.15", usd(1_000), usd(10_000), types.ErrUninsured},
+		{"insurance ends before maturity", func(f *fixture) {
+			p := f.caliber.policies[1]
+			p.ExpiresAt = genesisTime.Add(11 * month)
+			f.caliber.policies[1] = p
+		}, nil, "0.15", usd(1_000), usd(10_000), types.ErrUninsured},
+		{"stale custody", func(f *fixture) { f.caliber.stale[1] = true }, nil, "0.15", usd(1_000), usd(10_000), types.ErrCustodyStale},
+		{"vault short of liquidity", func(f *fixture) { f.vault.reserved = usd(1_000_000 - 8_999) }, nil, "0.15", usd(1_000), usd(10_000), types.ErrInsufficientLiquidity},
+		{"concentration", func(f *fixture) {
+			params := types.DefaultParams()
+			params.ConcentrationMinBook = math.OneInt()
+			params.MaxBorrowerConcentrationBps = 5_000
+			require.NoError(t, f.k.SetParams(f.ctx, params))
+		}, nil, "0.15", usd(1_000), usd(10_000), types.ErrConcentration},
+		{"curator short of funds", func(f *fixture) { f.bank.balances[curator.String()] = usd(10) }, nil, "0.15", usd(1_000), usd(10_000), sdkerrors.ErrInsufficientFunds},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := setup(t)
+			id := f.request(t, tc.amount, 1)
+			if tc.prep != nil {
+				tc.prep(f)
+			}
+			signer := curator
+			if tc.signer != nil {
+				signer = tc.signer()
+			}
+			before := f.snapshot(t)
+			_, err := f.k.UnderwriteLoan(f.ctx, signer, id, math.LegacyMustNewDecFromStr(tc.apr), tc.junior)
+			require.ErrorIs(t, err, tc.want)
+			require.Equal(t, before, f.snapshot(t))
+			require.Equal(t, types.LoanPending, f.loan(t, id).Status)
+		})
+	}
+}
+
+func TestConcentrationAppliesAboveMinBook(t *testing.T) {
+	f := setup(t)
+	params := types.DefaultParams()
+	params.ConcentrationMinBook = usd(20_000)
+	params.MaxCustodianConcentrationBps = 6_000
+	require.NoError(t, f.k.SetParams(f.ctx, params))
+	f.addTitle(8, other, h100, custodian2, usd(20_000))
+	// First loan: book 9,000 < 20,000, so limits do not apply.
+	a := f.request(t, usd(10_000), 1)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, a, apr15, usd(1_000))
+	require.NoError(t, err)
+	// Second loan by the same borrower and custodian: book 18,000 < 20,000.
+	b := f.request(t, usd(10_000), 2)
+	_, err = f.k.UnderwriteLoan(f.ctx, curator, b, apr15, usd(1_000))
+	require.NoError(t, err)
+	// Third: book 27,000, custodian 27,000 = 100% > 60%.
+	c := f.request(t, usd(10_000), 3)
+	_, err = f.k.UnderwriteLoan(f.ctx, curator, c, apr15, usd(1_000))
+	require.ErrorIs(t, err, types.ErrConcentration)
+	res, err := keeperQuery(f).BookSummary(f.ctx, &types.QueryBookSummaryRequest{})
+	require.NoError(t, err)
+	require.Equal(t, usd(18_000), res.SeniorPrincipal)
+	require.Equal(t, usd(2_000), res.JuniorPrincipal)
+}
+
+func TestRepayBadInput(t *testing.T) {
+	f := setup(t)
+	id := f.request(t, usd(10_000), 1)
+	before := f.snapshot(t)
+	_, _, err := f.k.Repay(f.ctx, payer, id, usd(1))
+	require.ErrorIs(t, err, types.ErrInvalidLoanStatus) // pending
+	require.Equal(t, before, f.snapshot(t))
+	_, err = f.k.UnderwriteLoan(f.ctx, curator, id, apr15, usd(1_000))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name   string
+		loan   uint64
+		amount math.Int
+		from   []byte
+		want   error
+	}{
+		{"zero amount", id, math.ZeroInt(), payer, types.ErrInvalidAmount},
+		{"unknown loan", 99, usd(1), payer, types.ErrLoanNotFound},
+		{"payer short of funds", id, usd(1), other, sdkerrors.ErrInsufficientFunds},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.snapshot(t)
+			_, _, err := f.k.Repay(f.ctx, tc.from, tc.loan, tc.amount)
+			require.ErrorIs(t, err, tc.want)
+			require.Equal(t, before, f.snapshot(t))
+		})
+	}
+	require.ErrorIs(t, (&types.MsgRepay{Payer: payer.String(), LoanId: id, Amount: math.ZeroInt()}).ValidateBasic(), types.ErrInvalidAmount)
+	require.ErrorIs(t, (&types.MsgUnderwriteLoan{Curator: curator.String(), LoanId: id, Apr: apr15, JuniorAmount: math.ZeroInt()}).ValidateBasic(), types.ErrInvalidAmount)
+}
+
+func TestQuote(t *testing.T) {
+	f := setup(t)
+	q, err := f.k.Quote(f.ctx, "gpu", []uint64{1, 2})
+	require.NoError(t, err)
+	require.Equal(t, usd(40_000), q.CollateralValue)
+	require.Equal(t, usd(28_000), q.LtvLimit)
+	require.Equal(t, "ltv", q.Binding)
+	f.vault.reserved = usd(1_000_000 - 9_000)
+	q, err = f.k.Quote(f.ctx, "gpu", []uint64{1, 2})
+	require.NoError(t, err)
+	require.Equal(t, usd(10_000), q.LiquidityLimit)
+	require.Equal(t, usd(10_000), q.MaxPrincipal)
+	require.Equal(t, "liquidity", q.Binding)
+	_, err = f.k.Quote(f.ctx, "nope", []uint64{1})
+	require.ErrorIs(t, err, types.ErrProductNotFound)
+}
+
+func TestGenesisRoundTrip(t *testing.T) {
+	f := setup(t)
+	a := f.request(t, usd(10_000), 1)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, a, apr15, usd(1_000))
+	require.NoError(t, err)
+	f.request(t, usd(5_000), 2)
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+
+	g := setup(t)
+	// Same titles pledged in the fresh fixture, as caliber's genesis would have them.
+	g.caliber.titles[1].Status, g.caliber.titles[2].Status = calibertypes.StatusPledged, calibertypes.StatusPledged
+	g.bank.balances[lendingAddr.String()] = f.bank.get(lendingAddr)
+	require.NoError(t, g.k.Products.Remove(g.ctx, "gpu"))
+	require.NoError(t, g.k.InitGenesis(g.ctx, gs))
+	gs2, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, gs, gs2)
+	g.checkInvariants(t)
+	res, err := keeperQuery(g).Loans(g.ctx, &types.QueryLoansRequest{Status: types.LoanPending})
+	require.NoError(t, err)
+	require.Len(t, res.Loans, 1)
+
+	bad := *gs
+	bad.Loans = append(bad.Loans, gs.Loans[0])
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+}
+
+func keeperQuery(f *fixture) types.QueryServer { return keeper.NewQueryServerImpl(f.k) }

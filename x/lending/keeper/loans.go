@@ -1,0 +1,203 @@
+package keeper
+
+import (
+	"context"
+	stdmath "math"
+	"sort"
+	"time"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/lending/types"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+)
+
+// RequestLoan pledges the borrower's ACTIVE titles for a PENDING loan under an
+// enabled product that accepts their classes. Every title is checked before
+// any is pledged.
+func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uint64, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return 0, err
+	}
+	borrower := sdk.MustAccAddressFromBech32(msg.Borrower)
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if uint32(len(msg.TitleIds)) > params.MaxTitlesPerLoan {
+		return 0, errorsmod.Wrapf(types.ErrInvalidTitles, "at most %d titles per loan, got %d", params.MaxTitlesPerLoan, len(msg.TitleIds))
+	}
+	product, err := k.GetProduct(ctx, msg.ProductId)
+	if err != nil {
+		return 0, err
+	}
+	if !product.Enabled {
+		return 0, errorsmod.Wrapf(types.ErrProductDisabled, "product %q", product.Id)
+	}
+	classes, custodians := map[string]bool{}, map[string]bool{}
+	for _, id := range msg.TitleIds {
+		t, err := k.caliber.GetTitle(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if t.Owner != msg.Borrower {
+			return 0, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", msg.Borrower, id)
+		}
+		if has, err := k.TitleLoan.Has(ctx, id); err != nil {
+			return 0, err
+		} else if has {
+			return 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d", id)
+		}
+		if t.Status != calibertypes.StatusActive {
+			return 0, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
+		}
+		if !product.AllowsClass(t.ClassId) {
+			return 0, errorsmod.Wrapf(types.ErrClassNotAllowed, "title %d is %s; product %q accepts %v", id, t.ClassId, product.Id, product.AssetClasses)
+		}
+		classes[t.ClassId], custodians[t.Custodian] = true, true
+	}
+
+	var loanID uint64
+	err = atomically(ctx, func(ctx sdk.Context) error {
+		id, err := k.NextLoanID.Next(ctx)
+		if err != nil {
+			return err
+		}
+		loanID = id
+		now := blockTime(ctx)
+		l := newPendingLoan(id, msg, now, now.Add(params.MaxPendingAge), sortedKeys(classes), sortedKeys(custodians))
+		for _, t := range msg.TitleIds {
+			if err := k.caliber.Pledge(ctx, t, borrower); err != nil {
+				return err
+			}
+			if err := k.TitleLoan.Set(ctx, t, id); err != nil {
+				return err
+			}
+		}
+		if err := k.PendingQueue.Set(ctx, collections.Join(l.PendingExpiresAt, id)); err != nil {
+			return err
+		}
+		if err := k.setLoan(ctx, l, types.LoanStatusUnspecified); err != nil {
+			return err
+		}
+		return emit(ctx, &types.EventLoanRequested{
+			LoanId: id, Borrower: l.Borrower, ProductId: l.ProductId, TitleIds: l.TitleIds,
+			Principal: l.Principal, PendingExpiresAt: l.PendingExpiresAt,
+		})
+	})
+	return loanID, err
+}
+
+// newPendingLoan builds a PENDING loan with every amount set to zero.
+func newPendingLoan(id uint64, msg *types.MsgRequestLoan, now, expires time.Time, classes, custodians []string) types.Loan {
+	zero := math.ZeroInt()
+	return types.Loan{
+		Id: id, Borrower: msg.Borrower, ProductId: msg.ProductId, TitleIds: msg.TitleIds,
+		Principal: msg.Principal, Status: types.LoanPending, CreatedAt: now, PendingExpiresAt: expires,
+		AssetClasses: classes, Custodians: custodians,
+		Apr: math.LegacyZeroDec(), JuniorAmount: zero,
+		Terms:           types.LoanTerms{GraceApr: math.LegacyZeroDec(), LiquidationLtv: math.LegacyZeroDec(), RecoveryHaircut: math.LegacyZeroDec()},
+		Senior:          yieldtypes.SeniorPosition{Balance: zero, Rate: math.LegacyZeroDec(), WriteDown: zero},
+		JuniorPrincipal: zero, InterestDue: zero, PrincipalDue: zero, Dsr: zero,
+		InterestPaid: zero, PrincipalPaid: zero,
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CancelLoanRequest cancels the borrower's PENDING loan and releases its titles.
+func (k Keeper) CancelLoanRequest(ctx context.Context, borrower sdk.AccAddress, loanID uint64) error {
+	l, err := k.GetLoan(ctx, loanID)
+	if err != nil {
+		return err
+	}
+	if l.Borrower != borrower.String() {
+		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s is not the borrower of loan %d", borrower, loanID)
+	}
+	if l.Status != types.LoanPending {
+		return errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not PENDING", loanID, l.Status)
+	}
+	return atomically(ctx, func(ctx sdk.Context) error {
+		return k.closeUnfunded(ctx, l, types.LoanCancelled)
+	})
+}
+
+// closeUnfunded ends a PENDING loan (cancelled or expired): titles released,
+// loan out of the pending queue.
+func (k Keeper) closeUnfunded(ctx context.Context, l types.Loan, status types.LoanStatus) error {
+	if err := k.releaseTitles(ctx, l); err != nil {
+		return err
+	}
+	if err := k.PendingQueue.Remove(ctx, collections.Join(l.PendingExpiresAt, l.Id)); err != nil {
+		return err
+	}
+	l.Status, l.ClosedAt = status, blockTime(ctx)
+	if err := k.setLoan(ctx, l, types.LoanPending); err != nil {
+		return err
+	}
+	return emit(ctx, &types.EventLoanClosedUnfunded{LoanId: l.Id, Borrower: l.Borrower, Status: status})
+}
+
+// releaseTitles returns the loan's titles to ACTIVE.
+func (k Keeper) releaseTitles(ctx context.Context, l types.Loan) error {
+	for _, t := range l.TitleIds {
+		if err := k.caliber.Release(ctx, t); err != nil {
+			return err
+		}
+		if err := k.TitleLoan.Remove(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EndBlocker expires PENDING loans whose max_pending_age has passed, oldest
+// first, at most max_expiries_per_block per block; the rest wait for the next
+// block. Each expiry runs in a cache context: a failure is logged and that
+// loan skipped (it stays queued), never halting the chain.
+func (k Keeper) EndBlocker(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	now := blockTime(ctx)
+	rng := new(collections.Range[collections.Pair[time.Time, uint64]]).
+		EndInclusive(collections.Join(now, uint64(stdmath.MaxUint64)))
+	var due []collections.Pair[time.Time, uint64]
+	err = k.PendingQueue.Walk(ctx, rng, func(key collections.Pair[time.Time, uint64]) (bool, error) {
+		due = append(due, key)
+		return uint32(len(due)) >= params.MaxExpiriesPerBlock, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, key := range due {
+		err := atomically(ctx, func(ctx sdk.Context) error {
+			l, err := k.GetLoan(ctx, key.K2())
+			if err != nil {
+				return err
+			}
+			if l.Status != types.LoanPending {
+				return k.PendingQueue.Remove(ctx, key)
+			}
+			return k.closeUnfunded(ctx, l, types.LoanExpired)
+		})
+		if err != nil {
+			k.logger.Error("pending loan expiry failed; skipped", "loan_id", key.K2(), "error", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package types
+
+import (
+	"context"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+)
+
+// BankKeeper moves the USDai of loans.
+type BankKeeper interface {
+	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
+	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+}
+
+// AccountKeeper gives module account addresses.
+type AccountKeeper interface {
+	GetModuleAddress(moduleName string) sdk.AccAddress
+}
+
+// CaliberKeeper is x/caliber's collateral API: roles, titles, valuation,
+// custody staleness, insurance and the pledge lock.
+type CaliberKeeper interface {
+	HasRole(ctx context.Context, addr sdk.AccAddress, role calibertypes.Role) bool
+	GetTitle(ctx context.Context, titleID uint64) (calibertypes.Title, error)
+	GetValuation(ctx context.Context, titleID uint64) (calibertypes.Valuation, error)
+	IsStale(ctx context.Context, titleID uint64) (bool, error)
+	ActivePolicy(ctx context.Context, titleID uint64) (calibertypes.Policy, error)
+	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error
+	Release(ctx context.Context, titleID uint64) error
+}
+
+// YieldKeeper is x/yield's senior-book API. The vault keeps only aggregates;
+// x/lending stores each loan's SeniorPosition and passes it back on every call.
+type YieldKeeper interface {
+	// Fundable is what the vault can lend now (idle − reserved − buffer).
+	Fundable(ctx context.Context) (math.Int, error)
+	// FundSenior sends amount USDai from the vault to toModule and opens a
+	// position at rate; it fails above the fundable liquidity.
+	FundSenior(ctx context.Context, toModule string, amount math.Int, rate math.LegacyDec) (yieldtypes.SeniorPosition, error)
+	// ReceiveSenior takes principal + interest USDai from fromModule into the
+	// vault (charging the admin fee on interest) and returns the updated position.
+	ReceiveSenior(ctx context.Context, fromModule string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, error)
+}

@@ -1,0 +1,39 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the module's name, also its store key, route, codespace and
+	// module account (which holds the debt-service reserves in transit).
+	ModuleName = "lending"
+
+	// StoreKey is the KV store key of the module.
+	StoreKey = ModuleName
+
+	// Denom is USDai, the currency of every loan.
+	Denom = "uusdai"
+)
+
+// Collection prefixes. They are part of the state layout: never reuse or renumber them.
+var (
+	ParamsKey          = collections.NewPrefix(0)
+	ProductsKey        = collections.NewPrefix(1)
+	LoansKey           = collections.NewPrefix(2)
+	LoansByBorrowerKey = collections.NewPrefix(3)
+	LoansByStatusKey   = collections.NewPrefix(4)
+	LoansByCuratorKey  = collections.NewPrefix(5)
+	NextLoanIDKey      = collections.NewPrefix(6)
+	TitleLoanKey       = collections.NewPrefix(7)
+	DueQueueKey        = collections.NewPrefix(8)
+	PendingQueueKey    = collections.NewPrefix(9)
+	ExposuresKey       = collections.NewPrefix(10)
+	TotalsKey          = collections.NewPrefix(11)
+	StatusCountsKey    = collections.NewPrefix(12)
+)
+
+// Exposure kinds (the concentration buckets).
+const (
+	ExposureBorrower  = "borrower"
+	ExposureClass     = "class"
+	ExposureCustodian = "custodian"
+)

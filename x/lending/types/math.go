@@ -1,0 +1,170 @@
+package types
+
+import (
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+)
+
+// SecondsPerYear is the 365-day year of every APR.
+const SecondsPerYear = 31_536_000
+
+// BpsDenominator is 100%.
+const BpsDenominator = 10_000
+
+var year = math.LegacyNewDec(SecondsPerYear)
+
+// PeriodRate is i = apr × seconds / year.
+func PeriodRate(apr math.LegacyDec, period time.Duration) math.LegacyDec {
+	return apr.MulInt64(int64(period / time.Second)).Quo(year)
+}
+
+// PowInt is x^n by repeated squaring.
+func PowInt(x math.LegacyDec, n uint64) math.LegacyDec {
+	result := math.LegacyOneDec()
+	base := x
+	for n > 0 {
+		if n&1 == 1 {
+			result = result.Mul(base)
+		}
+		n >>= 1
+		if n > 0 {
+			base = base.Mul(base)
+		}
+	}
+	return result
+}
+
+// LevelPayment is the level payment P = B·i / (1 − (1+i)^−n) that repays
+// balance over n periods of length period at apr, computed as
+// B·i·(1+i)^n / ((1+i)^n − 1); with a zero rate it is B / n.
+func LevelPayment(balance math.Int, apr math.LegacyDec, period time.Duration, n uint32) math.LegacyDec {
+	b := math.LegacyNewDecFromInt(balance)
+	if n == 0 {
+		return b
+	}
+	i := PeriodRate(apr, period)
+	if !i.IsPositive() {
+		return b.QuoInt64(int64(n))
+	}
+	growth := PowInt(math.LegacyOneDec().Add(i), uint64(n))
+	return b.Mul(i).Mul(growth).Quo(growth.Sub(math.LegacyOneDec()))
+}
+
+// PeriodInterest is ceil(balance × apr × seconds / year): debt rounds up.
+func PeriodInterest(balance math.Int, apr math.LegacyDec, period time.Duration) math.Int {
+	return apr.MulInt(balance).MulInt64(int64(period / time.Second)).QuoInt64(SecondsPerYear).Ceil().TruncateInt()
+}
+
+// Installment is what the next period owes on balance with n periods left
+// (n >= 1): interest for the full period (rounded up) and principal — the
+// level payment (rounded up) less interest for AMORTIZING, nothing for
+// INTEREST_ONLY, and the whole balance in the last period either way.
+func Installment(schedule ScheduleType, balance math.Int, apr math.LegacyDec, period time.Duration, n uint32) (interest, principal math.Int) {
+	interest = PeriodInterest(balance, apr, period)
+	switch {
+	case n <= 1:
+		principal = balance
+	case schedule == ScheduleAmortizing:
+		p := LevelPayment(balance, apr, period, n).Ceil().TruncateInt()
+		principal = math.MaxInt(math.ZeroInt(), math.MinInt(balance, p.Sub(interest)))
+	default:
+		principal = math.ZeroInt()
+	}
+	return interest, principal
+}
+
+// BpsOf is floor(amount × bps / 10000).
+func BpsOf(amount math.Int, bps uint32) math.Int {
+	return amount.MulRaw(int64(bps)).QuoRaw(BpsDenominator)
+}
+
+// BpsOfCeil is ceil(amount × bps / 10000).
+func BpsOfCeil(amount math.Int, bps uint32) math.Int {
+	n := amount.MulRaw(int64(bps))
+	q := n.QuoRaw(BpsDenominator)
+	if !n.ModRaw(BpsDenominator).IsZero() {
+		q = q.AddRaw(1)
+	}
+	return q
+}
+
+// SplitProRata splits amount between the senior and junior tranches in
+// proportion to their principal; the junior share rounds down, so rounding
+// favours the vault. With no principal left everything is senior.
+func SplitProRata(amount, senior, junior math.Int) (seniorPart, juniorPart math.Int) {
+	total := senior.Add(junior)
+	if !total.IsPositive() || !junior.IsPositive() {
+		return amount, math.ZeroInt()
+	}
+	juniorPart = amount.Mul(junior).Quo(total)
+	return amount.Sub(juniorPart), juniorPart
+}
+
+// SeniorRate is the vault's rate on a loan: apr less the first-loss premium
+// that goes to the junior tranche, apr × (1 − premium_bps / 10000).
+func SeniorRate(apr math.LegacyDec, premiumBps uint32) math.LegacyDec {
+	return apr.MulInt64(int64(BpsDenominator - premiumBps)).QuoInt64(BpsDenominator)
+}
+
+// LTV is principal / value; value must be positive.
+func LTV(principal, value math.Int) math.LegacyDec {
+	return math.LegacyNewDecFromInt(principal).QuoInt(value)
+}
+
+// MaxByLTV is floor(value × max_ltv).
+func MaxByLTV(value math.Int, maxLTV math.LegacyDec) math.Int {
+	return maxLTV.MulInt(value).TruncateInt()
+}
+
+// MaxByLiquidity is the largest principal whose senior part (principal less
+// the minimum junior, ceil(principal × min_first_loss_bps)) fits in fundable.
+func MaxByLiquidity(fundable math.Int, minFirstLossBps uint32) math.Int {
+	if minFirstLossBps >= BpsDenominator {
+		return fundable.Mul(math.NewInt(1_000_000_000_000))
+	}
+	return fundable.MulRaw(BpsDenominator).QuoRaw(int64(BpsDenominator - minFirstLossBps))
+}
+
+// ScheduleState is the part of a loan the schedule projection needs.
+type ScheduleState struct {
+	Schedule          ScheduleType
+	Balance           math.Int
+	APR               math.LegacyDec
+	Interval          time.Duration
+	PaymentsRemaining uint32
+	NextDue           time.Time
+	InterestDue       math.Int
+	PrincipalDue      math.Int
+}
+
+// ProjectSchedule lists up to limit upcoming payments: the current period's
+// remaining dues, then each later period re-computed on the balance left,
+// assuming every payment is made exactly as scheduled.
+func ProjectSchedule(s ScheduleState, limit uint32) []ScheduledPayment {
+	var out []ScheduledPayment
+	balance := s.Balance
+	interest, principal := s.InterestDue, s.PrincipalDue
+	due := s.NextDue
+	for n := uint32(0); n < s.PaymentsRemaining && n < limit; n++ {
+		if n > 0 {
+			interest, principal = Installment(s.Schedule, balance, s.APR, s.Interval, s.PaymentsRemaining-n)
+			due = due.Add(s.Interval)
+		}
+		balance = balance.Sub(principal)
+		out = append(out, ScheduledPayment{
+			Number: n + 1, DueTime: due, Interest: interest, Principal: principal,
+			Total: interest.Add(principal), BalanceAfter: balance,
+		})
+	}
+	return out
+}
+
+// checkBps returns an error unless bps <= 10000.
+func checkBps(err *errorsmod.Error, name string, bps uint32) error {
+	if bps > BpsDenominator {
+		return errorsmod.Wrapf(err, "%s must be <= 10000, got %d", name, bps)
+	}
+	return nil
+}

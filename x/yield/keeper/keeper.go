@@ -1,0 +1,198 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/log"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
+	"github.com/infrafi/infrafi/x/yield/types"
+)
+
+// FeeCollector is the module account that receives x/yield's fees.
+const FeeCollector = stabletypes.ProtocolFeeCollector
+
+// requestIndexes are the secondary indexes of the redemption requests.
+type requestIndexes struct {
+	// Owner lists an owner's requests: (owner, id).
+	Owner *multiIndex[sdk.AccAddress, uint64, types.RedeemRequest]
+	// Queue is the service order: (10000 − bid_bps, id), walked ascending, so
+	// bid descending then request time ascending.
+	Queue *multiIndex[uint32, uint64, types.RedeemRequest]
+}
+
+func (i requestIndexes) IndexesList() []collections.Index[uint64, types.RedeemRequest] {
+	return []collections.Index[uint64, types.RedeemRequest]{i.Owner, i.Queue}
+}
+
+// Keeper owns the x/yield state: the vault counters, the senior book
+// aggregates, the treasury position, the epoch and its serving round, the
+// redemption queue and the share price history. NAV is always computed from
+// these and the bank balances, never stored (checkpoints are history only).
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	storeService store.KVStoreService
+	logger       log.Logger
+
+	// authority may update params (x/gov by default).
+	authority     string
+	authorityAddr sdk.AccAddress
+
+	ak      types.AccountKeeper
+	bank    types.BankKeeper
+	stable  types.StableKeeper
+	caliber types.CaliberKeeper
+	oracle  types.OracleKeeper
+
+	moduleAddr sdk.AccAddress
+
+	Schema          collections.Schema
+	Params          collections.Item[types.Params]
+	Vault           collections.Item[types.VaultState]
+	Book            collections.Item[types.SeniorBook]
+	Treasury        collections.Item[types.TreasuryState]
+	Epoch           collections.Item[types.EpochInfo]
+	Round           collections.Item[types.ServingRound]
+	Requests        *collections.IndexedMap[uint64, types.RedeemRequest, requestIndexes]
+	Checkpoints     collections.Map[int64, types.Checkpoint]
+	CheckpointCount collections.Item[uint64]
+}
+
+// NewKeeper builds the keeper and its collections schema. It panics when
+// authority is not a bech32 account address or when the module accounts
+// "yield" and "protocol_fees" are not registered with the account keeper.
+func NewKeeper(
+	cdc codec.BinaryCodec, storeService store.KVStoreService,
+	ak types.AccountKeeper, bank types.BankKeeper, stable types.StableKeeper,
+	caliber types.CaliberKeeper, oracle types.OracleKeeper,
+	authority string, logger log.Logger,
+) *Keeper {
+	authorityAddr, err := sdk.AccAddressFromBech32(authority)
+	if err != nil {
+		panic(fmt.Sprintf("x/%s: invalid authority address %q: %s", types.ModuleName, authority, err))
+	}
+	moduleAddr := ak.GetModuleAddress(types.ModuleName)
+	if moduleAddr == nil {
+		panic(fmt.Sprintf("x/%s: module account %q is not registered", types.ModuleName, types.ModuleName))
+	}
+	if ak.GetModuleAddress(FeeCollector) == nil {
+		panic(fmt.Sprintf("x/%s: module account %q is not registered", types.ModuleName, FeeCollector))
+	}
+
+	sb := collections.NewSchemaBuilder(storeService)
+	requestValue := codec.CollValue[types.RedeemRequest](cdc)
+	k := &Keeper{
+		cdc:           cdc,
+		storeService:  storeService,
+		logger:        logger.With(log.ModuleKey, "x/"+types.ModuleName),
+		authority:     authority,
+		authorityAddr: authorityAddr,
+		ak:            ak,
+		bank:          bank,
+		stable:        stable,
+		caliber:       caliber,
+		oracle:        oracle,
+		moduleAddr:    moduleAddr,
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Vault:         collections.NewItem(sb, types.VaultKey, "vault", codec.CollValue[types.VaultState](cdc)),
+		Book:          collections.NewItem(sb, types.BookKey, "book", codec.CollValue[types.SeniorBook](cdc)),
+		Treasury:      collections.NewItem(sb, types.TreasuryKey, "treasury", codec.CollValue[types.TreasuryState](cdc)),
+		Epoch:         collections.NewItem(sb, types.EpochKey, "epoch", codec.CollValue[types.EpochInfo](cdc)),
+		Round:         collections.NewItem(sb, types.RoundKey, "round", codec.CollValue[types.ServingRound](cdc)),
+		Requests: collections.NewIndexedMap(sb, types.RequestsKey, "requests", collections.Uint64Key, requestValue, requestIndexes{
+			Owner: newMultiIndex(sb, types.RequestsByOwnerKey, "requests_by_owner", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, r types.RedeemRequest) (sdk.AccAddress, error) {
+					return sdk.AccAddressFromBech32(r.Owner)
+				}),
+			Queue: newMultiIndex(sb, types.QueueKey, "queue", collections.Uint32Key, collections.Uint64Key,
+				func(_ uint64, r types.RedeemRequest) (uint32, error) { return types.QueueBidKey(r.BidBps), nil }),
+		}),
+		Checkpoints:     collections.NewMap(sb, types.CheckpointsKey, "checkpoints", collections.Int64Key, codec.CollValue[types.Checkpoint](cdc)),
+		CheckpointCount: collections.NewItem(sb, types.CheckpointCountKey, "checkpoint_count", collections.Uint64Value),
+	}
+
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// GetAuthority returns the address allowed to update params.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// Logger returns the module logger.
+func (k Keeper) Logger() log.Logger { return k.logger }
+
+// ModuleAddress is the vault's module account.
+func (k Keeper) ModuleAddress() sdk.AccAddress { return k.moduleAddr }
+
+// CheckAuthority returns ErrUnauthorized unless signer is the module authority.
+func (k Keeper) CheckAuthority(signer string) error {
+	addr, err := sdk.AccAddressFromBech32(signer)
+	if err != nil || !addr.Equals(k.authorityAddr) {
+		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "expected authority %s, got %s", k.authority, signer)
+	}
+	return nil
+}
+
+// GetParams returns the module parameters.
+func (k Keeper) GetParams(ctx context.Context) (types.Params, error) {
+	return k.Params.Get(ctx)
+}
+
+// SetParams validates and stores params. The treasury custodian and reserve
+// denom cannot change while a treasury position (principal or accrued
+// yield) is open: the position is held by that custodian in that denom.
+func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
+	if err := params.Validate(); err != nil {
+		return err
+	}
+	old, err := k.Params.Get(ctx)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+	case err != nil:
+		return err
+	case old.TreasuryCustodian != params.TreasuryCustodian || old.TreasuryReserveDenom != params.TreasuryReserveDenom:
+		t, err := k.Treasury.Get(ctx)
+		if err != nil {
+			return err
+		}
+		if !t.Principal.IsZero() || !t.AccruedYield.IsZero() {
+			return errorsmod.Wrapf(types.ErrInvalidParams,
+				"treasury custodian and reserve denom cannot change while %s principal is at the custodian", t.Principal)
+		}
+	}
+	return k.Params.Set(ctx, params)
+}
+
+// atomically runs fn in a cache context and writes its changes only when fn
+// succeeds, so that every keeper operation either fully applies or leaves no
+// trace, also when called outside a transaction (block hooks, other keepers).
+func atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
+	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
+	if err := fn(cacheCtx); err != nil {
+		return err
+	}
+	write()
+	return nil
+}
+
+// checkModule refuses a name that is not a registered module account (x/bank
+// panics on those) and the vault's own account.
+func (k Keeper) checkModule(name string) error {
+	if name == "" || name == types.ModuleName || k.ak.GetModuleAddress(name) == nil {
+		return errorsmod.Wrapf(types.ErrUnknownModule, "%q is not a module account", name)
+	}
+	return nil
+}
