@@ -222,7 +222,9 @@ func waitForServed(t *testing.T, node *localnet.Node, from int64, timeout time.D
 	deadline := time.Now().Add(timeout)
 	var served []servedRedemption
 	for h := from; time.Now().Before(deadline); h++ {
-		require.NoError(t, node.WaitForHeight(h, time.Minute))
+		// Results of h are stored for certain once h+1 is committed; /status
+		// can report h a moment before its results are queryable.
+		require.NoError(t, node.WaitForHeight(h+1, time.Minute))
 		var results struct {
 			Events []localnet.Event `json:"finalize_block_events"`
 		}
