@@ -199,9 +199,23 @@ func (n *Node) Status(ctx context.Context) (Status, error) {
 }
 
 // Height returns the node's latest committed height.
+//
+// It is the application's last committed height (ABCI info), not the block
+// store's: CometBFT stores a block before the app commits it, so /status can
+// report a height whose state queries do not show yet.
 func (n *Node) Height(ctx context.Context) (int64, error) {
-	s, err := n.Status(ctx)
-	return s.SyncInfo.LatestBlockHeight, err
+	var info struct {
+		Response struct {
+			LastBlockHeight string `json:"last_block_height"`
+		} `json:"response"`
+	}
+	if err := n.RPC(ctx, "/abci_info", &info); err != nil {
+		return 0, err
+	}
+	if info.Response.LastBlockHeight == "" {
+		return 0, nil
+	}
+	return strconv.ParseInt(info.Response.LastBlockHeight, 10, 64)
 }
 
 // WaitForHeight polls the node until it reports at least height h.
