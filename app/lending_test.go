@@ -144,13 +144,18 @@ type lendingFixture struct {
 
 func setupLending(t *testing.T) *lendingFixture {
 	t.Helper()
+	return setupLendingWith(t, withLending)
+}
+
+func setupLendingWith(t *testing.T, genesis func([]testutil.Account, app.GenesisState)) *lendingFixture {
+	t.Helper()
 	fx := testutil.Setup(t, testutil.Options{
 		Accounts: lAccounts,
 		Balance: sdk.NewCoins(
 			sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000_000_000)),
 			sdk.NewCoin(app.LocalnetReserveDenom, lUSD(10_000_000)),
 		),
-		Genesis: withLending,
+		Genesis: genesis,
 	})
 	a := fx.Accounts
 	// Genesis uusdai balances are refused: everyone mints USDai from uusdc.
@@ -540,17 +545,23 @@ func TestLendingUnderwriteChecksThroughTransactions(t *testing.T) {
 		Borrower: borrower.Address.String(), TitleIds: []uint64{f.title}, ProductId: lendingProductID, Principal: lUSD(139_000),
 	})
 	// Half the shares queued for redemption: the queue has first call on idle
-	// USDai, leaving 200,000 − 100,000 − 20,000 (buffer) = 80,000 fundable.
+	// USDai, leaving 200,000 − 100,000 − 20,000 (buffer) = 80,000 for loans.
+	// The pending loan's 139,000 is committed, so the vault shows nothing
+	// fundable to other loans; underwriting releases the loan's own
+	// commitment and sees 80,000, short of the senior part.
 	shares := bal(f.App, depositor.Address, app.SUSDaiDenom)
 	f.MustDeliver(depositor, &yieldtypes.MsgRequestRedeem{Owner: depositor.Address.String(), Shares: shares.QuoRaw(2), BidBps: 0})
-	require.Equal(t, lUSD(80_000).String(), f.vault(t).Fundable.String())
+	require.Equal(t, lUSD(139_000).String(), f.vault(t).Committed.String())
+	require.True(t, f.vault(t).Fundable.IsZero())
 	f.requireRefused(t, curator, underwrite(1, lUSD(13_900)), lendingtypes.ErrInsufficientLiquidity)
 	require.Equal(t, lendingtypes.LoanPending, f.loan(t, 1).Status)
+	require.Equal(t, lUSD(139_000).String(), f.vault(t).Committed.String(), "a refused underwriting keeps the commitment")
 
 	// A day later the request has expired (10 minutes) and the title is back;
 	// its custody attestation (24 h) has lapsed.
 	f.NextBlock(25 * time.Hour)
 	require.Equal(t, lendingtypes.LoanExpired, f.loan(t, 1).Status)
+	require.True(t, f.vault(t).Committed.IsZero(), "expiry releases the commitment")
 	require.Equal(t, calibertypes.StatusActive, f.titleStatus(t))
 	f.requireRefused(t, curator, underwrite(1, lUSD(13_900)), lendingtypes.ErrInvalidLoanStatus)
 	stale, err := f.CaliberKeeper.IsStale(f.Ctx(), f.title)
@@ -606,4 +617,72 @@ func TestLendingExportImport(t *testing.T) {
 	require.Len(t, gs.Loans, 1)
 	require.Equal(t, lendingtypes.LoanActive, gs.Loans[0].Status)
 	require.Equal(t, uint32(35), gs.Loans[0].PaymentsRemaining)
+}
+
+// withLendingTreasury is withLending with the vault's treasury on: the
+// stranger is the TREASURY_CUSTODIAN holding the T-bills in uusdc.
+func withLendingTreasury(accs []testutil.Account, state app.GenesisState) {
+	withLending(accs, state)
+	cdc := app.MakeEncodingConfig().Codec
+	var cg calibertypes.GenesisState
+	cdc.MustUnmarshalJSON(state[calibertypes.ModuleName], &cg)
+	cg.Parties = append(cg.Parties, calibertypes.Party{
+		Address: accs[lStranger].Address.String(), Roles: []calibertypes.Role{calibertypes.RoleTreasuryCustodian}, Active: true,
+	})
+	state[calibertypes.ModuleName] = cdc.MustMarshalJSON(&cg)
+	var yg yieldtypes.GenesisState
+	cdc.MustUnmarshalJSON(state[yieldtypes.ModuleName], &yg)
+	yg.Params.TreasuryCustodian = accs[lStranger].Address.String()
+	yg.Params.TreasuryReserveDenom = app.LocalnetReserveDenom
+	state[yieldtypes.ModuleName] = cdc.MustMarshalJSON(&yg)
+}
+
+// TestLendingFundingRecalledFromTreasury: the rebalance has swept the idle
+// USDai above the buffer into T-bills; a loan request commits its principal,
+// the next rebalance recalls it from the treasury, the custodian settles and
+// the curator funds the loan.
+func TestLendingFundingRecalledFromTreasury(t *testing.T) {
+	f := setupLendingWith(t, withLendingTreasury)
+	a := f.Accounts
+	curator, borrower, treasury := a[lCurator], a[lBorrower], a[lStranger]
+	underwrite := &lendingtypes.MsgUnderwriteLoan{Curator: curator.Address.String(), LoanId: 1, Apr: lDec("0.12"), JuniorAmount: lUSD(5_000)}
+
+	// A rebalance keeps the 10% buffer idle and allocates the rest.
+	f.NextBlock(30 * time.Second)
+	v := f.vault(t)
+	require.Equal(t, lUSD(20_000).String(), v.Idle.String())
+	require.Equal(t, lUSD(180_000).String(), v.Treasury.Principal.String())
+	require.True(t, v.Fundable.IsZero())
+
+	// The request commits its 50,000: nothing is fundable yet.
+	f.MustDeliver(borrower, &lendingtypes.MsgRequestLoan{
+		Borrower: borrower.Address.String(), TitleIds: []uint64{f.title}, ProductId: lendingProductID, Principal: lUSD(50_000),
+	})
+	require.Equal(t, lUSD(50_000).String(), f.vault(t).Committed.String())
+	f.requireRefused(t, curator, underwrite, lendingtypes.ErrInsufficientLiquidity)
+	require.Equal(t, lUSD(50_000).String(), f.vault(t).Committed.String(), "a refused underwriting keeps the commitment")
+	f.requireInvariants(t)
+
+	// The next rebalance wants buffer + committed idle: it recalls 50,000.
+	block := f.NextBlock(30 * time.Second)
+	recalls := typedEvents[*yieldtypes.EventTreasuryRecall](t, block.Events)
+	require.Len(t, recalls, 1)
+	require.Equal(t, lUSD(50_000).String(), recalls[0].Recall.String())
+	v = f.vault(t)
+	require.Equal(t, lUSD(50_000).String(), v.Treasury.Recall.String())
+	require.Equal(t, lUSD(20_000).String(), v.Idle.String(), "the committed liquidity is not allocated")
+
+	// The custodian settles the recall; the curator funds the loan.
+	f.MustDeliver(treasury, &yieldtypes.MsgSettleTreasury{Custodian: treasury.Address.String(), Principal: lUSD(50_000), Yield: sdkmath.ZeroInt()})
+	v = f.vault(t)
+	require.Equal(t, lUSD(70_000).String(), v.Idle.String())
+	require.True(t, v.Fundable.IsZero(), "the loan's own commitment is not fundable to others")
+	f.MustDeliver(curator, underwrite)
+	l := f.loan(t, 1)
+	require.Equal(t, lendingtypes.LoanActive, l.Status)
+	require.Equal(t, lUSD(45_000).String(), l.Senior.Balance.String())
+	v = f.vault(t)
+	require.True(t, v.Committed.IsZero())
+	require.Equal(t, lUSD(25_000).String(), v.Idle.String())
+	f.requireInvariants(t)
 }

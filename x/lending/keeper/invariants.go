@@ -16,6 +16,7 @@ func Invariants(k *Keeper) map[string]sdk.Invariant {
 	return map[string]sdk.Invariant{
 		"pledged-titles": PledgedTitlesInvariant(k),
 		"balances":       BalancesInvariant(k),
+		"committed":      CommittedInvariant(k),
 	}
 }
 
@@ -96,5 +97,32 @@ func BalancesInvariant(k *Keeper) sdk.Invariant {
 			broken = true
 		}
 		return sdk.FormatInvariant(types.ModuleName, "balances", msg), broken
+	}
+}
+
+// CommittedInvariant: the vault's committed liquidity equals the principal of
+// the PENDING loans.
+func CommittedInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		pending := math.ZeroInt()
+		err := k.Loans.Walk(ctx, nil, func(_ uint64, l types.Loan) (bool, error) {
+			if l.Status == types.LoanPending {
+				pending = pending.Add(l.Principal)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		committed, err := k.yield.GetCommitted(ctx)
+		if err != nil {
+			return err.Error(), true
+		}
+		var msg string
+		broken := !committed.Equal(pending)
+		if broken {
+			msg = fmt.Sprintf("vault committed %s, PENDING loans' principal is %s\n", committed, pending)
+		}
+		return sdk.FormatInvariant(types.ModuleName, "committed", msg), broken
 	}
 }

@@ -2,12 +2,14 @@ package keeper_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
 	"cosmossdk.io/math"
@@ -141,15 +143,45 @@ func (c *fakeCaliber) Release(_ context.Context, id uint64) error {
 	return nil
 }
 
-// fakeVault lends from the "yield" module balance, keeping reserved aside.
+// fakeVault lends from the "yield" module balance, keeping reserved and the
+// committed liquidity (kept in the store, so it follows cache contexts) aside.
 type fakeVault struct {
-	bank     *fakeBank
-	reserved math.Int
-	interest math.Int // senior interest received
+	bank      *fakeBank
+	reserved  math.Int
+	interest  math.Int // senior interest received
+	committed collections.Item[math.Int]
 }
 
-func (v *fakeVault) Fundable(context.Context) (math.Int, error) {
-	return math.MaxInt(math.ZeroInt(), v.bank.get(yieldAddr).Sub(v.reserved)), nil
+func (v *fakeVault) GetCommitted(ctx context.Context) (math.Int, error) {
+	c, err := v.committed.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return c, err
+}
+func (v *fakeVault) CommitFunding(ctx context.Context, amount math.Int) error {
+	c, err := v.GetCommitted(ctx)
+	if err != nil {
+		return err
+	}
+	return v.committed.Set(ctx, c.Add(amount))
+}
+func (v *fakeVault) ReleaseFunding(ctx context.Context, amount math.Int) error {
+	c, err := v.GetCommitted(ctx)
+	if err != nil {
+		return err
+	}
+	if amount.GT(c) {
+		return fmt.Errorf("release of %s exceeds the committed %s", amount, c)
+	}
+	return v.committed.Set(ctx, c.Sub(amount))
+}
+func (v *fakeVault) Fundable(ctx context.Context) (math.Int, error) {
+	c, err := v.GetCommitted(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	return math.MaxInt(math.ZeroInt(), v.bank.get(yieldAddr).Sub(v.reserved).Sub(c)), nil
 }
 func (v *fakeVault) FundSenior(ctx context.Context, to string, amount math.Int, rate math.LegacyDec) (yieldtypes.SeniorPosition, error) {
 	if err := v.bank.SendCoinsFromModuleToModule(ctx, yieldM, to, sdk.NewCoins(sdk.NewCoin("uusdai", amount))); err != nil {
@@ -204,7 +236,11 @@ func setup(t *testing.T) *fixture {
 		titles: map[uint64]*calibertypes.Title{}, values: map[uint64]math.Int{}, stale: map[uint64]bool{},
 		policies: map[uint64]calibertypes.Policy{}, curators: map[string]bool{curator.String(): true},
 	}
-	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt()}
+	sb := collections.NewSchemaBuilder(runtime.NewKVStoreService(key))
+	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt(),
+		committed: collections.NewItem(sb, collections.NewPrefix(250), "fake_committed", sdk.IntValue)}
+	_, err := sb.Build()
+	require.NoError(t, err)
 	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), authority.String(), bank, fakeAccounts{}, cal, vault, log.NewNopLogger())
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 	require.NoError(t, k.CreateProduct(ctx, testProduct()))
@@ -240,7 +276,8 @@ func (f *fixture) loan(t *testing.T, id uint64) types.Loan {
 	return l
 }
 
-// snapshot captures everything a failed operation must leave unchanged.
+// snapshot captures everything a failed operation must leave unchanged,
+// the vault's committed liquidity included.
 func (f *fixture) snapshot(t *testing.T) string {
 	t.Helper()
 	gs, err := f.k.ExportGenesis(f.ctx)
@@ -254,6 +291,9 @@ func (f *fixture) snapshot(t *testing.T) string {
 	for _, a := range []sdk.AccAddress{borrower, other, curator, payer, lendingAddr, yieldAddr, feesAddr} {
 		s += "|" + f.bank.get(a).String()
 	}
+	committed, err := f.vault.GetCommitted(f.ctx)
+	require.NoError(t, err)
+	s += "|committed:" + committed.String()
 	return s
 }
 

@@ -348,6 +348,8 @@ func TestGenesisRoundTrip(t *testing.T) {
 	// Same titles pledged in the fresh fixture, as caliber's genesis would have them.
 	g.caliber.titles[1].Status, g.caliber.titles[2].Status = calibertypes.StatusPledged, calibertypes.StatusPledged
 	g.bank.balances[lendingAddr.String()] = f.bank.get(lendingAddr)
+	// The vault's commitment for the PENDING loan, as x/yield's genesis would have it.
+	require.NoError(t, g.vault.committed.Set(g.ctx, usd(5_000)))
 	require.NoError(t, g.k.Products.Remove(g.ctx, "gpu"))
 	require.NoError(t, g.k.InitGenesis(g.ctx, gs))
 	gs2, err := g.k.ExportGenesis(g.ctx)

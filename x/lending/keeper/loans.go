@@ -19,8 +19,9 @@ import (
 )
 
 // RequestLoan pledges the borrower's ACTIVE titles for a PENDING loan under an
-// enabled product that accepts their classes. Every title is checked before
-// any is pledged.
+// enabled product that accepts their classes, and commits the loan's principal
+// with the vault (held idle for its underwriting, recalled from the treasury
+// if need be). Every title is checked before any is pledged.
 func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uint64, error) {
 	if err := msg.ValidateBasic(); err != nil {
 		return 0, err
@@ -83,6 +84,9 @@ func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uin
 		if err := k.PendingQueue.Set(ctx, collections.Join(l.PendingExpiresAt, id)); err != nil {
 			return err
 		}
+		if err := k.yield.CommitFunding(ctx, l.Principal); err != nil {
+			return err
+		}
 		if err := k.setLoan(ctx, l, types.LoanStatusUnspecified); err != nil {
 			return err
 		}
@@ -136,9 +140,12 @@ func (k Keeper) CancelLoanRequest(ctx context.Context, borrower sdk.AccAddress, 
 }
 
 // closeUnfunded ends a PENDING loan (cancelled or expired): titles released,
-// loan out of the pending queue.
+// commitment released, loan out of the pending queue.
 func (k Keeper) closeUnfunded(ctx context.Context, l types.Loan, status types.LoanStatus) error {
 	if err := k.releaseTitles(ctx, l); err != nil {
+		return err
+	}
+	if err := k.yield.ReleaseFunding(ctx, l.Principal); err != nil {
 		return err
 	}
 	if err := k.PendingQueue.Remove(ctx, collections.Join(l.PendingExpiresAt, l.Id)); err != nil {

@@ -94,8 +94,36 @@ func (k Keeper) checkConcentration(ctx context.Context, l types.Loan, senior mat
 // principal; then every check runs (valuation and LTV, insurance, custody,
 // concentration, vault liquidity). On success the vault funds the senior part
 // and the borrower receives principal − origination fee − DSR. On failure the
-// error names the check and nothing changes (the loan stays PENDING).
+// error names the check and nothing changes (the loan stays PENDING, its
+// principal still committed).
+//
+// The loan's own commitment is released before the checks, so the vault
+// liquidity check sees the fundable liquidity without it but with every other
+// PENDING loan's commitment.
 func (k Keeper) UnderwriteLoan(ctx context.Context, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
+	var disbursed math.Int
+	err := atomically(ctx, func(ctx sdk.Context) error {
+		l, err := k.GetLoan(ctx, loanID)
+		if err != nil {
+			return err
+		}
+		if l.Status == types.LoanPending {
+			if err := k.yield.ReleaseFunding(ctx, l.Principal); err != nil {
+				return err
+			}
+		}
+		disbursed, err = k.underwrite(ctx, curator, loanID, apr, junior)
+		return err
+	})
+	if err != nil {
+		return math.Int{}, err
+	}
+	return disbursed, nil
+}
+
+// underwrite runs UnderwriteLoan's checks and funding, once the loan's own
+// commitment is released.
+func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
 	if !k.caliber.HasRole(ctx, curator, calibertypes.RoleCurator) {
 		return math.Int{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s is not an active CURATOR party", curator)
 	}

@@ -39,8 +39,17 @@ type CaliberKeeper interface {
 // YieldKeeper is x/yield's senior-book API. The vault keeps only aggregates;
 // x/lending stores each loan's SeniorPosition and passes it back on every call.
 type YieldKeeper interface {
-	// Fundable is what the vault can lend now (idle − reserved − buffer).
+	// Fundable is what the vault can lend now (idle − reserved − buffer −
+	// committed).
 	Fundable(ctx context.Context) (math.Int, error)
+	// CommitFunding holds amount of the vault's liquidity for a PENDING loan:
+	// it leaves Fundable and the treasury rebalance keeps (or recalls) it idle.
+	CommitFunding(ctx context.Context, amount math.Int) error
+	// ReleaseFunding releases amount of committed liquidity; it fails above
+	// the committed total.
+	ReleaseFunding(ctx context.Context, amount math.Int) error
+	// GetCommitted is the total committed (for the invariant).
+	GetCommitted(ctx context.Context) (math.Int, error)
 	// FundSenior sends amount USDai from the vault to toModule and opens a
 	// position at rate; it fails above the fundable liquidity.
 	FundSenior(ctx context.Context, toModule string, amount math.Int, rate math.LegacyDec) (yieldtypes.SeniorPosition, error)

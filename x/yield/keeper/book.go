@@ -2,8 +2,10 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
@@ -18,14 +20,77 @@ import (
 // performing positions, impaired principal and impairment). Every call is
 // atomic: on error nothing changes.
 
-// Fundable returns what x/lending may fund now: idle − reserved − buffer.
-// Redemption liquidity is reserved ahead of new loans.
+// Fundable returns what x/lending may fund now: idle − reserved − buffer −
+// committed. Redemption liquidity and the PENDING loans' commitments are
+// reserved ahead of a new funding.
 func (k Keeper) Fundable(ctx context.Context) (math.Int, error) {
 	v, err := k.View(ctx)
 	if err != nil {
 		return math.Int{}, err
 	}
 	return v.Fundable, nil
+}
+
+// committed reads the commitments of PENDING loans (zero when unset).
+func (k Keeper) committed(ctx context.Context) (math.Int, error) {
+	c, err := k.Committed.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return c, err
+}
+
+// GetCommitted returns the principal committed to x/lending's PENDING loans.
+func (k Keeper) GetCommitted(ctx context.Context) (math.Int, error) {
+	return k.committed(ctx)
+}
+
+// CommitFunding holds amount of idle liquidity for a PENDING loan: it leaves
+// Fundable for other loans, and the treasury rebalance keeps it idle
+// (recalling T-bills when idle is short). A commitment may exceed the idle
+// balance: it is a claim on liquidity, not a transfer.
+func (k Keeper) CommitFunding(ctx context.Context, amount math.Int) error {
+	if err := types.CheckAmount("commitment", amount, types.MaxAssets); err != nil {
+		return err
+	}
+	if !amount.IsPositive() {
+		return errorsmod.Wrap(types.ErrInvalidAmount, "commitment must be positive")
+	}
+	c, err := k.committed(ctx)
+	if err != nil {
+		return err
+	}
+	next := c.Add(amount)
+	if err := types.CheckAmount("committed", next, types.MaxAssets); err != nil {
+		return err
+	}
+	if err := k.Committed.Set(ctx, next); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventFundingCommitted{Amount: amount, Committed: next})
+}
+
+// ReleaseFunding releases amount of committed liquidity (a PENDING loan was
+// cancelled, expired or is being funded). Refused above the committed total.
+func (k Keeper) ReleaseFunding(ctx context.Context, amount math.Int) error {
+	if err := types.CheckAmount("release", amount, types.MaxAssets); err != nil {
+		return err
+	}
+	if !amount.IsPositive() {
+		return errorsmod.Wrap(types.ErrInvalidAmount, "release must be positive")
+	}
+	c, err := k.committed(ctx)
+	if err != nil {
+		return err
+	}
+	if amount.GT(c) {
+		return errorsmod.Wrapf(types.ErrInvalidAmount, "release of %s exceeds the committed %s", amount, c)
+	}
+	next := c.Sub(amount)
+	if err := k.Committed.Set(ctx, next); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventFundingReleased{Amount: amount, Committed: next})
 }
 
 // FundSenior sends amount uusdai from the vault to module account toModule
@@ -52,8 +117,8 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 	}
 	if amount.GT(v.Fundable) {
 		return types.SeniorPosition{}, errorsmod.Wrapf(types.ErrInsufficientLiquidity,
-			"funding of %s%s exceeds the fundable %s%s (idle %s, reserved for redemptions %s, buffer %s)",
-			amount, types.AssetDenom, v.Fundable, types.AssetDenom, v.Vault.Idle, v.Reserved, v.Buffer)
+			"funding of %s%s exceeds the fundable %s%s (idle %s, reserved for redemptions %s, buffer %s, committed to pending loans %s)",
+			amount, types.AssetDenom, v.Fundable, types.AssetDenom, v.Vault.Idle, v.Reserved, v.Buffer, v.Committed)
 	}
 	book := v.Book
 	if err := addPerforming(&book, pos); err != nil {

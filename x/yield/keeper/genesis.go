@@ -4,6 +4,7 @@ import (
 	"context"
 
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 
 	"github.com/infrafi/infrafi/x/yield/types"
 )
@@ -50,6 +51,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	committed := gs.Committed
+	if committed.IsNil() {
+		committed = math.ZeroInt()
+	}
+	if err := k.Committed.Set(ctx, committed); err != nil {
+		return err
+	}
 	return k.CheckpointCount.Set(ctx, uint64(len(gs.Checkpoints)))
 }
 
@@ -73,6 +81,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Round, err = k.Round.Get(ctx); err != nil {
+		return nil, err
+	}
+	if gs.Committed, err = k.committed(ctx); err != nil {
 		return nil, err
 	}
 	err = k.Requests.Walk(ctx, nil, func(_ uint64, r types.RedeemRequest) (bool, error) {

@@ -37,9 +37,11 @@ func busyFixture(t *testing.T) *fixture {
 
 func TestGenesisRoundTrip(t *testing.T) {
 	f := busyFixture(t)
+	require.NoError(t, f.k.CommitFunding(f.ctx, usd(70)))
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, gs.Validate())
+	require.Equal(t, usd(70).String(), gs.Committed.String())
 	require.Len(t, gs.Requests, 2, "alice's top bid was served in the first block")
 	require.NotEmpty(t, gs.Checkpoints)
 	require.Equal(t, uint64(1), gs.Book.Positions)
@@ -57,6 +59,9 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(len(gs.Checkpoints)), count)
 	require.Equal(t, queueIDs(t, f), queueIDs(t, g), "queue order survives")
+	committed, err := g.k.GetCommitted(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, usd(70).String(), committed.String())
 
 	// Balances that disagree with the vault are refused.
 	h := newFixture(t)
@@ -106,6 +111,8 @@ func TestGenesisValidate(t *testing.T) {
 		{"checkpoints out of order", func(gs *types.GenesisState) { gs.Checkpoints[1].Time = genesisTime }, types.ErrInvalidGenesis},
 		{"round cutoff beyond next id", func(gs *types.GenesisState) { gs.Round.CutoffId = 3 }, types.ErrInvalidGenesis},
 		{"epoch ends before it starts", func(gs *types.GenesisState) { gs.Epoch.Start = genesisTime }, types.ErrInvalidGenesis},
+		{"negative committed", func(gs *types.GenesisState) { gs.Committed = math.NewInt(-1) }, types.ErrInvalidGenesis},
+		{"absurd committed", func(gs *types.GenesisState) { gs.Committed = types.MaxAssets.AddRaw(1) }, types.ErrInvalidGenesis},
 		{"absurd accrued yield", func(gs *types.GenesisState) {
 			gs.Treasury.AccruedYield = types.MaxAssets.ToLegacyDec().Add(math.LegacyOneDec())
 		}, types.ErrInvalidGenesis},

@@ -9,6 +9,7 @@ import (
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -65,6 +66,9 @@ type Keeper struct {
 	Requests        *collections.IndexedMap[uint64, types.RedeemRequest, requestIndexes]
 	Checkpoints     collections.Map[int64, types.Checkpoint]
 	CheckpointCount collections.Item[uint64]
+	// Committed is the principal of x/lending's PENDING loans: idle held for
+	// their underwriting, not fundable to other loans.
+	Committed collections.Item[math.Int]
 }
 
 // NewKeeper builds the keeper and its collections schema. It panics when
@@ -118,6 +122,7 @@ func NewKeeper(
 		}),
 		Checkpoints:     collections.NewMap(sb, types.CheckpointsKey, "checkpoints", collections.Int64Key, codec.CollValue[types.Checkpoint](cdc)),
 		CheckpointCount: collections.NewItem(sb, types.CheckpointCountKey, "checkpoint_count", collections.Uint64Value),
+		Committed:       collections.NewItem(sb, types.CommittedKey, "committed", sdk.IntValue),
 	}
 
 	schema, err := sb.Build()

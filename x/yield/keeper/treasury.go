@@ -73,7 +73,8 @@ func (k Keeper) custodian(ctx context.Context, params types.Params) (sdk.AccAddr
 }
 
 // rebalanceIfDue runs at most once per rebalance_interval (EndBlock). The
-// vault wants target = buffer + queue need idle. Above it, the excess is
+// vault wants target = buffer + queue need + committed idle (committed is
+// the principal of x/lending's PENDING loans, held for their underwriting). Above it, the excess is
 // allocated to the treasury through x/stable (up to the reserve x/stable
 // holds); below it, the recall order is set to the shortfall (up to the
 // treasury principal) for the custodian to settle. A rebalance replaces the
@@ -112,7 +113,7 @@ func (k Keeper) rebalanceIfDue(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	target := v.Buffer.Add(need)
+	target := v.Buffer.Add(need).Add(v.Committed)
 	idle := v.Vault.Idle
 
 	recall := math.ZeroInt()

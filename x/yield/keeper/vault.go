@@ -30,7 +30,10 @@ type View struct {
 	Reserved math.Int
 	// Buffer is liquidity_buffer_bps of NAV, rounded up.
 	Buffer math.Int
-	// Fundable is what x/lending may draw: idle − reserved − buffer, at least 0.
+	// Committed is the principal of x/lending's PENDING loans.
+	Committed math.Int
+	// Fundable is what x/lending may draw: idle − reserved − buffer −
+	// committed, at least 0.
 	Fundable math.Int
 }
 
@@ -77,7 +80,10 @@ func (k Keeper) View(ctx context.Context) (View, error) {
 	}
 	v.Reserved = math.MinInt(need, v.Vault.Idle)
 	v.Buffer = types.BpsOfCeil(v.NAV, v.Params.LiquidityBufferBps)
-	v.Fundable = types.Fundable(v.Vault.Idle, v.Reserved, v.Buffer)
+	if v.Committed, err = k.committed(ctx); err != nil {
+		return v, err
+	}
+	v.Fundable = types.Fundable(v.Vault.Idle, v.Reserved, v.Buffer, v.Committed)
 	return v, nil
 }
 
@@ -113,6 +119,7 @@ func (v View) Summary() (types.VaultSummary, error) {
 		AccruedFees:          v.AccruedFees,
 		Book:                 v.Book,
 		Treasury:             v.Treasury,
+		Committed:            v.Committed,
 	}, nil
 }
 

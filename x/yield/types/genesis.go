@@ -17,12 +17,14 @@ func DefaultGenesis() *GenesisState {
 		Round:       NewServingRound(),
 		Requests:    []RedeemRequest{},
 		Checkpoints: []Checkpoint{},
+		Committed:   math.ZeroInt(),
 	}
 }
 
 // Validate checks the genesis state: params and every record valid; request
 // ids unique and below next_request_id; the queued shares sum to the
-// escrowed shares; checkpoints in strictly increasing time. The bank
+// escrowed shares; checkpoints in strictly increasing time; committed (unset
+// reads as zero) within [0, MaxAssets]. The bank
 // balances are checked against the vault by InitGenesis.
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
@@ -45,6 +47,13 @@ func (gs GenesisState) Validate() error {
 	}
 	if gs.Round.CutoffId > gs.Vault.NextRequestId {
 		return errorsmod.Wrap(ErrInvalidGenesis, "serving round cutoff is beyond next_request_id")
+	}
+
+	// An unset committed (a genesis from before commitments) means zero.
+	if !gs.Committed.IsNil() {
+		if err := CheckAmount("committed", gs.Committed, MaxAssets); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
 	}
 
 	seen := make(map[uint64]bool, len(gs.Requests))

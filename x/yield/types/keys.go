@@ -30,4 +30,5 @@ var (
 	QueueKey           = collections.NewPrefix(8)
 	CheckpointsKey     = collections.NewPrefix(9)
 	CheckpointCountKey = collections.NewPrefix(10)
+	CommittedKey       = collections.NewPrefix(11)
 )

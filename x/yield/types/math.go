@@ -342,9 +342,10 @@ func TreasuryAccrual(principal math.Int, rate math.LegacyDec, seconds int64) (ac
 	return rate.MulInt(principal).MulInt64(seconds).QuoInt64(SecondsPerYear), nil
 }
 
-// Fundable is what the vault may lend: idle − reserved − buffer, floored at zero.
-func Fundable(idle, reserved, buffer math.Int) math.Int {
-	f := idle.Sub(reserved).Sub(buffer)
+// Fundable is what the vault may lend: idle − reserved − buffer − committed,
+// floored at zero. committed is the principal of x/lending's PENDING loans.
+func Fundable(idle, reserved, buffer, committed math.Int) math.Int {
+	f := idle.Sub(reserved).Sub(buffer).Sub(committed)
 	if f.IsNegative() {
 		return math.ZeroInt()
 	}

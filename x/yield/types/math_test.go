@@ -405,12 +405,14 @@ func TestBpsAndFundable(t *testing.T) {
 	require.Equal(t, "100", types.BpsOfCeil(i(9_999), 100).String())
 	require.Equal(t, "100", types.BpsOfCeil(i(10_000), 100).String())
 	require.Equal(t, "0", types.BpsOf(i(0), 10_000).String())
-	for _, tc := range []struct{ idle, reserved, buffer, want math.Int }{
-		{usd(100), usd(30), usd(10), usd(60)},
-		{usd(100), usd(95), usd(10), zero()},
-		{usd(100), zero(), zero(), usd(100)},
+	for _, tc := range []struct{ idle, reserved, buffer, committed, want math.Int }{
+		{usd(100), usd(30), usd(10), zero(), usd(60)},
+		{usd(100), usd(95), usd(10), zero(), zero()},
+		{usd(100), zero(), zero(), zero(), usd(100)},
+		{usd(100), usd(30), usd(10), usd(25), usd(35)},
+		{usd(100), usd(30), usd(10), usd(70), zero()},
 	} {
-		require.Equal(t, tc.want.String(), types.Fundable(tc.idle, tc.reserved, tc.buffer).String())
+		require.Equal(t, tc.want.String(), types.Fundable(tc.idle, tc.reserved, tc.buffer, tc.committed).String())
 	}
 }
 
