@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -58,7 +59,7 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 	if err := k.Appraisals.Set(ctx, collections.Join(t.Id, appraiser), a); err != nil {
 		return types.Appraisal{}, err
 	}
-	if err := emit(ctx, &types.EventAppraised{Appraisal: a}); err != nil {
+	if err := keeperutil.Emit(ctx, &types.EventAppraised{Appraisal: a}); err != nil {
 		return types.Appraisal{}, err
 	}
 	if k.hooks != nil {

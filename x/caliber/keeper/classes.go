@@ -8,6 +8,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // GetAssetClass returns an asset class, or ErrAssetClassNotFound.
@@ -35,7 +36,7 @@ func (k Keeper) AddAssetClass(ctx context.Context, class types.AssetClass) error
 	if err := k.AssetClasses.Set(ctx, class.Id, class); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventAssetClassAdded{AssetClass: class})
+	return keeperutil.Emit(ctx, &types.EventAssetClassAdded{AssetClass: class})
 }
 
 // UpdateAssetClass replaces an existing asset class. New valuation terms apply
@@ -51,5 +52,5 @@ func (k Keeper) UpdateAssetClass(ctx context.Context, class types.AssetClass) er
 	if err := k.AssetClasses.Set(ctx, class.Id, class); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventAssetClassUpdated{AssetClass: class})
+	return keeperutil.Emit(ctx, &types.EventAssetClassUpdated{AssetClass: class})
 }

@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // attest records a fresh attestation of a title in custody and (re)queues its
@@ -104,7 +105,7 @@ func (k Keeper) AttestCustody(ctx context.Context, msg *types.MsgAttestCustody) 
 		}
 		expiresAt = c.ExpiresAt
 	}
-	return expiresAt, emit(ctx, &types.EventCustodyAttested{
+	return expiresAt, keeperutil.Emit(ctx, &types.EventCustodyAttested{
 		Custodian: custodian.String(), TitleIds: msg.TitleIds, Online: msg.Online, UptimeBps: msg.UptimeBps,
 		Facility: msg.Facility, ExpiresAt: expiresAt,
 	})
@@ -189,7 +190,7 @@ func (k Keeper) markOneStale(ctx sdk.Context, key collections.Pair[time.Time, ui
 	if err := k.Custody.Set(cacheCtx, key.K2(), c); err != nil {
 		return err
 	}
-	if err := emit(cacheCtx, &types.EventCustodyStale{TitleId: key.K2(), ExpiredAt: key.K1()}); err != nil {
+	if err := keeperutil.Emit(cacheCtx, &types.EventCustodyStale{TitleId: key.K2(), ExpiredAt: key.K1()}); err != nil {
 		return err
 	}
 	write()

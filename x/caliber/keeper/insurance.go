@@ -13,6 +13,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // Claim kinds (EventClaimPaid.kind).
@@ -60,7 +61,7 @@ func (k Keeper) FundPool(ctx context.Context, insurer sdk.AccAddress, amount mat
 	if err := k.Pools.Set(ctx, insurer, pool); err != nil {
 		return types.InsurancePool{}, err
 	}
-	return pool, emit(ctx, &types.EventPoolFunded{Insurer: pool.Insurer, Amount: amount, Pool: pool})
+	return pool, keeperutil.Emit(ctx, &types.EventPoolFunded{Insurer: pool.Insurer, Amount: amount, Pool: pool})
 }
 
 // WithdrawPool returns up to the pool's free capacity (balance − reserved) to
@@ -85,7 +86,7 @@ func (k Keeper) WithdrawPool(ctx context.Context, insurer sdk.AccAddress, amount
 	if err := k.Pools.Set(ctx, insurer, pool); err != nil {
 		return types.InsurancePool{}, err
 	}
-	return pool, emit(ctx, &types.EventPoolWithdrawn{Insurer: pool.Insurer, Amount: amount, Pool: pool})
+	return pool, keeperutil.Emit(ctx, &types.EventPoolWithdrawn{Insurer: pool.Insurer, Amount: amount, Pool: pool})
 }
 
 // requireInsurable checks that the title can take a policy: ACTIVE or PLEDGED.
@@ -156,7 +157,7 @@ func (k Keeper) RequestPolicy(ctx context.Context, msg *types.MsgRequestPolicy) 
 	if err := k.PolicyRequestByTitle.Set(ctx, t.Id, id); err != nil {
 		return types.PolicyRequest{}, 0, err
 	}
-	return req, replaced, emit(ctx, &types.EventPolicyRequested{Request: req, ReplacedRequestId: replaced})
+	return req, replaced, keeperutil.Emit(ctx, &types.EventPolicyRequested{Request: req, ReplacedRequestId: replaced})
 }
 
 func checkPolicyExpiry(expiresAt, now time.Time, maxDuration time.Duration) error {
@@ -183,7 +184,7 @@ func (k Keeper) CancelPolicyRequest(ctx context.Context, owner sdk.AccAddress, r
 	if err := k.removePolicyRequest(ctx, req.Id, req.TitleId); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventPolicyRequestRemoved{RequestId: req.Id, TitleId: req.TitleId, Reason: "cancelled"})
+	return keeperutil.Emit(ctx, &types.EventPolicyRequestRemoved{RequestId: req.Id, TitleId: req.TitleId, Reason: "cancelled"})
 }
 
 func (k Keeper) getPolicyRequest(ctx context.Context, requestID uint64) (types.PolicyRequest, error) {
@@ -213,7 +214,7 @@ func (k Keeper) dropPolicyRequest(ctx context.Context, titleID uint64, reason st
 	if err := k.removePolicyRequest(ctx, id, titleID); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventPolicyRequestRemoved{RequestId: id, TitleId: titleID, Reason: reason})
+	return keeperutil.Emit(ctx, &types.EventPolicyRequestRemoved{RequestId: id, TitleId: titleID, Reason: reason})
 }
 
 // IssuePolicy is the requested insurer accepting a request for premium <=
@@ -311,7 +312,7 @@ func (k Keeper) IssuePolicy(ctx context.Context, insurer sdk.AccAddress, request
 	if err := k.removePolicyRequest(ctx, req.Id, req.TitleId); err != nil {
 		return types.Policy{}, false, err
 	}
-	return policy, replacing, emit(ctx, &types.EventPolicyIssued{Policy: policy, Replaced: replacing})
+	return policy, replacing, keeperutil.Emit(ctx, &types.EventPolicyIssued{Policy: policy, Replaced: replacing})
 }
 
 // closePolicy ends a policy without a claim: its coverage is released from the
@@ -320,7 +321,7 @@ func (k Keeper) closePolicy(ctx context.Context, p types.Policy, reason string) 
 	if err := k.releasePolicy(ctx, p, math.ZeroInt()); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventPolicyClosed{TitleId: p.TitleId, Insurer: p.Insurer, Released: p.Coverage, Reason: reason})
+	return keeperutil.Emit(ctx, &types.EventPolicyClosed{TitleId: p.TitleId, Insurer: p.Insurer, Released: p.Coverage, Reason: reason})
 }
 
 // releasePolicy deletes a policy, releases its coverage and takes paid out of
@@ -413,7 +414,7 @@ func (k Keeper) payClaim(ctx context.Context, p types.Policy, paid math.Int, kin
 	if err := k.releasePolicy(ctx, p, paid); err != nil {
 		return math.Int{}, err
 	}
-	return paid, emit(ctx, &types.EventClaimPaid{
+	return paid, keeperutil.Emit(ctx, &types.EventClaimPaid{
 		TitleId: p.TitleId, Insurer: p.Insurer, Kind: kind, Paid: paid, RecipientModule: recipientModule,
 	})
 }

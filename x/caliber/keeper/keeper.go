@@ -7,15 +7,13 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
-	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
-	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // TitleIndexes are the secondary indexes of Titles, kept by the IndexedMap.
@@ -158,11 +156,7 @@ func (k Keeper) Logger() log.Logger {
 
 // CheckAuthority returns ErrUnauthorized unless signer is the module authority.
 func (k Keeper) CheckAuthority(signer string) error {
-	addr, err := sdk.AccAddressFromBech32(signer)
-	if err != nil || !addr.Equals(k.authorityAddr) {
-		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "expected authority %s, got %s", k.authority, signer)
-	}
-	return nil
+	return keeperutil.CheckAuthority(k.authorityAddr, signer)
 }
 
 // GetParams returns the module parameters.
@@ -180,15 +174,10 @@ func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
 	if err := k.Params.Set(ctx, params); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventParamsUpdated{Params: params})
+	return keeperutil.Emit(ctx, &types.EventParamsUpdated{Params: params})
 }
 
 // blockTime is the block time in UTC.
 func blockTime(ctx context.Context) time.Time {
 	return sdk.UnwrapSDKContext(ctx).BlockTime().UTC()
-}
-
-// emit emits a typed event.
-func emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
 }

@@ -11,6 +11,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // GetParty returns a party, or ErrPartyNotFound.
@@ -55,7 +56,7 @@ func (k Keeper) RegisterParty(ctx context.Context, party types.Party) (types.Par
 	if err := k.setParty(ctx, addr, party); err != nil {
 		return types.Party{}, err
 	}
-	return party, emit(ctx, &types.EventPartyRegistered{Party: party})
+	return party, keeperutil.Emit(ctx, &types.EventPartyRegistered{Party: party})
 }
 
 // UpdateParty replaces an existing party's roles, name, active flag and metadata.
@@ -77,7 +78,7 @@ func (k Keeper) UpdateParty(ctx context.Context, party types.Party) (types.Party
 	if err := k.setParty(ctx, addr, party); err != nil {
 		return types.Party{}, err
 	}
-	return party, emit(ctx, &types.EventPartyUpdated{Party: party})
+	return party, keeperutil.Emit(ctx, &types.EventPartyUpdated{Party: party})
 }
 
 // SetPartyActive activates or deactivates an existing party. An inactive party
@@ -91,7 +92,7 @@ func (k Keeper) SetPartyActive(ctx context.Context, addr sdk.AccAddress, active 
 	if err := k.Parties.Set(ctx, addr, party); err != nil {
 		return types.Party{}, err
 	}
-	return party, emit(ctx, &types.EventPartyUpdated{Party: party})
+	return party, keeperutil.Emit(ctx, &types.EventPartyUpdated{Party: party})
 }
 
 func (k Keeper) setParty(ctx context.Context, addr sdk.AccAddress, party types.Party) error {

@@ -11,6 +11,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // GetTitle returns a stored title (live or CASUALTY), or ErrTitleNotFound.
@@ -57,7 +58,7 @@ func (k Keeper) setStatus(ctx context.Context, t *types.Title, to types.TitleSta
 	if err := k.Titles.Set(ctx, t.Id, *t); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventTitleStatusChanged{TitleId: t.Id, From: from, To: to, Owner: t.Owner})
+	return keeperutil.Emit(ctx, &types.EventTitleStatusChanged{TitleId: t.Id, From: from, To: to, Owner: t.Owner})
 }
 
 // MintTitle mints a PENDING_CUSTODY title for msg.Owner. The issuer must be an
@@ -126,7 +127,7 @@ func (k Keeper) MintTitle(ctx context.Context, msg *types.MsgMintTitle) (types.T
 			return types.Title{}, err
 		}
 	}
-	return title, emit(ctx, &types.EventTitleMinted{Title: title})
+	return title, keeperutil.Emit(ctx, &types.EventTitleMinted{Title: title})
 }
 
 // ConfirmCustody is the named custodian taking the hardware into custody: the
@@ -154,7 +155,7 @@ func (k Keeper) ConfirmCustody(ctx context.Context, custodian sdk.AccAddress, ti
 	if err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventCustodyAttested{
+	return keeperutil.Emit(ctx, &types.EventCustodyAttested{
 		Custodian: t.Custodian, TitleIds: []uint64{t.Id}, Online: c.Online, UptimeBps: c.UptimeBps,
 		Facility: c.Facility, ExpiresAt: c.ExpiresAt,
 	})
@@ -190,7 +191,7 @@ func (k Keeper) changeOwner(ctx context.Context, t *types.Title, to sdk.AccAddre
 	if err := k.dropPolicyRequest(ctx, t.Id, "title changed owner"); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventTitleTransferred{TitleId: t.Id, From: from, To: t.Owner})
+	return keeperutil.Emit(ctx, &types.EventTitleTransferred{TitleId: t.Id, From: from, To: t.Owner})
 }
 
 // RequestRedemption asks the custodian to release an ACTIVE title's hardware.
@@ -264,10 +265,10 @@ func (k Keeper) ConfirmRedemption(ctx context.Context, custodian sdk.AccAddress,
 	}
 	from := t.Status
 	t.Status = types.StatusRedeemed
-	if err := emit(ctx, &types.EventTitleStatusChanged{TitleId: t.Id, From: from, To: t.Status, Owner: t.Owner}); err != nil {
+	if err := keeperutil.Emit(ctx, &types.EventTitleStatusChanged{TitleId: t.Id, From: from, To: t.Status, Owner: t.Owner}); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventTitleRedeemed{Title: t})
+	return keeperutil.Emit(ctx, &types.EventTitleRedeemed{Title: t})
 }
 
 // ReportCasualty marks a live title's hardware destroyed or lost. Its serials
@@ -296,7 +297,7 @@ func (k Keeper) ReportCasualty(ctx context.Context, custodian sdk.AccAddress, ti
 	if err := k.setStatus(ctx, &t, types.StatusCasualty); err != nil {
 		return err
 	}
-	if err := emit(ctx, &types.EventCasualtyReported{TitleId: t.Id, Custodian: t.Custodian, Reason: reason}); err != nil {
+	if err := keeperutil.Emit(ctx, &types.EventCasualtyReported{TitleId: t.Id, Custodian: t.Custodian, Reason: reason}); err != nil {
 		return err
 	}
 	if k.hooks != nil {

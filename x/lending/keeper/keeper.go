@@ -10,12 +10,11 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
 	"cosmossdk.io/math"
-	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 )
@@ -130,11 +129,7 @@ func (k Keeper) Logger() log.Logger { return k.logger }
 
 // CheckAuthority returns ErrUnauthorized unless signer is the module authority.
 func (k Keeper) CheckAuthority(signer string) error {
-	addr, err := sdk.AccAddressFromBech32(signer)
-	if err != nil || !addr.Equals(k.authorityAddr) {
-		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "expected authority %s, got %s", k.authority, signer)
-	}
-	return nil
+	return keeperutil.CheckAuthority(k.authorityAddr, signer)
 }
 
 // SetParams validates and stores params.
@@ -145,7 +140,7 @@ func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
 	if err := k.Params.Set(ctx, params); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventParamsUpdated{Params: params})
+	return keeperutil.Emit(ctx, &types.EventParamsUpdated{Params: params})
 }
 
 // total reads a Totals entry (zero when absent).
@@ -273,7 +268,7 @@ func (k Keeper) CreateProduct(ctx context.Context, p types.Product) error {
 	if err := k.Products.Set(ctx, p.Id, p); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventProductSet{Product: p, Created: true})
+	return keeperutil.Emit(ctx, &types.EventProductSet{Product: p, Created: true})
 }
 
 // UpdateProduct replaces an existing product. Funded loans keep their
@@ -288,7 +283,7 @@ func (k Keeper) UpdateProduct(ctx context.Context, p types.Product) error {
 	if err := k.Products.Set(ctx, p.Id, p); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventProductSet{Product: p})
+	return keeperutil.Emit(ctx, &types.EventProductSet{Product: p})
 }
 
 // atomically runs fn in a cache context and writes its changes only when fn
@@ -309,9 +304,4 @@ func usdai(amount math.Int) sdk.Coins {
 // blockTime is the block time in UTC.
 func blockTime(ctx context.Context) time.Time {
 	return sdk.UnwrapSDKContext(ctx).BlockTime().UTC()
-}
-
-// emit emits a typed event.
-func emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
 }

@@ -14,6 +14,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
@@ -90,7 +91,7 @@ func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uin
 		if err := k.setLoan(ctx, l, types.LoanStatusUnspecified); err != nil {
 			return err
 		}
-		return emit(ctx, &types.EventLoanRequested{
+		return keeperutil.Emit(ctx, &types.EventLoanRequested{
 			LoanId: id, Borrower: l.Borrower, ProductId: l.ProductId, TitleIds: l.TitleIds,
 			Principal: l.Principal, PendingExpiresAt: l.PendingExpiresAt,
 		})
@@ -155,7 +156,7 @@ func (k Keeper) closeUnfunded(ctx context.Context, l types.Loan, status types.Lo
 	if err := k.setLoan(ctx, l, types.LoanPending); err != nil {
 		return err
 	}
-	return emit(ctx, &types.EventLoanClosedUnfunded{LoanId: l.Id, Borrower: l.Borrower, Status: status})
+	return keeperutil.Emit(ctx, &types.EventLoanClosedUnfunded{LoanId: l.Id, Borrower: l.Borrower, Status: status})
 }
 
 // releaseTitles returns the loan's titles to ACTIVE.

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -148,7 +149,7 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 		if err := k.setLoan(ctx, l, types.LoanActive); err != nil {
 			return err
 		}
-		return emit(ctx, &types.EventLoanPayment{
+		return keeperutil.Emit(ctx, &types.EventLoanPayment{
 			LoanId: l.Id, Payer: payer.String(), Amount: applied, LateInterest: late, Interest: interest,
 			Principal: principal, PrepaidPrincipal: prepaid, ExitFee: fee,
 			SeniorPrincipal: seniorPrincipal, SeniorInterest: seniorInterest,
@@ -184,5 +185,5 @@ func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment ma
 	}
 	l.Dsr, l.InterestDue, l.PrincipalDue, l.PaymentsRemaining = math.ZeroInt(), math.ZeroInt(), math.ZeroInt(), 0
 	l.Status, l.ClosedAt = types.LoanRepaid, blockTime(ctx)
-	return emit(ctx, &types.EventLoanRepaid{LoanId: l.Id, Borrower: l.Borrower, DsrReturned: returned})
+	return keeperutil.Emit(ctx, &types.EventLoanRepaid{LoanId: l.Id, Borrower: l.Borrower, DsrReturned: returned})
 }

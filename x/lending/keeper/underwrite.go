@@ -12,6 +12,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -242,7 +243,7 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID u
 		if err := k.setLoan(ctx, l, types.LoanPending); err != nil {
 			return err
 		}
-		return emit(ctx, &types.EventLoanFunded{
+		return keeperutil.Emit(ctx, &types.EventLoanFunded{
 			LoanId: l.Id, Borrower: l.Borrower, Curator: l.Curator, Apr: apr, Principal: l.Principal,
 			SeniorAmount: senior, JuniorAmount: junior, OriginationFee: fee, Dsr: dsr, Disbursed: disbursed,
 			Ltv: ltv, NextDueTime: l.NextDueTime, FirstPayment: firstPayment,

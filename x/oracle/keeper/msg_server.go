@@ -3,10 +3,9 @@ package keeper
 import (
 	"context"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -21,10 +20,6 @@ func NewMsgServerImpl(k *Keeper) types.MsgServer {
 	return msgServer{k: k}
 }
 
-func emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
-}
-
 // PostPrice implements types.MsgServer.
 func (m msgServer) PostPrice(ctx context.Context, msg *types.MsgPostPrice) (*types.MsgPostPriceResponse, error) {
 	if err := msg.ValidateBasic(); err != nil {
@@ -35,7 +30,7 @@ func (m msgServer) PostPrice(ctx context.Context, msg *types.MsgPostPrice) (*typ
 	if err != nil {
 		return nil, err
 	}
-	err = emit(ctx, &types.EventPricePosted{
+	err = keeperutil.Emit(ctx, &types.EventPricePosted{
 		FeedId:    post.FeedId,
 		Feeder:    post.Feeder,
 		Value:     post.Value,
@@ -52,7 +47,7 @@ func (m msgServer) AddFeed(ctx context.Context, msg *types.MsgAddFeed) (*types.M
 	if err := m.k.AddFeed(ctx, msg.Feed); err != nil {
 		return nil, err
 	}
-	return &types.MsgAddFeedResponse{}, emit(ctx, &types.EventFeedAdded{Feed: msg.Feed})
+	return &types.MsgAddFeedResponse{}, keeperutil.Emit(ctx, &types.EventFeedAdded{Feed: msg.Feed})
 }
 
 // UpdateFeed implements types.MsgServer.
@@ -63,7 +58,7 @@ func (m msgServer) UpdateFeed(ctx context.Context, msg *types.MsgUpdateFeed) (*t
 	if err := m.k.UpdateFeed(ctx, msg.Feed); err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateFeedResponse{}, emit(ctx, &types.EventFeedUpdated{Feed: msg.Feed})
+	return &types.MsgUpdateFeedResponse{}, keeperutil.Emit(ctx, &types.EventFeedUpdated{Feed: msg.Feed})
 }
 
 // RemoveFeed implements types.MsgServer.
@@ -74,7 +69,7 @@ func (m msgServer) RemoveFeed(ctx context.Context, msg *types.MsgRemoveFeed) (*t
 	if err := m.k.RemoveFeed(ctx, msg.FeedId); err != nil {
 		return nil, err
 	}
-	return &types.MsgRemoveFeedResponse{}, emit(ctx, &types.EventFeedRemoved{FeedId: msg.FeedId})
+	return &types.MsgRemoveFeedResponse{}, keeperutil.Emit(ctx, &types.EventFeedRemoved{FeedId: msg.FeedId})
 }
 
 // AddFeeder implements types.MsgServer.
@@ -86,7 +81,7 @@ func (m msgServer) AddFeeder(ctx context.Context, msg *types.MsgAddFeeder) (*typ
 	if err := m.k.AddFeeder(ctx, msg.FeedId, feeder); err != nil {
 		return nil, err
 	}
-	return &types.MsgAddFeederResponse{}, emit(ctx, &types.EventFeederAdded{FeedId: msg.FeedId, Feeder: feeder.String()})
+	return &types.MsgAddFeederResponse{}, keeperutil.Emit(ctx, &types.EventFeederAdded{FeedId: msg.FeedId, Feeder: feeder.String()})
 }
 
 // RemoveFeeder implements types.MsgServer.
@@ -98,7 +93,7 @@ func (m msgServer) RemoveFeeder(ctx context.Context, msg *types.MsgRemoveFeeder)
 	if err := m.k.RemoveFeeder(ctx, msg.FeedId, feeder); err != nil {
 		return nil, err
 	}
-	return &types.MsgRemoveFeederResponse{}, emit(ctx, &types.EventFeederRemoved{FeedId: msg.FeedId, Feeder: feeder.String()})
+	return &types.MsgRemoveFeederResponse{}, keeperutil.Emit(ctx, &types.EventFeederRemoved{FeedId: msg.FeedId, Feeder: feeder.String()})
 }
 
 // UpdateParams implements types.MsgServer.
@@ -109,7 +104,7 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.k.SetParams(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateParamsResponse{}, emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
+	return &types.MsgUpdateParamsResponse{}, keeperutil.Emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
 }
 
 // validateAuthorityMsg checks the message's fields, then that it is signed by the authority.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
 
@@ -111,11 +111,7 @@ func (k Keeper) FeeCollectorAddress() sdk.AccAddress {
 
 // CheckAuthority returns ErrUnauthorized unless signer is the module authority.
 func (k Keeper) CheckAuthority(signer string) error {
-	addr, err := sdk.AccAddressFromBech32(signer)
-	if err != nil || !addr.Equals(k.authorityAddr) {
-		return errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "expected authority %s, got %s", k.authority, signer)
-	}
-	return nil
+	return keeperutil.CheckAuthority(k.authorityAddr, signer)
 }
 
 // GetParams returns the module parameters.

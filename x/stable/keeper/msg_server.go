@@ -3,10 +3,9 @@ package keeper
 import (
 	"context"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
 
@@ -21,10 +20,6 @@ func NewMsgServerImpl(k *Keeper) types.MsgServer {
 	return msgServer{k: k}
 }
 
-func emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
-}
-
 // Mint implements types.MsgServer.
 func (m msgServer) Mint(ctx context.Context, msg *types.MsgMint) (*types.MsgMintResponse, error) {
 	if err := msg.ValidateBasic(); err != nil {
@@ -35,7 +30,7 @@ func (m msgServer) Mint(ctx context.Context, msg *types.MsgMint) (*types.MsgMint
 	if err != nil {
 		return nil, err
 	}
-	err = emit(ctx, &types.EventMint{Sender: sender.String(), Deposited: msg.Amount, Received: received, Fee: fee})
+	err = keeperutil.Emit(ctx, &types.EventMint{Sender: sender.String(), Deposited: msg.Amount, Received: received, Fee: fee})
 	return &types.MsgMintResponse{Received: received, Fee: fee}, err
 }
 
@@ -49,7 +44,7 @@ func (m msgServer) Redeem(ctx context.Context, msg *types.MsgRedeem) (*types.Msg
 	if err != nil {
 		return nil, err
 	}
-	err = emit(ctx, &types.EventRedeem{Sender: sender.String(), Amount: msg.Amount, Fee: fee, Paid: paid})
+	err = keeperutil.Emit(ctx, &types.EventRedeem{Sender: sender.String(), Amount: msg.Amount, Fee: fee, Paid: paid})
 	return &types.MsgRedeemResponse{Paid: paid, Fee: fee}, err
 }
 
@@ -61,7 +56,7 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.k.SetParams(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateParamsResponse{}, emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
+	return &types.MsgUpdateParamsResponse{}, keeperutil.Emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
 }
 
 // UpdateAllowlist implements types.MsgServer.
@@ -73,7 +68,7 @@ func (m msgServer) UpdateAllowlist(ctx context.Context, msg *types.MsgUpdateAllo
 	if err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateAllowlistResponse{}, emit(ctx, &types.EventAllowlistUpdated{Added: added, Removed: removed})
+	return &types.MsgUpdateAllowlistResponse{}, keeperutil.Emit(ctx, &types.EventAllowlistUpdated{Added: added, Removed: removed})
 }
 
 // validateAuthorityMsg checks the message's fields, then that it is signed by the authority.

@@ -3,10 +3,9 @@ package keeper
 import (
 	"context"
 
-	"github.com/cosmos/gogoproto/proto"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -19,10 +18,6 @@ var _ types.MsgServer = msgServer{}
 // NewMsgServerImpl returns the x/yield Msg service.
 func NewMsgServerImpl(k *Keeper) types.MsgServer {
 	return msgServer{k: k}
-}
-
-func emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
 }
 
 // Deposit implements types.MsgServer; the keeper emits EventDeposit.
@@ -95,5 +90,5 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.k.SetParams(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	return &types.MsgUpdateParamsResponse{}, emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
+	return &types.MsgUpdateParamsResponse{}, keeperutil.Emit(ctx, &types.EventParamsUpdated{Params: msg.Params})
 }
