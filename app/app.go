@@ -293,6 +293,10 @@ func New(
 	app.LendingKeeper = lendingkeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[lendingtypes.StoreKey]), authority,
 		app.BankKeeper, app.AccountKeeper, app.CaliberKeeper, app.YieldKeeper, logger)
+	// x/lending reacts to valuation, custody and casualty changes of titles
+	// and to market-feed moves (class-wide covenant walks).
+	app.CaliberKeeper.SetHooks(app.LendingKeeper.Hooks())
+	app.OracleKeeper.SetHooks(app.LendingKeeper.Hooks())
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),

@@ -54,3 +54,17 @@ func (k Keeper) UpdateAssetClass(ctx context.Context, class types.AssetClass) er
 	}
 	return keeperutil.Emit(ctx, &types.EventAssetClassUpdated{AssetClass: class})
 }
+
+// ClassesWithMarketFeed lists, in id order, the asset classes whose market
+// value comes from feedID (x/lending revalues their loans when it moves).
+// Classes are few and set by the authority, so the walk is bounded.
+func (k Keeper) ClassesWithMarketFeed(ctx context.Context, feedID string) ([]string, error) {
+	var out []string
+	err := k.AssetClasses.Walk(ctx, nil, func(id string, c types.AssetClass) (bool, error) {
+		if c.MarketFeed == feedID {
+			out = append(out, id)
+		}
+		return false, nil
+	})
+	return out, err
+}

@@ -41,8 +41,25 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			}
 			continue
 		}
-		if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
-			return err
+		if l.Status == types.LoanActive || l.Status == types.LoanMarginCall {
+			if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
+				return err
+			}
+		}
+		if !l.Deadline.IsZero() {
+			if err := k.DeadlineQueue.Set(ctx, collections.Join(l.Deadline, l.Id)); err != nil {
+				return err
+			}
+		}
+		if types.Performing(l.Status) {
+			if err := k.enterPerforming(ctx, l); err != nil {
+				return err
+			}
+		}
+		if l.Senior.Impaired {
+			if err := k.Impaired.Set(ctx, l.Id); err != nil {
+				return err
+			}
 		}
 		if err := k.addExposure(ctx, l, l.Senior.Balance); err != nil {
 			return err
@@ -54,13 +71,24 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, a := range gs.Auctions {
+		if err := k.Auctions.Set(ctx, a.Id, a); err != nil {
+			return err
+		}
+	}
+	for _, r := range gs.Revaluations {
+		if err := k.Revaluations.Set(ctx, r.ClassId, r); err != nil {
+			return err
+		}
+	}
 	if err := k.NextLoanID.Set(ctx, gs.NextLoanId); err != nil {
 		return errorsmod.Wrap(types.ErrInvalidGenesis, err.Error())
 	}
 	return nil
 }
 
-// ExportGenesis returns the params, products, loans and next loan id.
+// ExportGenesis returns the params, products, loans, auctions, pending
+// revaluations and the next loan id.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -75,6 +103,18 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Loans.Walk(ctx, nil, func(_ uint64, l types.Loan) (bool, error) {
 		gs.Loans = append(gs.Loans, l)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Auctions.Walk(ctx, nil, func(_ uint64, a types.Auction) (bool, error) {
+		gs.Auctions = append(gs.Auctions, a)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Revaluations.Walk(ctx, nil, func(_ string, r types.Revaluation) (bool, error) {
+		gs.Revaluations = append(gs.Revaluations, r)
 		return false, nil
 	}); err != nil {
 		return nil, err

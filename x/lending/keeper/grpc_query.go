@@ -213,3 +213,66 @@ func (q queryServer) BookSummary(ctx context.Context, req *types.QueryBookSummar
 	}
 	return res, nil
 }
+
+// Auctions implements types.QueryServer: all auctions by id, or those in one status.
+func (q queryServer) Auctions(ctx context.Context, req *types.QueryAuctionsRequest) (*types.QueryAuctionsResponse, error) {
+	if req == nil {
+		return nil, errEmptyRequest
+	}
+	if _, known := types.AuctionStatus_name[int32(req.Status)]; !known {
+		return nil, status.Errorf(codes.InvalidArgument, "unknown status %d", req.Status)
+	}
+	var (
+		auctions []types.Auction
+		page     *query.PageResponse
+		err      error
+	)
+	if req.Status == types.AuctionStatusUnspecified {
+		auctions, page, err = query.CollectionPaginate(ctx, q.k.Auctions, req.Pagination,
+			func(_ uint64, a types.Auction) (types.Auction, error) { return a, nil })
+	} else {
+		auctions, page, err = query.CollectionPaginate(ctx, q.k.Auctions.Indexes.Status, req.Pagination,
+			func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Auction, error) {
+				return q.k.Auctions.Get(ctx, key.K2())
+			},
+			query.WithCollectionPaginationPairPrefix[int32, uint64](int32(req.Status)))
+	}
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryAuctionsResponse{Auctions: auctions, Pagination: page}, nil
+}
+
+// Auction implements types.QueryServer.
+func (q queryServer) Auction(ctx context.Context, req *types.QueryAuctionRequest) (*types.QueryAuctionResponse, error) {
+	if req == nil {
+		return nil, errEmptyRequest
+	}
+	a, err := q.k.GetAuction(ctx, req.Id)
+	if err != nil {
+		if errors.Is(err, types.ErrAuctionNotFound) {
+			return nil, status.Error(codes.NotFound, err.Error())
+		}
+		return nil, grpcError(err)
+	}
+	return &types.QueryAuctionResponse{Auction: a, CurrentPrice: CurrentPrice(a, blockTime(ctx))}, nil
+}
+
+// Impairments implements types.QueryServer.
+func (q queryServer) Impairments(ctx context.Context, req *types.QueryImpairmentsRequest) (*types.QueryImpairmentsResponse, error) {
+	if req == nil {
+		return nil, errEmptyRequest
+	}
+	list, page, err := query.CollectionPaginate(ctx, q.k.Impaired, req.Pagination,
+		func(id uint64, _ collections.NoValue) (types.Impairment, error) {
+			l, err := q.k.Loans.Get(ctx, id)
+			if err != nil {
+				return types.Impairment{}, err
+			}
+			return types.Impairment{LoanId: id, Status: l.Status, SeniorBalance: l.Senior.Balance, WriteDown: l.Senior.WriteDown}, nil
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryImpairmentsResponse{Impairments: list, Pagination: page}, nil
+}

@@ -3,6 +3,7 @@ package keeper
 import (
 	"fmt"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -17,11 +18,13 @@ func Invariants(k *Keeper) map[string]sdk.Invariant {
 		"pledged-titles": PledgedTitlesInvariant(k),
 		"balances":       BalancesInvariant(k),
 		"committed":      CommittedInvariant(k),
+		"queues":         QueuesInvariant(k),
 	}
 }
 
-// PledgedTitlesInvariant: every title of a live loan is PLEDGED and mapped to
-// that loan, and every title -> loan entry points at a live loan holding it.
+// PledgedTitlesInvariant: every title of a live loan is mapped to that loan
+// and PLEDGED (FORECLOSING while the loan is), and every title -> loan entry
+// points at a live loan holding it.
 func PledgedTitlesInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var msg string
@@ -38,8 +41,12 @@ func PledgedTitlesInvariant(k *Keeper) sdk.Invariant {
 					msg += fmt.Sprintf("title %d of loan %d maps to loan %d (%v)\n", t, id, owner, err)
 					broken = true
 				}
+				want := calibertypes.StatusPledged
+				if l.Status == types.LoanForeclosing {
+					want = calibertypes.StatusForeclosing
+				}
 				title, err := k.caliber.GetTitle(ctx, t)
-				if err != nil || title.Status != calibertypes.StatusPledged {
+				if err != nil || title.Status != want {
 					msg += fmt.Sprintf("title %d of live loan %d is %s (%v)\n", t, id, title.Status, err)
 					broken = true
 				}
@@ -65,8 +72,9 @@ func PledgedTitlesInvariant(k *Keeper) sdk.Invariant {
 }
 
 // BalancesInvariant: the module account holds exactly the DSR of the funded
-// loans (all other money passes through within a message), and the senior,
-// junior and DSR totals equal their sums over loans.
+// loans plus the casualty claims held by open auctions (all other money
+// passes through within a message), and the senior, junior and DSR totals
+// equal their sums over loans.
 func BalancesInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		senior, junior, dsr := math.ZeroInt(), math.ZeroInt(), math.ZeroInt()
@@ -91,9 +99,18 @@ func BalancesInvariant(k *Keeper) sdk.Invariant {
 				broken = true
 			}
 		}
+		casualty := math.ZeroInt()
+		if err := k.Auctions.Walk(ctx, nil, func(_ uint64, a types.Auction) (bool, error) {
+			if a.Status == types.AuctionOpen {
+				casualty = casualty.Add(a.CasualtyProceeds)
+			}
+			return false, nil
+		}); err != nil {
+			return err.Error(), true
+		}
 		held := k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.Denom).Amount
-		if !held.Equal(dsr) {
-			msg += fmt.Sprintf("module holds %s%s, loans' DSR is %s\n", held, types.Denom, dsr)
+		if !held.Equal(dsr.Add(casualty)) {
+			msg += fmt.Sprintf("module holds %s%s, loans' DSR is %s and open auctions hold %s\n", held, types.Denom, dsr, casualty)
 			broken = true
 		}
 		return sdk.FormatInvariant(types.ModuleName, "balances", msg), broken
@@ -124,5 +141,44 @@ func CommittedInvariant(k *Keeper) sdk.Invariant {
 			msg = fmt.Sprintf("vault committed %s, PENDING loans' principal is %s\n", committed, pending)
 		}
 		return sdk.FormatInvariant(types.ModuleName, "committed", msg), broken
+	}
+}
+
+// QueuesInvariant: every ACTIVE or MARGIN_CALL loan is in the due queue at
+// its next due time, every loan with a deadline is in the deadline queue,
+// every FORECLOSING loan has an OPEN auction, and the impaired set holds
+// exactly the loans whose vault claim is impaired.
+func QueuesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
+			if l.Status == types.LoanActive || l.Status == types.LoanMarginCall {
+				if ok, err := k.DueQueue.Has(ctx, collections.Join(l.NextDueTime, id)); err != nil || !ok {
+					msg += fmt.Sprintf("loan %d (%s) not in the due queue at %s\n", id, l.Status, l.NextDueTime)
+				}
+			}
+			if !l.Deadline.IsZero() {
+				if ok, err := k.DeadlineQueue.Has(ctx, collections.Join(l.Deadline, id)); err != nil || !ok {
+					msg += fmt.Sprintf("loan %d not in the deadline queue at %s\n", id, l.Deadline)
+				}
+			}
+			if l.Status == types.LoanForeclosing {
+				if a, err := k.Auctions.Get(ctx, id); err != nil || a.Status != types.AuctionOpen {
+					msg += fmt.Sprintf("foreclosing loan %d has no open auction\n", id)
+				}
+			}
+			impaired, err := k.Impaired.Has(ctx, id)
+			if err != nil {
+				return true, err
+			}
+			if want := types.Funded(l.Status) && l.Senior.Impaired; impaired != want {
+				msg += fmt.Sprintf("loan %d impaired set %v, vault claim impaired %v\n", id, impaired, want)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "queues", msg), msg != ""
 	}
 }

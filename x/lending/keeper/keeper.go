@@ -13,6 +13,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
@@ -40,6 +41,16 @@ type LoanIndexes struct {
 // IndexesList implements collections.Indexes.
 func (i LoanIndexes) IndexesList() []collections.Index[uint64, types.Loan] {
 	return []collections.Index[uint64, types.Loan]{i.Borrower, i.Status, i.Curator}
+}
+
+// AuctionIndexes are the secondary indexes of Auctions.
+type AuctionIndexes struct {
+	Status *multiIndex[int32, uint64, types.Auction]
+}
+
+// IndexesList implements collections.Indexes.
+func (i AuctionIndexes) IndexesList() []collections.Index[uint64, types.Auction] {
+	return []collections.Index[uint64, types.Auction]{i.Status}
 }
 
 // Keeper owns the x/lending state: products, loans and their indexes, the
@@ -74,6 +85,20 @@ type Keeper struct {
 	Totals collections.Map[string, math.Int]
 	// StatusCounts is the number of loans per status.
 	StatusCounts collections.Map[int32, uint64]
+	// DeadlineQueue is (deadline, loan id): grace ends, cure deadlines and
+	// auction ends.
+	DeadlineQueue collections.KeySet[collections.Pair[time.Time, uint64]]
+	// ClassLoans is (asset class, loan id) of every performing loan: the
+	// class-wide covenant walk after a market-feed move.
+	ClassLoans collections.KeySet[collections.Pair[string, uint64]]
+	// Impaired holds the ids of loans whose senior claim is impaired.
+	Impaired collections.KeySet[uint64]
+	// Auctions are the foreclosure auctions, keyed by loan id.
+	Auctions *collections.IndexedMap[uint64, types.Auction, AuctionIndexes]
+	// Revaluations are the pending class-wide covenant walks.
+	Revaluations collections.Map[string, types.Revaluation]
+
+	foreclosed sdk.AccAddress
 }
 
 // NewKeeper builds the keeper and its collections schema. It panics when
@@ -110,8 +135,18 @@ func NewKeeper(
 		PendingQueue: collections.NewKeySet(sb, types.PendingQueueKey, "pending_queue", timeQueue),
 		Exposures: collections.NewMap(sb, types.ExposuresKey, "exposures",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue),
-		Totals:       collections.NewMap(sb, types.TotalsKey, "totals", collections.StringKey, sdk.IntValue),
-		StatusCounts: collections.NewMap(sb, types.StatusCountsKey, "status_counts", collections.Int32Key, collections.Uint64Value),
+		Totals:        collections.NewMap(sb, types.TotalsKey, "totals", collections.StringKey, sdk.IntValue),
+		StatusCounts:  collections.NewMap(sb, types.StatusCountsKey, "status_counts", collections.Int32Key, collections.Uint64Value),
+		DeadlineQueue: collections.NewKeySet(sb, types.DeadlineQueueKey, "deadline_queue", timeQueue),
+		ClassLoans: collections.NewKeySet(sb, types.ClassLoansKey, "class_loans",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		Impaired: collections.NewKeySet(sb, types.ImpairedKey, "impaired", collections.Uint64Key),
+		Auctions: collections.NewIndexedMap(sb, types.AuctionsKey, "auctions", collections.Uint64Key, codec.CollValue[types.Auction](cdc), AuctionIndexes{
+			Status: newMultiIndex(sb, types.AuctionsByStatusKey, "auctions_by_status", collections.Int32Key, collections.Uint64Key,
+				func(_ uint64, a types.Auction) (int32, error) { return int32(a.Status), nil }),
+		}),
+		Revaluations: collections.NewMap(sb, types.RevaluationsKey, "revaluations", collections.StringKey, codec.CollValue[types.Revaluation](cdc)),
+		foreclosed:   authtypes.NewModuleAddress(types.ForeclosedAccount),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -120,6 +155,9 @@ func NewKeeper(
 	k.Schema = schema
 	return k
 }
+
+// ForeclosedAddress is the foreclosed-asset account that holds written-off titles.
+func (k Keeper) ForeclosedAddress() sdk.AccAddress { return k.foreclosed }
 
 // GetAuthority returns the address allowed to manage products and params.
 func (k Keeper) GetAuthority() string { return k.authority }

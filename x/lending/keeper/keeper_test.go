@@ -46,6 +46,8 @@ var (
 	payer       = sdk.AccAddress([]byte("payer_______________"))
 	custodian   = sdk.AccAddress([]byte("custodian___________"))
 	custodian2  = sdk.AccAddress([]byte("custodian2__________"))
+	insurer     = sdk.AccAddress([]byte("insurer_____________"))
+	bidder      = sdk.AccAddress([]byte("bidder______________"))
 	lendingAddr = authtypes.NewModuleAddress(types.ModuleName)
 	yieldAddr   = authtypes.NewModuleAddress(yieldM)
 	feesAddr    = authtypes.NewModuleAddress(feesM)
@@ -99,6 +101,8 @@ type fakeCaliber struct {
 	stale    map[uint64]bool
 	policies map[uint64]calibertypes.Policy
 	curators map[string]bool
+	feeds    map[string][]string // market feed -> classes
+	bank     *fakeBank
 }
 
 func (c *fakeCaliber) HasRole(_ context.Context, a sdk.AccAddress, r calibertypes.Role) bool {
@@ -143,6 +147,62 @@ func (c *fakeCaliber) Release(_ context.Context, id uint64) error {
 	return nil
 }
 
+func (c *fakeCaliber) setStatus(id uint64, from, to calibertypes.TitleStatus) error {
+	t, ok := c.titles[id]
+	if !ok || t.Status != from {
+		return fmt.Errorf("title %d is not %s", id, from)
+	}
+	t.Status = to
+	return nil
+}
+func (c *fakeCaliber) StartForeclosure(_ context.Context, id uint64) error {
+	return c.setStatus(id, calibertypes.StatusPledged, calibertypes.StatusForeclosing)
+}
+func (c *fakeCaliber) TransferForeclosed(_ context.Context, id uint64, to sdk.AccAddress) error {
+	if err := c.setStatus(id, calibertypes.StatusForeclosing, calibertypes.StatusActive); err != nil {
+		return err
+	}
+	c.titles[id].Owner = to.String()
+	return nil
+}
+func (c *fakeCaliber) TransferTitle(_ context.Context, owner sdk.AccAddress, id uint64, to sdk.AccAddress) error {
+	t, ok := c.titles[id]
+	if !ok || t.Owner != owner.String() || t.Status != calibertypes.StatusActive {
+		return fmt.Errorf("cannot transfer title %d", id)
+	}
+	t.Owner = to.String()
+	return nil
+}
+
+// PayValueClaim pays min(coverage, max(0, insured − sale)) from the insurer
+// account and closes the policy.
+func (c *fakeCaliber) PayValueClaim(ctx context.Context, id uint64, sale math.Int, to string) (math.Int, error) {
+	p, ok := c.policies[id]
+	if !ok {
+		return math.Int{}, errorsmod.Wrapf(calibertypes.ErrPolicyNotFound, "title %d", id)
+	}
+	claim := calibertypes.ValueClaim(p.InsuredValue, p.Coverage, sale)
+	delete(c.policies, id)
+	return claim, c.payClaim(ctx, claim, to)
+}
+func (c *fakeCaliber) PayCasualtyClaim(ctx context.Context, id uint64, to string) (math.Int, error) {
+	p, ok := c.policies[id]
+	if !ok {
+		return math.Int{}, errorsmod.Wrapf(calibertypes.ErrPolicyNotFound, "title %d", id)
+	}
+	delete(c.policies, id)
+	return p.Coverage, c.payClaim(ctx, p.Coverage, to)
+}
+func (c *fakeCaliber) payClaim(ctx context.Context, claim math.Int, to string) error {
+	if !claim.IsPositive() {
+		return nil
+	}
+	return c.bank.SendCoinsFromAccountToModule(ctx, insurer, to, sdk.NewCoins(sdk.NewCoin("uusdai", claim)))
+}
+func (c *fakeCaliber) ClassesWithMarketFeed(_ context.Context, feed string) ([]string, error) {
+	return c.feeds[feed], nil
+}
+
 // fakeVault lends from the "yield" module balance, keeping reserved and the
 // committed liquidity (kept in the store, so it follows cache contexts) aside.
 type fakeVault struct {
@@ -150,6 +210,8 @@ type fakeVault struct {
 	reserved  math.Int
 	interest  math.Int // senior interest received
 	committed collections.Item[math.Int]
+	// writtenOff and recovered are the senior losses and recoveries.
+	writtenOff, recovered math.Int
 }
 
 func (v *fakeVault) GetCommitted(ctx context.Context) (math.Int, error) {
@@ -199,6 +261,30 @@ func (v *fakeVault) ReceiveSenior(ctx context.Context, from string, pos yieldtyp
 	return pos, nil
 }
 
+// Impair, Reinstate, WriteOff and Recover keep the vault's impairment and
+// losses as plain totals (what tests assert on).
+func (v *fakeVault) Impair(_ context.Context, pos yieldtypes.SeniorPosition, writeDown math.Int) (yieldtypes.SeniorPosition, error) {
+	if writeDown.GT(pos.Balance) {
+		return yieldtypes.SeniorPosition{}, fmt.Errorf("write-down %s above balance %s", writeDown, pos.Balance)
+	}
+	pos.Impaired, pos.WriteDown = true, writeDown
+	return pos, nil
+}
+func (v *fakeVault) Reinstate(ctx context.Context, pos yieldtypes.SeniorPosition) (yieldtypes.SeniorPosition, error) {
+	if !pos.Impaired {
+		return yieldtypes.SeniorPosition{}, fmt.Errorf("not impaired")
+	}
+	return yieldtypes.SeniorPosition{Balance: pos.Balance, Rate: pos.Rate, Since: sdk.UnwrapSDKContext(ctx).BlockTime(), WriteDown: math.ZeroInt()}, nil
+}
+func (v *fakeVault) WriteOff(_ context.Context, pos yieldtypes.SeniorPosition) (math.Int, error) {
+	v.writtenOff = v.writtenOff.Add(pos.Balance)
+	return pos.Balance, nil
+}
+func (v *fakeVault) Recover(ctx context.Context, from string, amount math.Int) error {
+	v.recovered = v.recovered.Add(amount)
+	return v.bank.SendCoinsFromModuleToModule(ctx, from, yieldM, sdk.NewCoins(sdk.NewCoin("uusdai", amount)))
+}
+
 type fixture struct {
 	ctx     sdk.Context
 	k       *keeper.Keeper
@@ -235,9 +321,10 @@ func setup(t *testing.T) *fixture {
 	cal := &fakeCaliber{
 		titles: map[uint64]*calibertypes.Title{}, values: map[uint64]math.Int{}, stale: map[uint64]bool{},
 		policies: map[uint64]calibertypes.Policy{}, curators: map[string]bool{curator.String(): true},
+		feeds: map[string][]string{}, bank: bank,
 	}
 	sb := collections.NewSchemaBuilder(runtime.NewKVStoreService(key))
-	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt(),
+	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt(), writtenOff: math.ZeroInt(), recovered: math.ZeroInt(),
 		committed: collections.NewItem(sb, collections.NewPrefix(250), "fake_committed", sdk.IntValue)}
 	_, err := sb.Build()
 	require.NoError(t, err)
@@ -249,6 +336,7 @@ func setup(t *testing.T) *fixture {
 	bank.balances[curator.String()] = usd(100_000)
 	bank.balances[payer.String()] = usd(100_000)
 	bank.balances[borrower.String()] = usd(1_000)
+	bank.balances[insurer.String()] = usd(1_000_000)
 	for id := uint64(1); id <= 4; id++ {
 		f.addTitle(id, borrower, h100, custodian, usd(20_000))
 	}
@@ -259,7 +347,7 @@ func setup(t *testing.T) *fixture {
 func (f *fixture) addTitle(id uint64, owner sdk.AccAddress, class string, cust sdk.AccAddress, value math.Int) {
 	f.caliber.titles[id] = &calibertypes.Title{Id: id, ClassId: class, Owner: owner.String(), Custodian: cust.String(), Status: calibertypes.StatusActive}
 	f.caliber.values[id] = value
-	f.caliber.policies[id] = calibertypes.Policy{TitleId: id, Coverage: value.MulRaw(6).QuoRaw(10), ExpiresAt: genesisTime.Add(2 * 365 * 24 * time.Hour)}
+	f.caliber.policies[id] = calibertypes.Policy{TitleId: id, InsuredValue: value, Coverage: value.MulRaw(6).QuoRaw(10), ExpiresAt: genesisTime.Add(2 * 365 * 24 * time.Hour)}
 }
 
 func (f *fixture) request(t *testing.T, principal math.Int, titles ...uint64) uint64 {
@@ -288,7 +376,7 @@ func (f *fixture) snapshot(t *testing.T) string {
 			s += fmt.Sprintf("|%d:%s", id, tt.Status)
 		}
 	}
-	for _, a := range []sdk.AccAddress{borrower, other, curator, payer, lendingAddr, yieldAddr, feesAddr} {
+	for _, a := range []sdk.AccAddress{borrower, other, curator, payer, lendingAddr, yieldAddr, feesAddr, insurer, bidder} {
 		s += "|" + f.bank.get(a).String()
 	}
 	committed, err := f.vault.GetCommitted(f.ctx)

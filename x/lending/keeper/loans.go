@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	stdmath "math"
 	"sort"
 	"time"
 
@@ -110,7 +109,7 @@ func newPendingLoan(id uint64, msg *types.MsgRequestLoan, now, expires time.Time
 		Terms:           types.LoanTerms{GraceApr: math.LegacyZeroDec(), LiquidationLtv: math.LegacyZeroDec(), RecoveryHaircut: math.LegacyZeroDec()},
 		Senior:          yieldtypes.SeniorPosition{Balance: zero, Rate: math.LegacyZeroDec(), WriteDown: zero},
 		JuniorPrincipal: zero, InterestDue: zero, PrincipalDue: zero, Dsr: zero,
-		InterestPaid: zero, PrincipalPaid: zero,
+		InterestPaid: zero, PrincipalPaid: zero, LateInterest: zero,
 	}
 }
 
@@ -172,40 +171,45 @@ func (k Keeper) releaseTitles(ctx context.Context, l types.Loan) error {
 	return nil
 }
 
-// EndBlocker expires PENDING loans whose max_pending_age has passed, oldest
-// first, at most max_expiries_per_block per block; the rest wait for the next
-// block. Each expiry runs in a cache context: a failure is logged and that
-// loan skipped (it stays queued), never halting the chain.
+// EndBlocker does the module's time-driven work, each part walking a
+// time-ordered queue only up to the block time and bounded per block (the
+// rest waits for the next block): PENDING requests past max_pending_age
+// expire; due dates are paid from the DSR or make loans DELINQUENT; grace
+// ends, cure deadlines and auction rounds are handled; queued class-wide
+// covenant walks advance. Every unit runs in a cache context: a failure is
+// logged and the unit retried later, never halting the chain.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	now := blockTime(ctx)
-	rng := new(collections.Range[collections.Pair[time.Time, uint64]]).
-		EndInclusive(collections.Join(now, uint64(stdmath.MaxUint64)))
-	var due []collections.Pair[time.Time, uint64]
-	err = k.PendingQueue.Walk(ctx, rng, func(key collections.Pair[time.Time, uint64]) (bool, error) {
-		due = append(due, key)
-		return uint32(len(due)) >= params.MaxExpiriesPerBlock, nil
-	})
+	sctx := sdk.UnwrapSDKContext(ctx)
+	if err := k.walkQueue(sctx, "pending loan expiry", k.PendingQueue, params.MaxExpiriesPerBlock, k.expire); err != nil {
+		return err
+	}
+	if err := k.walkQueue(sctx, "due date", k.DueQueue, params.MaxDuePerBlock, k.processDue); err != nil {
+		return err
+	}
+	if err := k.walkQueue(sctx, "deadline", k.DeadlineQueue, params.MaxDuePerBlock, k.processDeadline); err != nil {
+		return err
+	}
+	return k.walkRevaluations(sctx, params.MaxRevaluationsPerBlock)
+}
+
+// expire closes a PENDING loan whose request expired.
+func (k Keeper) expire(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error {
+	l, err := k.GetLoan(ctx, key.K2())
 	if err != nil {
 		return err
 	}
-	for _, key := range due {
-		err := atomically(ctx, func(ctx sdk.Context) error {
-			l, err := k.GetLoan(ctx, key.K2())
-			if err != nil {
-				return err
-			}
-			if l.Status != types.LoanPending {
-				return k.PendingQueue.Remove(ctx, key)
-			}
-			return k.closeUnfunded(ctx, l, types.LoanExpired)
-		})
-		if err != nil {
-			k.logger.Error("pending loan expiry failed; skipped", "loan_id", key.K2(), "error", err)
+	if l.Status != types.LoanPending {
+		return k.PendingQueue.Remove(ctx, key)
+	}
+	if !l.PendingExpiresAt.Equal(key.K1()) {
+		// A retried entry: closeUnfunded removes the loan's own entry.
+		if err := k.PendingQueue.Remove(ctx, key); err != nil {
+			return err
 		}
 	}
-	return nil
+	return k.closeUnfunded(ctx, l, types.LoanExpired)
 }

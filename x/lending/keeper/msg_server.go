@@ -83,6 +83,42 @@ func (m msgServer) Repay(ctx context.Context, msg *types.MsgRepay) (*types.MsgRe
 	return &types.MsgRepayResponse{Applied: applied, Closed: closed}, nil
 }
 
+// AddCollateral implements types.MsgServer.
+func (m msgServer) AddCollateral(ctx context.Context, msg *types.MsgAddCollateral) (*types.MsgAddCollateralResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	ltv, st, err := m.k.AddCollateral(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgAddCollateralResponse{Ltv: ltv, Status: st}, nil
+}
+
+// WithdrawCollateral implements types.MsgServer.
+func (m msgServer) WithdrawCollateral(ctx context.Context, msg *types.MsgWithdrawCollateral) (*types.MsgWithdrawCollateralResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	ltv, err := m.k.WithdrawCollateral(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgWithdrawCollateralResponse{Ltv: ltv}, nil
+}
+
+// Bid implements types.MsgServer.
+func (m msgServer) Bid(ctx context.Context, msg *types.MsgBid) (*types.MsgBidResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	price, titles, err := m.k.Bid(ctx, sdk.MustAccAddressFromBech32(msg.Bidder), msg.AuctionId, msg.MaxPrice)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgBidResponse{Price: price, TitleIds: titles}, nil
+}
+
 // UpdateParams implements types.MsgServer.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
 	if err := m.validateAuthorityMsg(msg, msg.Authority); err != nil {

@@ -14,10 +14,23 @@ import (
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
-// lateInterest is the grace interest owed on a late loan. Delinquency is not
-// built yet, so it is zero; Repay applies it first once it is.
-func lateInterest(_ types.Loan, _ time.Time) math.Int {
-	return math.ZeroInt()
+// Payment sources (EventLoanPayment.source).
+const (
+	// SourcePayer: a MsgRepay, paid from the payer's account.
+	SourcePayer = "payer"
+	// SourceReserve: the debt-service reserve paid a due installment.
+	SourceReserve = "reserve"
+	// SourceCasualty: a casualty insurance claim already in the module account.
+	SourceCasualty = "casualty"
+)
+
+// lateInterest is the grace interest owed now: the carried amount plus, while
+// DELINQUENT, outstanding × grace_apr × (now − late_since) / year.
+func lateInterest(l types.Loan, now time.Time) math.Int {
+	if l.Status != types.LoanDelinquent {
+		return l.LateInterest
+	}
+	return l.LateInterest.Add(types.LateInterest(l.Outstanding(), l.Terms.GraceApr, l.LateSince, now))
 }
 
 // exitFee is exit_fee_bps of the principal settled by the closing payment, rounded up.
@@ -25,27 +38,29 @@ func exitFee(l types.Loan) math.Int {
 	return types.BpsOfCeil(l.Outstanding(), l.Terms.ExitFeeBps)
 }
 
-// Payoff is what closes a funded loan now: late interest, the current
+// Payoff is what closes a performing loan now: late interest, the current
 // period's interest due, all principal outstanding, and the part of the exit
 // fee the DSR does not cover (the exit fee is taken from the DSR first).
 func Payoff(l types.Loan, now time.Time) math.Int {
-	if !types.Funded(l.Status) {
+	if !types.Performing(l.Status) {
 		return math.ZeroInt()
 	}
-	shortfall := math.MaxInt(math.ZeroInt(), exitFee(l).Sub(l.Dsr))
-	return lateInterest(l, now).Add(l.InterestDue).Add(l.Outstanding()).Add(shortfall)
+	return debtNow(l, now).Add(feeShortfall(l))
 }
 
-// Repay applies up to amount from payer to a funded loan, in order: late
-// interest, interest due, principal due, then prepayment of principal (the
-// remaining periods re-amortize). Anything above the payoff is not taken.
-// Interest is split between the tranches pro rata by principal, with
-// first_loss_premium_bps of the senior share going to the junior; principal
-// pro rata. The senior part goes to the vault (x/yield charges its admin fee
-// on the interest), the junior part to the curator. Paying the payoff closes
-// the loan: exit fee to protocol_fees (from the DSR first), the DSR remainder
-// to the borrower, titles released, status REPAID. It returns the amount
-// taken and whether the loan closed.
+// debtNow is late interest + interest due + principal outstanding.
+func debtNow(l types.Loan, now time.Time) math.Int {
+	return lateInterest(l, now).Add(l.InterestDue).Add(l.Outstanding())
+}
+
+// feeShortfall is the part of the exit fee the DSR does not cover.
+func feeShortfall(l types.Loan) math.Int {
+	return math.MaxInt(math.ZeroInt(), exitFee(l).Sub(l.Dsr))
+}
+
+// Repay applies up to amount from payer to a performing loan (ACTIVE,
+// DELINQUENT or MARGIN_CALL). It returns the amount taken and whether the
+// loan closed. See applyPayment for the order and split.
 func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, amount math.Int) (math.Int, bool, error) {
 	if err := types.CheckPositive("amount", amount); err != nil {
 		return math.Int{}, false, err
@@ -54,11 +69,48 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 	if err != nil {
 		return math.Int{}, false, err
 	}
-	if l.Status != types.LoanActive {
-		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not ACTIVE", loanID, l.Status)
+	if !types.Performing(l.Status) {
+		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s: only ACTIVE, DELINQUENT and MARGIN_CALL loans take payments", loanID, l.Status)
 	}
+	var applied math.Int
+	var closed bool
+	err = atomically(ctx, func(ctx sdk.Context) error {
+		applied, closed, err = k.applyPayment(ctx, &l, SourcePayer, payer, amount)
+		if err != nil || closed {
+			return err
+		}
+		return k.reviewCovenants(ctx, l.Id)
+	})
+	if err != nil {
+		return math.Int{}, false, err
+	}
+	return applied, closed, nil
+}
+
+// applyPayment applies up to amount to a performing loan, in order: late
+// interest, interest due, principal due, then prepayment of principal (the
+// remaining periods re-amortize). Anything above the payoff is not taken.
+// Interest is split between the tranches pro rata by principal, with
+// first_loss_premium_bps of the senior share going to the junior; principal
+// pro rata. The senior part goes to the vault (x/yield charges its admin fee
+// on the interest), the junior part to the curator.
+//
+// The money comes from payer (SourcePayer), from the loan's DSR
+// (SourceReserve) or is already in the module account (SourceCasualty: the
+// caller refunds what is not applied). Paying the payoff closes the loan
+// (exit fee, DSR remainder to the borrower, titles released, REPAID); a
+// casualty claim closes it once it covers the debt, the exit fee then coming
+// from the DSR only. When the period's dues reach zero the period advances;
+// a DELINQUENT loan is then cured (its vault claim reinstated).
+func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
-	payoff := Payoff(l, now)
+	from := l.Status
+	shortfall := feeShortfall(*l)
+	if source == SourceCasualty {
+		shortfall = math.ZeroInt()
+	}
+	lateOwed := lateInterest(*l, now)
+	payoff := debtNow(*l, now).Add(shortfall)
 	applied := math.MinInt(amount, payoff)
 	closing := applied.Equal(payoff)
 
@@ -68,99 +120,112 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 		rem = rem.Sub(x)
 		return x
 	}
-	late := take(lateInterest(l, now))
+	late := take(lateOwed)
 	interest := take(l.InterestDue)
 	principal := take(l.PrincipalDue)
 	beyondDue := l.Outstanding().Sub(l.PrincipalDue)
 	prepaid := take(beyondDue)
-	if !closing && prepaid.Equal(beyondDue) && beyondDue.IsPositive() {
+	if !closing && l.Outstanding().IsPositive() && principal.Add(prepaid).Equal(l.Outstanding()) {
 		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount,
 			"amount %s repays all principal but not the exit fee: pay the payoff %s", amount, payoff)
 	}
 	feeFromPayment := rem // the exit-fee shortfall when closing, else zero
 	fee := math.ZeroInt()
 	if closing {
-		fee = exitFee(l)
+		fee = math.MinInt(exitFee(*l), l.Dsr.Add(feeFromPayment))
 	}
 
 	seniorBal, juniorBal := l.Senior.Balance, l.JuniorPrincipal
-	seniorGross, juniorInterest := types.SplitProRata(late.Add(interest), seniorBal, juniorBal)
-	premium := types.BpsOf(seniorGross, l.Terms.FirstLossPremiumBps)
-	seniorInterest := seniorGross.Sub(premium)
-	juniorInterest = juniorInterest.Add(premium)
+	seniorInterest, juniorInterest, premium := types.SplitInterest(late.Add(interest), seniorBal, juniorBal, l.Terms.FirstLossPremiumBps)
 	principalPaid := principal.Add(prepaid)
 	seniorPrincipal, juniorPrincipal := types.SplitProRata(principalPaid, seniorBal, juniorBal)
 	if closing {
 		seniorPrincipal, juniorPrincipal = seniorBal, juniorBal
 	}
 
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	switch source {
+	case SourcePayer:
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, payer, types.ModuleName, usdai(applied)); err != nil {
-			return err
+			return math.Int{}, false, err
 		}
-		if seniorPrincipal.IsPositive() || seniorInterest.IsPositive() {
-			pos, err := k.yield.ReceiveSenior(ctx, types.ModuleName, l.Senior, seniorPrincipal, seniorInterest)
-			if err != nil {
-				return err
-			}
-			if !pos.Balance.Equal(seniorBal.Sub(seniorPrincipal)) {
-				return errorsmod.Wrapf(types.ErrInvalidAmount, "vault position balance %s, expected %s", pos.Balance, seniorBal.Sub(seniorPrincipal))
-			}
-			l.Senior = pos
+	case SourceReserve:
+		if applied.GT(l.Dsr) {
+			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "reserve %s below %s", l.Dsr, applied)
 		}
-		if toCurator := juniorPrincipal.Add(juniorInterest); toCurator.IsPositive() {
-			if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sdk.MustAccAddressFromBech32(l.Curator), usdai(toCurator)); err != nil {
-				return err
-			}
+		l.Dsr = l.Dsr.Sub(applied)
+		if err := k.addTotal(ctx, totalDSR, applied.Neg()); err != nil {
+			return math.Int{}, false, err
 		}
-		oldDue := l.NextDueTime
-		l.JuniorPrincipal = juniorBal.Sub(juniorPrincipal)
-		l.InterestDue = l.InterestDue.Sub(interest)
-		l.PrincipalDue = l.PrincipalDue.Sub(principal)
-		l.InterestPaid = l.InterestPaid.Add(late).Add(interest)
-		l.PrincipalPaid = l.PrincipalPaid.Add(principalPaid)
-		if err := k.addExposure(ctx, l, seniorPrincipal.Neg()); err != nil {
-			return err
+	}
+	if seniorPrincipal.IsPositive() || seniorInterest.IsPositive() {
+		pos, err := k.yield.ReceiveSenior(ctx, types.ModuleName, l.Senior, seniorPrincipal, seniorInterest)
+		if err != nil {
+			return math.Int{}, false, err
 		}
-		if err := k.addTotal(ctx, totalJunior, juniorPrincipal.Neg()); err != nil {
-			return err
+		if !pos.Balance.Equal(seniorBal.Sub(seniorPrincipal)) {
+			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "vault position balance %s, expected %s", pos.Balance, seniorBal.Sub(seniorPrincipal))
 		}
-		if closing {
-			if err := k.DueQueue.Remove(ctx, collections.Join(oldDue, l.Id)); err != nil {
-				return err
-			}
-			if err := k.close(ctx, &l, fee, feeFromPayment); err != nil {
-				return err
-			}
-		} else if l.InterestDue.IsZero() && l.PrincipalDue.IsZero() {
-			// The period is paid: the next one starts and its installment is
-			// computed on the balance left (so a prepayment re-amortizes).
-			l.PaymentsRemaining--
-			l.AccruedSince = oldDue
-			l.NextDueTime = oldDue.Add(l.Terms.RepaymentInterval)
-			l.InterestDue, l.PrincipalDue = types.Installment(l.Terms.Schedule, l.Outstanding(), l.Apr, l.Terms.RepaymentInterval, l.PaymentsRemaining)
-			if err := k.DueQueue.Remove(ctx, collections.Join(oldDue, l.Id)); err != nil {
-				return err
-			}
-			if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
-				return err
-			}
+		l.Senior = pos
+	}
+	if toCurator := juniorPrincipal.Add(juniorInterest); toCurator.IsPositive() {
+		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sdk.MustAccAddressFromBech32(l.Curator), usdai(toCurator)); err != nil {
+			return math.Int{}, false, err
 		}
-		if err := k.setLoan(ctx, l, types.LoanActive); err != nil {
-			return err
-		}
-		return keeperutil.Emit(ctx, &types.EventLoanPayment{
-			LoanId: l.Id, Payer: payer.String(), Amount: applied, LateInterest: late, Interest: interest,
-			Principal: principal, PrepaidPrincipal: prepaid, ExitFee: fee,
-			SeniorPrincipal: seniorPrincipal, SeniorInterest: seniorInterest,
-			JuniorPrincipal: juniorPrincipal, JuniorInterest: juniorInterest, Premium: premium,
-			PaymentsRemaining: l.PaymentsRemaining, NextDueTime: l.NextDueTime,
-		})
-	})
-	if err != nil {
+	}
+	oldDue := l.NextDueTime
+	l.JuniorPrincipal = juniorBal.Sub(juniorPrincipal)
+	l.InterestDue = l.InterestDue.Sub(interest)
+	l.PrincipalDue = l.PrincipalDue.Sub(principal)
+	l.InterestPaid = l.InterestPaid.Add(late).Add(interest)
+	l.PrincipalPaid = l.PrincipalPaid.Add(principalPaid)
+	l.LateInterest, l.LateSince = lateOwed.Sub(late), now
+	if err := k.addExposure(ctx, *l, seniorPrincipal.Neg()); err != nil {
 		return math.Int{}, false, err
 	}
-	return applied, closing, nil
+	if err := k.addTotal(ctx, totalJunior, juniorPrincipal.Neg()); err != nil {
+		return math.Int{}, false, err
+	}
+	switch {
+	case closing:
+		if err := k.DueQueue.Remove(ctx, collections.Join(oldDue, l.Id)); err != nil {
+			return math.Int{}, false, err
+		}
+		if err := k.close(ctx, l, fee, feeFromPayment); err != nil {
+			return math.Int{}, false, err
+		}
+	case l.InterestDue.IsZero() && l.PrincipalDue.IsZero():
+		// The period is paid: the next one starts and its installment is
+		// computed on the balance left (so a prepayment re-amortizes).
+		l.PaymentsRemaining--
+		l.AccruedSince = oldDue
+		l.NextDueTime = oldDue.Add(l.Terms.RepaymentInterval)
+		l.InterestDue, l.PrincipalDue = types.Installment(l.Terms.Schedule, l.Outstanding(), l.Apr, l.Terms.RepaymentInterval, l.PaymentsRemaining)
+		if err := k.DueQueue.Remove(ctx, collections.Join(oldDue, l.Id)); err != nil {
+			return math.Int{}, false, err
+		}
+		if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
+			return math.Int{}, false, err
+		}
+		if l.Status == types.LoanDelinquent {
+			if err := k.cureDelinquency(ctx, l); err != nil {
+				return math.Int{}, false, err
+			}
+		}
+	}
+	if err := k.setLoan(ctx, *l, from); err != nil {
+		return math.Int{}, false, err
+	}
+	payerName := source
+	if source == SourcePayer {
+		payerName = payer.String()
+	}
+	return applied, closing, keeperutil.Emit(ctx, &types.EventLoanPayment{
+		LoanId: l.Id, Payer: payerName, Amount: applied, LateInterest: late, Interest: interest,
+		Principal: principal, PrepaidPrincipal: prepaid, ExitFee: fee,
+		SeniorPrincipal: seniorPrincipal, SeniorInterest: seniorInterest,
+		JuniorPrincipal: juniorPrincipal, JuniorInterest: juniorInterest, Premium: premium,
+		PaymentsRemaining: l.PaymentsRemaining, NextDueTime: l.NextDueTime, Source: source,
+	})
 }
 
 // close settles a repaid loan: the exit fee (from the DSR, the rest from the
@@ -181,6 +246,9 @@ func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment ma
 		return err
 	}
 	if err := k.releaseTitles(ctx, *l); err != nil {
+		return err
+	}
+	if err := k.leavePerforming(ctx, l); err != nil {
 		return err
 	}
 	l.Dsr, l.InterestDue, l.PrincipalDue, l.PaymentsRemaining = math.ZeroInt(), math.ZeroInt(), math.ZeroInt(), 0

@@ -234,6 +234,9 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID u
 		if err := k.addExposure(ctx, l, pos.Balance); err != nil {
 			return err
 		}
+		if err := k.enterPerforming(ctx, l); err != nil {
+			return err
+		}
 		if err := k.addTotal(ctx, totalJunior, junior); err != nil {
 			return err
 		}

@@ -17,6 +17,9 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgCancelLoanRequest{}, "infrafi/lending/MsgCancelLoanRequest")
 	legacy.RegisterAminoMsg(cdc, &MsgUnderwriteLoan{}, "infrafi/lending/MsgUnderwriteLoan")
 	legacy.RegisterAminoMsg(cdc, &MsgRepay{}, "infrafi/lending/MsgRepay")
+	legacy.RegisterAminoMsg(cdc, &MsgAddCollateral{}, "infrafi/lending/MsgAddCollateral")
+	legacy.RegisterAminoMsg(cdc, &MsgWithdrawCollateral{}, "infrafi/lending/MsgWithdrawCollateral")
+	legacy.RegisterAminoMsg(cdc, &MsgBid{}, "infrafi/lending/MsgBid")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "infrafi/lending/MsgUpdateParams")
 	cdc.RegisterConcrete(Params{}, "infrafi/x/lending/Params", nil)
 }
@@ -30,6 +33,9 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgCancelLoanRequest{},
 		&MsgUnderwriteLoan{},
 		&MsgRepay{},
+		&MsgAddCollateral{},
+		&MsgWithdrawCollateral{},
+		&MsgBid{},
 		&MsgUpdateParams{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)

@@ -366,6 +366,8 @@ type EventLoanPayment struct {
 	Premium           cosmossdk_io_math.Int `protobuf:"bytes,13,opt,name=premium,proto3,customtype=cosmossdk.io/math.Int" json:"premium"`
 	PaymentsRemaining uint32                `protobuf:"varint,14,opt,name=payments_remaining,json=paymentsRemaining,proto3" json:"payments_remaining,omitempty"`
 	NextDueTime       time.Time             `protobuf:"bytes,15,opt,name=next_due_time,json=nextDueTime,proto3,stdtime" json:"next_due_time"`
+	// source is "payer", "reserve" (the DSR paid a due installment) or "casualty" (an insurance claim).
+	Source string `protobuf:"bytes,16,opt,name=source,proto3" json:"source,omitempty"`
 }
 
 func (m *EventLoanPayment) Reset()         { *m = EventLoanPayment{} }
@@ -429,6 +431,13 @@ func (m *EventLoanPayment) GetNextDueTime() time.Time {
 	return time.Time{}
 }
 
+func (m *EventLoanPayment) GetSource() string {
+	if m != nil {
+		return m.Source
+	}
+	return ""
+}
+
 // EventLoanRepaid is emitted when a loan is fully repaid and its titles released.
 type EventLoanRepaid struct {
 	LoanId      uint64                `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
@@ -483,6 +492,657 @@ func (m *EventLoanRepaid) GetBorrower() string {
 	return ""
 }
 
+// EventLoanDelinquent is emitted when a due payment could not be met.
+type EventLoanDelinquent struct {
+	LoanId    uint64    `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	DueTime   time.Time `protobuf:"bytes,2,opt,name=due_time,json=dueTime,proto3,stdtime" json:"due_time"`
+	GraceEnds time.Time `protobuf:"bytes,3,opt,name=grace_ends,json=graceEnds,proto3,stdtime" json:"grace_ends"`
+	// overdue is the installment left unpaid.
+	Overdue cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=overdue,proto3,customtype=cosmossdk.io/math.Int" json:"overdue"`
+	// write_down is the vault's impairment of its senior claim.
+	WriteDown cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=write_down,json=writeDown,proto3,customtype=cosmossdk.io/math.Int" json:"write_down"`
+}
+
+func (m *EventLoanDelinquent) Reset()         { *m = EventLoanDelinquent{} }
+func (m *EventLoanDelinquent) String() string { return proto.CompactTextString(m) }
+func (*EventLoanDelinquent) ProtoMessage()    {}
+func (*EventLoanDelinquent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{7}
+}
+func (m *EventLoanDelinquent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLoanDelinquent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLoanDelinquent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLoanDelinquent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLoanDelinquent.Merge(m, src)
+}
+func (m *EventLoanDelinquent) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLoanDelinquent) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLoanDelinquent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLoanDelinquent proto.InternalMessageInfo
+
+func (m *EventLoanDelinquent) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventLoanDelinquent) GetDueTime() time.Time {
+	if m != nil {
+		return m.DueTime
+	}
+	return time.Time{}
+}
+
+func (m *EventLoanDelinquent) GetGraceEnds() time.Time {
+	if m != nil {
+		return m.GraceEnds
+	}
+	return time.Time{}
+}
+
+// EventMarginCall is emitted when a covenant fails.
+type EventMarginCall struct {
+	LoanId uint64 `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	// reason is "ltv", "custody" or "insurance" (the first failing covenant).
+	Reason   string                      `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	Ltv      cosmossdk_io_math.LegacyDec `protobuf:"bytes,3,opt,name=ltv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ltv"`
+	Deadline time.Time                   `protobuf:"bytes,4,opt,name=deadline,proto3,stdtime" json:"deadline"`
+}
+
+func (m *EventMarginCall) Reset()         { *m = EventMarginCall{} }
+func (m *EventMarginCall) String() string { return proto.CompactTextString(m) }
+func (*EventMarginCall) ProtoMessage()    {}
+func (*EventMarginCall) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{8}
+}
+func (m *EventMarginCall) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventMarginCall) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventMarginCall.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventMarginCall) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMarginCall.Merge(m, src)
+}
+func (m *EventMarginCall) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventMarginCall) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMarginCall.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventMarginCall proto.InternalMessageInfo
+
+func (m *EventMarginCall) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventMarginCall) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *EventMarginCall) GetDeadline() time.Time {
+	if m != nil {
+		return m.Deadline
+	}
+	return time.Time{}
+}
+
+// EventLoanCured is emitted when a delinquency or margin call ends.
+type EventLoanCured struct {
+	LoanId uint64     `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	From   LoanStatus `protobuf:"varint,2,opt,name=from,proto3,enum=infrafi.lending.v1.LoanStatus" json:"from,omitempty"`
+	To     LoanStatus `protobuf:"varint,3,opt,name=to,proto3,enum=infrafi.lending.v1.LoanStatus" json:"to,omitempty"`
+}
+
+func (m *EventLoanCured) Reset()         { *m = EventLoanCured{} }
+func (m *EventLoanCured) String() string { return proto.CompactTextString(m) }
+func (*EventLoanCured) ProtoMessage()    {}
+func (*EventLoanCured) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{9}
+}
+func (m *EventLoanCured) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLoanCured) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLoanCured.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLoanCured) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLoanCured.Merge(m, src)
+}
+func (m *EventLoanCured) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLoanCured) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLoanCured.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLoanCured proto.InternalMessageInfo
+
+func (m *EventLoanCured) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventLoanCured) GetFrom() LoanStatus {
+	if m != nil {
+		return m.From
+	}
+	return LoanStatusUnspecified
+}
+
+func (m *EventLoanCured) GetTo() LoanStatus {
+	if m != nil {
+		return m.To
+	}
+	return LoanStatusUnspecified
+}
+
+// EventCollateralChanged is emitted when titles are added to or withdrawn from a loan.
+type EventCollateralChanged struct {
+	LoanId    uint64                      `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	Added     []uint64                    `protobuf:"varint,2,rep,packed,name=added,proto3" json:"added,omitempty"`
+	Withdrawn []uint64                    `protobuf:"varint,3,rep,packed,name=withdrawn,proto3" json:"withdrawn,omitempty"`
+	Ltv       cosmossdk_io_math.LegacyDec `protobuf:"bytes,4,opt,name=ltv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ltv"`
+}
+
+func (m *EventCollateralChanged) Reset()         { *m = EventCollateralChanged{} }
+func (m *EventCollateralChanged) String() string { return proto.CompactTextString(m) }
+func (*EventCollateralChanged) ProtoMessage()    {}
+func (*EventCollateralChanged) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{10}
+}
+func (m *EventCollateralChanged) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCollateralChanged) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCollateralChanged.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCollateralChanged) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCollateralChanged.Merge(m, src)
+}
+func (m *EventCollateralChanged) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCollateralChanged) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCollateralChanged.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCollateralChanged proto.InternalMessageInfo
+
+func (m *EventCollateralChanged) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventCollateralChanged) GetAdded() []uint64 {
+	if m != nil {
+		return m.Added
+	}
+	return nil
+}
+
+func (m *EventCollateralChanged) GetWithdrawn() []uint64 {
+	if m != nil {
+		return m.Withdrawn
+	}
+	return nil
+}
+
+// EventLoanDefaulted is emitted when a loan defaults and its foreclosure starts.
+type EventLoanDefaulted struct {
+	LoanId uint64 `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	// reason is "grace_expired" or "margin_call:<covenant>".
+	Reason    string                `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	WriteDown cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=write_down,json=writeDown,proto3,customtype=cosmossdk.io/math.Int" json:"write_down"`
+}
+
+func (m *EventLoanDefaulted) Reset()         { *m = EventLoanDefaulted{} }
+func (m *EventLoanDefaulted) String() string { return proto.CompactTextString(m) }
+func (*EventLoanDefaulted) ProtoMessage()    {}
+func (*EventLoanDefaulted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{11}
+}
+func (m *EventLoanDefaulted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLoanDefaulted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLoanDefaulted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLoanDefaulted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLoanDefaulted.Merge(m, src)
+}
+func (m *EventLoanDefaulted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLoanDefaulted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLoanDefaulted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLoanDefaulted proto.InternalMessageInfo
+
+func (m *EventLoanDefaulted) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventLoanDefaulted) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// EventAuctionStarted is emitted when a foreclosure auction opens.
+type EventAuctionStarted struct {
+	Auction Auction `protobuf:"bytes,1,opt,name=auction,proto3" json:"auction"`
+}
+
+func (m *EventAuctionStarted) Reset()         { *m = EventAuctionStarted{} }
+func (m *EventAuctionStarted) String() string { return proto.CompactTextString(m) }
+func (*EventAuctionStarted) ProtoMessage()    {}
+func (*EventAuctionStarted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{12}
+}
+func (m *EventAuctionStarted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventAuctionStarted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventAuctionStarted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventAuctionStarted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventAuctionStarted.Merge(m, src)
+}
+func (m *EventAuctionStarted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventAuctionStarted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventAuctionStarted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventAuctionStarted proto.InternalMessageInfo
+
+func (m *EventAuctionStarted) GetAuction() Auction {
+	if m != nil {
+		return m.Auction
+	}
+	return Auction{}
+}
+
+// EventAuctionReset is emitted when an unsold auction restarts at the floor price.
+type EventAuctionReset struct {
+	AuctionId uint64                `protobuf:"varint,1,opt,name=auction_id,json=auctionId,proto3" json:"auction_id,omitempty"`
+	Resets    uint32                `protobuf:"varint,2,opt,name=resets,proto3" json:"resets,omitempty"`
+	Price     cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=price,proto3,customtype=cosmossdk.io/math.Int" json:"price"`
+	EndsAt    time.Time             `protobuf:"bytes,4,opt,name=ends_at,json=endsAt,proto3,stdtime" json:"ends_at"`
+}
+
+func (m *EventAuctionReset) Reset()         { *m = EventAuctionReset{} }
+func (m *EventAuctionReset) String() string { return proto.CompactTextString(m) }
+func (*EventAuctionReset) ProtoMessage()    {}
+func (*EventAuctionReset) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{13}
+}
+func (m *EventAuctionReset) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventAuctionReset) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventAuctionReset.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventAuctionReset) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventAuctionReset.Merge(m, src)
+}
+func (m *EventAuctionReset) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventAuctionReset) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventAuctionReset.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventAuctionReset proto.InternalMessageInfo
+
+func (m *EventAuctionReset) GetAuctionId() uint64 {
+	if m != nil {
+		return m.AuctionId
+	}
+	return 0
+}
+
+func (m *EventAuctionReset) GetResets() uint32 {
+	if m != nil {
+		return m.Resets
+	}
+	return 0
+}
+
+func (m *EventAuctionReset) GetEndsAt() time.Time {
+	if m != nil {
+		return m.EndsAt
+	}
+	return time.Time{}
+}
+
+// EventAuctionSold is emitted when a bidder buys a lot.
+type EventAuctionSold struct {
+	AuctionId uint64                `protobuf:"varint,1,opt,name=auction_id,json=auctionId,proto3" json:"auction_id,omitempty"`
+	Buyer     string                `protobuf:"bytes,2,opt,name=buyer,proto3" json:"buyer,omitempty"`
+	Price     cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=price,proto3,customtype=cosmossdk.io/math.Int" json:"price"`
+	TitleIds  []uint64              `protobuf:"varint,4,rep,packed,name=title_ids,json=titleIds,proto3" json:"title_ids,omitempty"`
+}
+
+func (m *EventAuctionSold) Reset()         { *m = EventAuctionSold{} }
+func (m *EventAuctionSold) String() string { return proto.CompactTextString(m) }
+func (*EventAuctionSold) ProtoMessage()    {}
+func (*EventAuctionSold) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{14}
+}
+func (m *EventAuctionSold) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventAuctionSold) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventAuctionSold.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventAuctionSold) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventAuctionSold.Merge(m, src)
+}
+func (m *EventAuctionSold) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventAuctionSold) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventAuctionSold.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventAuctionSold proto.InternalMessageInfo
+
+func (m *EventAuctionSold) GetAuctionId() uint64 {
+	if m != nil {
+		return m.AuctionId
+	}
+	return 0
+}
+
+func (m *EventAuctionSold) GetBuyer() string {
+	if m != nil {
+		return m.Buyer
+	}
+	return ""
+}
+
+func (m *EventAuctionSold) GetTitleIds() []uint64 {
+	if m != nil {
+		return m.TitleIds
+	}
+	return nil
+}
+
+// EventLoanSettled is emitted when a foreclosed loan is paid out (LIQUIDATED
+// after a sale, WRITTEN_OFF when unsold), with the waterfall.
+type EventLoanSettled struct {
+	LoanId    uint64     `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	Status    LoanStatus `protobuf:"varint,2,opt,name=status,proto3,enum=infrafi.lending.v1.LoanStatus" json:"status,omitempty"`
+	Waterfall Waterfall  `protobuf:"bytes,3,opt,name=waterfall,proto3" json:"waterfall"`
+}
+
+func (m *EventLoanSettled) Reset()         { *m = EventLoanSettled{} }
+func (m *EventLoanSettled) String() string { return proto.CompactTextString(m) }
+func (*EventLoanSettled) ProtoMessage()    {}
+func (*EventLoanSettled) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{15}
+}
+func (m *EventLoanSettled) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLoanSettled) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLoanSettled.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLoanSettled) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLoanSettled.Merge(m, src)
+}
+func (m *EventLoanSettled) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLoanSettled) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLoanSettled.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLoanSettled proto.InternalMessageInfo
+
+func (m *EventLoanSettled) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventLoanSettled) GetStatus() LoanStatus {
+	if m != nil {
+		return m.Status
+	}
+	return LoanStatusUnspecified
+}
+
+func (m *EventLoanSettled) GetWaterfall() Waterfall {
+	if m != nil {
+		return m.Waterfall
+	}
+	return Waterfall{}
+}
+
+// EventRecovery is emitted when a written-off lot is sold: the proceeds go to
+// the vault up to its loss, then to the curator up to its loss, then to the borrower.
+type EventRecovery struct {
+	AuctionId  uint64                `protobuf:"varint,1,opt,name=auction_id,json=auctionId,proto3" json:"auction_id,omitempty"`
+	Buyer      string                `protobuf:"bytes,2,opt,name=buyer,proto3" json:"buyer,omitempty"`
+	Price      cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=price,proto3,customtype=cosmossdk.io/math.Int" json:"price"`
+	ToVault    cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=to_vault,json=toVault,proto3,customtype=cosmossdk.io/math.Int" json:"to_vault"`
+	ToCurator  cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=to_curator,json=toCurator,proto3,customtype=cosmossdk.io/math.Int" json:"to_curator"`
+	ToBorrower cosmossdk_io_math.Int `protobuf:"bytes,6,opt,name=to_borrower,json=toBorrower,proto3,customtype=cosmossdk.io/math.Int" json:"to_borrower"`
+}
+
+func (m *EventRecovery) Reset()         { *m = EventRecovery{} }
+func (m *EventRecovery) String() string { return proto.CompactTextString(m) }
+func (*EventRecovery) ProtoMessage()    {}
+func (*EventRecovery) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{16}
+}
+func (m *EventRecovery) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRecovery) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRecovery.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRecovery) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRecovery.Merge(m, src)
+}
+func (m *EventRecovery) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRecovery) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRecovery.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRecovery proto.InternalMessageInfo
+
+func (m *EventRecovery) GetAuctionId() uint64 {
+	if m != nil {
+		return m.AuctionId
+	}
+	return 0
+}
+
+func (m *EventRecovery) GetBuyer() string {
+	if m != nil {
+		return m.Buyer
+	}
+	return ""
+}
+
+// EventCasualtyClaim is emitted when a pledged title is destroyed: the title
+// leaves the loan and its casualty claim is applied to the debt (or, while
+// foreclosing, joins the auction's proceeds).
+type EventCasualtyClaim struct {
+	LoanId  uint64                `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	TitleId uint64                `protobuf:"varint,2,opt,name=title_id,json=titleId,proto3" json:"title_id,omitempty"`
+	Claim   cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=claim,proto3,customtype=cosmossdk.io/math.Int" json:"claim"`
+}
+
+func (m *EventCasualtyClaim) Reset()         { *m = EventCasualtyClaim{} }
+func (m *EventCasualtyClaim) String() string { return proto.CompactTextString(m) }
+func (*EventCasualtyClaim) ProtoMessage()    {}
+func (*EventCasualtyClaim) Descriptor() ([]byte, []int) {
+	return fileDescriptor_487523160328e737, []int{17}
+}
+func (m *EventCasualtyClaim) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCasualtyClaim) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCasualtyClaim.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCasualtyClaim) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCasualtyClaim.Merge(m, src)
+}
+func (m *EventCasualtyClaim) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCasualtyClaim) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCasualtyClaim.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCasualtyClaim proto.InternalMessageInfo
+
+func (m *EventCasualtyClaim) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *EventCasualtyClaim) GetTitleId() uint64 {
+	if m != nil {
+		return m.TitleId
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*EventParamsUpdated)(nil), "infrafi.lending.v1.EventParamsUpdated")
 	proto.RegisterType((*EventProductSet)(nil), "infrafi.lending.v1.EventProductSet")
@@ -491,74 +1151,116 @@ func init() {
 	proto.RegisterType((*EventLoanFunded)(nil), "infrafi.lending.v1.EventLoanFunded")
 	proto.RegisterType((*EventLoanPayment)(nil), "infrafi.lending.v1.EventLoanPayment")
 	proto.RegisterType((*EventLoanRepaid)(nil), "infrafi.lending.v1.EventLoanRepaid")
+	proto.RegisterType((*EventLoanDelinquent)(nil), "infrafi.lending.v1.EventLoanDelinquent")
+	proto.RegisterType((*EventMarginCall)(nil), "infrafi.lending.v1.EventMarginCall")
+	proto.RegisterType((*EventLoanCured)(nil), "infrafi.lending.v1.EventLoanCured")
+	proto.RegisterType((*EventCollateralChanged)(nil), "infrafi.lending.v1.EventCollateralChanged")
+	proto.RegisterType((*EventLoanDefaulted)(nil), "infrafi.lending.v1.EventLoanDefaulted")
+	proto.RegisterType((*EventAuctionStarted)(nil), "infrafi.lending.v1.EventAuctionStarted")
+	proto.RegisterType((*EventAuctionReset)(nil), "infrafi.lending.v1.EventAuctionReset")
+	proto.RegisterType((*EventAuctionSold)(nil), "infrafi.lending.v1.EventAuctionSold")
+	proto.RegisterType((*EventLoanSettled)(nil), "infrafi.lending.v1.EventLoanSettled")
+	proto.RegisterType((*EventRecovery)(nil), "infrafi.lending.v1.EventRecovery")
+	proto.RegisterType((*EventCasualtyClaim)(nil), "infrafi.lending.v1.EventCasualtyClaim")
 }
 
 func init() { proto.RegisterFile("infrafi/lending/v1/events.proto", fileDescriptor_487523160328e737) }
 
 var fileDescriptor_487523160328e737 = []byte{
-	// 982 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x96, 0x4d, 0x6f, 0x1b, 0x45,
-	0x18, 0xc7, 0xb3, 0x4d, 0xea, 0x97, 0x49, 0x9c, 0x38, 0xab, 0xa2, 0x2e, 0x89, 0xb0, 0x2d, 0x9f,
-	0xa2, 0x4a, 0x59, 0xd3, 0x80, 0x7a, 0x43, 0x22, 0x26, 0xad, 0x6a, 0x08, 0x28, 0x5a, 0x13, 0xa1,
-	0x52, 0xa1, 0xd5, 0xd8, 0xf3, 0x78, 0x3b, 0xe0, 0x9d, 0x59, 0x66, 0x66, 0x4d, 0x72, 0xe3, 0x23,
-	0xf4, 0x23, 0x70, 0xe4, 0xc8, 0xa1, 0x9c, 0xf8, 0x02, 0x39, 0x56, 0x3d, 0x21, 0x0e, 0x05, 0x25,
-	0x07, 0xbe, 0x06, 0x9a, 0x9d, 0xd9, 0xb5, 0xab, 0x04, 0x04, 0x9b, 0x70, 0xb1, 0x3d, 0x33, 0xcf,
-	0xf3, 0x9b, 0xff, 0xcc, 0xf3, 0xe2, 0x41, 0x6d, 0xca, 0x26, 0x02, 0x4f, 0x68, 0x6f, 0x0a, 0x8c,
-	0x50, 0x16, 0xf5, 0x66, 0xf7, 0x7b, 0x30, 0x03, 0xa6, 0xa4, 0x9f, 0x08, 0xae, 0xb8, 0xeb, 0x5a,
-	0x03, 0xdf, 0x1a, 0xf8, 0xb3, 0xfb, 0x5b, 0x9b, 0x38, 0xa6, 0x8c, 0xf7, 0xb2, 0x4f, 0x63, 0xb6,
-	0xf5, 0xf6, 0x98, 0xcb, 0x98, 0xcb, 0x30, 0x1b, 0xf5, 0xcc, 0xc0, 0x2e, 0xdd, 0x89, 0x78, 0xc4,
-	0xcd, 0xbc, 0xfe, 0x65, 0x67, 0xdb, 0x11, 0xe7, 0xd1, 0x14, 0x7a, 0xd9, 0x68, 0x94, 0x4e, 0x7a,
-	0x8a, 0xc6, 0x20, 0x15, 0x8e, 0x13, 0x6b, 0xd0, 0xb9, 0x42, 0x59, 0xae, 0xc1, 0x22, 0xae, 0xb0,
-	0x48, 0xb0, 0xc0, 0xb1, 0xdd, 0xb9, 0x3b, 0x44, 0xee, 0x43, 0x7d, 0x96, 0xa3, 0x6c, 0xf2, 0x38,
-	0x21, 0x58, 0x01, 0x71, 0x3f, 0x40, 0x15, 0x63, 0xe5, 0x39, 0x1d, 0x67, 0x67, 0x75, 0x6f, 0xcb,
-	0xbf, 0x7c, 0x44, 0xdf, 0xb8, 0xf4, 0xeb, 0x67, 0xaf, 0xdb, 0x4b, 0x3f, 0xfe, 0xf9, 0xd3, 0x3d,
-	0x27, 0xb0, 0x4e, 0xdd, 0x18, 0x6d, 0x18, 0xa8, 0xe0, 0x24, 0x1d, 0xab, 0x21, 0x28, 0xf7, 0x43,
-	0x54, 0x4d, 0xcc, 0xc8, 0x22, 0xb7, 0xaf, 0x44, 0x1a, 0x93, 0x45, 0x66, 0xee, 0xe6, 0x7a, 0xa8,
-	0x3a, 0x16, 0xa0, 0xe5, 0x79, 0xb7, 0x3a, 0xce, 0x4e, 0x2d, 0xc8, 0x87, 0xdd, 0xb3, 0x5b, 0xf6,
-	0x10, 0x87, 0x1c, 0xb3, 0x00, 0xbe, 0x4d, 0x41, 0xea, 0x43, 0xdc, 0x45, 0xd5, 0x29, 0xc7, 0x2c,
-	0xa4, 0x24, 0xdb, 0x72, 0x25, 0xa8, 0xe8, 0xe1, 0x80, 0xb8, 0xef, 0xa3, 0xda, 0x88, 0x0b, 0xc1,
-	0xbf, 0x03, 0x91, 0xa1, 0xea, 0x7d, 0xef, 0xd5, 0x8b, 0xdd, 0x3b, 0x36, 0x22, 0xfb, 0x84, 0x08,
-	0x90, 0x72, 0xa8, 0x04, 0x65, 0x51, 0x50, 0x58, 0xba, 0xef, 0x20, 0x64, 0xa5, 0x68, 0xe2, 0xb2,
-	0xf6, 0x0b, 0xea, 0x76, 0x66, 0x40, 0xdc, 0x6d, 0x54, 0x57, 0x54, 0x4d, 0x21, 0xa4, 0x44, 0x7a,
-	0x2b, 0x9d, 0xe5, 0x9d, 0x95, 0xa0, 0x96, 0x4d, 0x0c, 0x88, 0x74, 0x3f, 0x43, 0xf5, 0x44, 0x50,
-	0x36, 0xa6, 0x09, 0x9e, 0x7a, 0xb7, 0xb3, 0x2d, 0xdf, 0xd5, 0x47, 0xfc, 0xed, 0x75, 0xfb, 0x2d,
-	0xb3, 0xad, 0x24, 0xdf, 0xf8, 0x94, 0xf7, 0x62, 0xac, 0x9e, 0xf9, 0x03, 0xa6, 0x5e, 0xbd, 0xd8,
-	0x45, 0x56, 0xcf, 0x80, 0x29, 0x73, 0x13, 0x73, 0x84, 0xfb, 0x05, 0x72, 0x13, 0x73, 0x6b, 0x21,
-	0x9c, 0x24, 0x54, 0x80, 0x0c, 0xb1, 0xf2, 0x2a, 0x36, 0x56, 0x26, 0x6d, 0xfc, 0x3c, 0x6d, 0xfc,
-	0xcf, 0xf3, 0xb4, 0xe9, 0x37, 0xf4, 0xa6, 0xcf, 0x7f, 0x6f, 0x3b, 0x86, 0xd8, 0xb4, 0x90, 0x87,
-	0x86, 0xb1, 0xaf, 0xba, 0x3f, 0x38, 0xe8, 0x6e, 0x71, 0x95, 0x1f, 0x4d, 0xb9, 0x04, 0x72, 0xcc,
-	0x26, 0x29, 0x23, 0x37, 0x7f, 0x9f, 0x0f, 0x50, 0x45, 0x2a, 0xac, 0x52, 0x99, 0xdd, 0xe5, 0xfa,
-	0x5e, 0xeb, 0xaa, 0x84, 0xd0, 0x32, 0x86, 0x99, 0x55, 0x60, 0xad, 0xbb, 0xbf, 0x54, 0x6d, 0x76,
-	0xe9, 0xb5, 0x47, 0xff, 0x8b, 0xb4, 0x3d, 0x54, 0x1d, 0xa7, 0x02, 0x2b, 0x2e, 0x4c, 0x9c, 0xff,
-	0xc1, 0x29, 0x37, 0x74, 0x1f, 0xa3, 0x65, 0x9c, 0x08, 0x6f, 0x25, 0xb3, 0x7f, 0x60, 0x83, 0xbb,
-	0x7d, 0x39, 0xb8, 0x87, 0x10, 0xe1, 0xf1, 0xe9, 0x01, 0x8c, 0x17, 0x42, 0x7c, 0x00, 0x63, 0x13,
-	0x10, 0x8d, 0xb8, 0xf1, 0x64, 0x39, 0x46, 0x0d, 0x09, 0x8c, 0x72, 0x11, 0xe2, 0x98, 0xa7, 0xcc,
-	0xe4, 0x49, 0x19, 0xe6, 0x9a, 0xc1, 0xec, 0x67, 0x14, 0x8d, 0xfd, 0x3a, 0x5d, 0xc4, 0x56, 0xcb,
-	0x62, 0x0d, 0xc6, 0x62, 0x9f, 0xa0, 0x0d, 0x2e, 0x68, 0x44, 0x19, 0x56, 0x94, 0xb3, 0x70, 0x02,
-	0xe0, 0xd5, 0x4a, 0x82, 0xd7, 0x17, 0x40, 0x8f, 0x00, 0xdc, 0x3e, 0x5a, 0x26, 0x52, 0x78, 0xf5,
-	0x92, 0x38, 0xed, 0xac, 0x83, 0x43, 0xa8, 0x1c, 0xa5, 0x42, 0x02, 0xf1, 0x50, 0xd9, 0xe0, 0x14,
-	0x08, 0x9d, 0x36, 0x53, 0x35, 0xf3, 0x56, 0xaf, 0x97, 0x36, 0x53, 0x35, 0x73, 0x3f, 0x45, 0x0d,
-	0x06, 0x27, 0x2a, 0x24, 0x29, 0x84, 0xfa, 0x8f, 0xc2, 0x5b, 0xfb, 0xaf, 0xed, 0x60, 0x55, 0xfb,
-	0x1f, 0xa4, 0xa0, 0x0d, 0x74, 0x78, 0x27, 0x54, 0x48, 0x15, 0x26, 0xf8, 0x34, 0x06, 0xa6, 0xbc,
-	0x46, 0xd9, 0xf0, 0x66, 0x98, 0x23, 0x43, 0xe9, 0x7e, 0x5f, 0x47, 0xcd, 0xa2, 0x7a, 0xed, 0xe4,
-	0xdf, 0x97, 0xaf, 0x8f, 0x6e, 0x27, 0xf8, 0xf4, 0x5f, 0xd4, 0xae, 0x31, 0x73, 0x1f, 0xa3, 0x8a,
-	0x4d, 0xc6, 0xe5, 0x92, 0x6a, 0xad, 0xbf, 0x3e, 0xfe, 0x14, 0x2b, 0x08, 0x29, 0x53, 0x20, 0x40,
-	0x2a, 0x5b, 0xd8, 0x25, 0x8e, 0xaf, 0x31, 0x03, 0x4b, 0x71, 0x0f, 0x51, 0xad, 0x20, 0x96, 0x2d,
-	0xed, 0x82, 0xf0, 0x66, 0xa7, 0xa8, 0x5c, 0xbf, 0x53, 0x7c, 0x85, 0x36, 0x13, 0x01, 0x09, 0xa6,
-	0x24, 0x9c, 0x73, 0xcb, 0x96, 0x75, 0xd3, 0xa2, 0x8e, 0x0a, 0xfc, 0x27, 0xa8, 0x06, 0x27, 0x54,
-	0x5d, 0xab, 0xa6, 0xab, 0x9a, 0xa0, 0x8b, 0xf9, 0x29, 0x6a, 0xda, 0xae, 0x36, 0x97, 0x5a, 0xb6,
-	0xb2, 0x37, 0x0c, 0x69, 0xae, 0xf4, 0x09, 0xb2, 0x53, 0xf3, 0xf8, 0x97, 0xad, 0xf5, 0x75, 0x03,
-	0x2a, 0x32, 0xe0, 0x29, 0x6a, 0xda, 0xb6, 0x39, 0xd7, 0xbd, 0x5a, 0x56, 0xb7, 0x21, 0xbd, 0xa1,
-	0xdb, 0xc2, 0x0b, 0xdd, 0x6b, 0x65, 0x75, 0x1b, 0x50, 0xa1, 0xfb, 0x63, 0xfd, 0x80, 0x83, 0x98,
-	0xa6, 0x71, 0xe9, 0x4e, 0x90, 0x03, 0xdc, 0x5d, 0xe4, 0xda, 0xae, 0x22, 0x43, 0x01, 0x31, 0xa6,
-	0x8c, 0xb2, 0xc8, 0x5b, 0xef, 0x38, 0x3b, 0x8d, 0x60, 0x33, 0x5f, 0x09, 0xf2, 0x85, 0xcb, 0x9d,
-	0x6d, 0xe3, 0x3a, 0x9d, 0xad, 0xfb, 0xb3, 0xb3, 0xf0, 0x80, 0x08, 0xb2, 0x1c, 0xbd, 0xe9, 0x07,
-	0xc4, 0x10, 0xad, 0x11, 0x29, 0x42, 0x01, 0x2a, 0x15, 0x0c, 0x48, 0xe9, 0x6e, 0xb4, 0x4a, 0xa4,
-	0x08, 0x2c, 0xa4, 0x7f, 0x70, 0x76, 0xde, 0x72, 0x5e, 0x9e, 0xb7, 0x9c, 0x3f, 0xce, 0x5b, 0xce,
-	0xf3, 0x8b, 0xd6, 0xd2, 0xcb, 0x8b, 0xd6, 0xd2, 0xaf, 0x17, 0xad, 0xa5, 0x2f, 0xef, 0x45, 0x54,
-	0x3d, 0x4b, 0x47, 0xfe, 0x98, 0xc7, 0xbd, 0xfc, 0xc1, 0x9f, 0x7f, 0x9f, 0x14, 0x4f, 0x7f, 0x75,
-	0x9a, 0x80, 0x1c, 0x55, 0xb2, 0xdb, 0x7a, 0xef, 0xaf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x4e, 0xcb,
-	0xac, 0xc3, 0xd6, 0x0c, 0x00, 0x00,
+	// 1486 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x58, 0xcd, 0x6f, 0x14, 0x47,
+	0x16, 0x77, 0x7b, 0xec, 0xf9, 0x78, 0xfe, 0xee, 0x65, 0xa1, 0x81, 0xc5, 0xb6, 0xfa, 0x64, 0x21,
+	0x31, 0xb3, 0x78, 0x57, 0xdc, 0x56, 0xc2, 0xf6, 0xd8, 0xc2, 0x0b, 0xec, 0xb2, 0xed, 0x25, 0x88,
+	0xa0, 0xa8, 0x55, 0x9e, 0xaa, 0x19, 0x57, 0xd2, 0x5d, 0xd5, 0x54, 0x55, 0xfb, 0xe3, 0x8f, 0x88,
+	0xc4, 0x29, 0xc9, 0x31, 0xc7, 0x48, 0x39, 0x24, 0x07, 0x72, 0xca, 0x3d, 0xe2, 0x88, 0x88, 0x14,
+	0x45, 0x89, 0x44, 0x22, 0x38, 0xe4, 0xdf, 0x88, 0xaa, 0xab, 0xba, 0x67, 0x2c, 0xec, 0x01, 0xb7,
+	0x1d, 0x29, 0x17, 0x7b, 0xaa, 0xfa, 0xbd, 0x5f, 0xbf, 0x8f, 0xdf, 0x7b, 0xf5, 0xaa, 0x61, 0x81,
+	0xb2, 0xae, 0x40, 0x5d, 0xda, 0x8a, 0x08, 0xc3, 0x94, 0xf5, 0x5a, 0xbb, 0xd7, 0x5b, 0x64, 0x97,
+	0x30, 0x25, 0x9b, 0x89, 0xe0, 0x8a, 0xbb, 0xae, 0x15, 0x68, 0x5a, 0x81, 0xe6, 0xee, 0xf5, 0x4b,
+	0x73, 0x28, 0xa6, 0x8c, 0xb7, 0xb2, 0xbf, 0x46, 0xec, 0xd2, 0xc5, 0x0e, 0x97, 0x31, 0x97, 0x61,
+	0xb6, 0x6a, 0x99, 0x85, 0x7d, 0x74, 0xae, 0xc7, 0x7b, 0xdc, 0xec, 0xeb, 0x5f, 0x76, 0x77, 0xa1,
+	0xc7, 0x79, 0x2f, 0x22, 0xad, 0x6c, 0xb5, 0x9d, 0x76, 0x5b, 0x8a, 0xc6, 0x44, 0x2a, 0x14, 0x27,
+	0x56, 0x60, 0xf1, 0x08, 0xcb, 0x72, 0x1b, 0x2c, 0xc4, 0x11, 0x12, 0x09, 0x12, 0x28, 0xb6, 0x6f,
+	0xf6, 0xb7, 0xc0, 0x5d, 0xd7, 0xbe, 0xdc, 0xcb, 0x36, 0xef, 0x27, 0x18, 0x29, 0x82, 0xdd, 0x7f,
+	0x41, 0xd5, 0x48, 0x79, 0xce, 0xa2, 0xb3, 0x34, 0xb1, 0x7c, 0xa9, 0xf9, 0xa6, 0x8b, 0x4d, 0xa3,
+	0xb2, 0xda, 0x78, 0xf6, 0x72, 0x61, 0xe4, 0x8b, 0xdf, 0xbe, 0xbe, 0xea, 0x04, 0x56, 0xc9, 0x8f,
+	0x61, 0xc6, 0x80, 0x0a, 0x8e, 0xd3, 0x8e, 0xda, 0x22, 0xca, 0xbd, 0x09, 0xb5, 0xc4, 0xac, 0x2c,
+	0xe4, 0xe5, 0x23, 0x21, 0x8d, 0xc8, 0x20, 0x66, 0xae, 0xe6, 0x7a, 0x50, 0xeb, 0x08, 0xa2, 0xcd,
+	0xf3, 0x46, 0x17, 0x9d, 0xa5, 0x7a, 0x90, 0x2f, 0xfd, 0x67, 0xa3, 0xd6, 0x89, 0x3b, 0x1c, 0xb1,
+	0x80, 0x3c, 0x4e, 0x89, 0xd4, 0x4e, 0x5c, 0x80, 0x5a, 0xc4, 0x11, 0x0b, 0x29, 0xce, 0x5e, 0x39,
+	0x16, 0x54, 0xf5, 0x72, 0x13, 0xbb, 0xff, 0x84, 0xfa, 0x36, 0x17, 0x82, 0xef, 0x11, 0x91, 0x41,
+	0x35, 0x56, 0xbd, 0x17, 0x4f, 0xaf, 0x9d, 0xb3, 0x19, 0x59, 0xc1, 0x58, 0x10, 0x29, 0xb7, 0x94,
+	0xa0, 0xac, 0x17, 0x14, 0x92, 0xee, 0x15, 0x00, 0x6b, 0x8a, 0x46, 0xac, 0x68, 0xbd, 0xa0, 0x61,
+	0x77, 0x36, 0xb1, 0x7b, 0x19, 0x1a, 0x8a, 0xaa, 0x88, 0x84, 0x14, 0x4b, 0x6f, 0x6c, 0xb1, 0xb2,
+	0x34, 0x16, 0xd4, 0xb3, 0x8d, 0x4d, 0x2c, 0xdd, 0xff, 0x40, 0x23, 0x11, 0x94, 0x75, 0x68, 0x82,
+	0x22, 0x6f, 0x3c, 0x7b, 0xe5, 0xdf, 0xb5, 0x8b, 0x3f, 0xbd, 0x5c, 0xf8, 0xab, 0x79, 0xad, 0xc4,
+	0x1f, 0x35, 0x29, 0x6f, 0xc5, 0x48, 0xed, 0x34, 0x37, 0x99, 0x7a, 0xf1, 0xf4, 0x1a, 0x58, 0x7b,
+	0x36, 0x99, 0x32, 0x91, 0xe8, 0x43, 0xb8, 0x0f, 0xc0, 0x4d, 0x4c, 0xd4, 0x42, 0xb2, 0x9f, 0x50,
+	0x41, 0x64, 0x88, 0x94, 0x57, 0xb5, 0xb9, 0x32, 0xb4, 0x69, 0xe6, 0xb4, 0x69, 0xfe, 0x3f, 0xa7,
+	0xcd, 0xea, 0x94, 0x7e, 0xe9, 0x93, 0x5f, 0x16, 0x1c, 0x83, 0x38, 0x6b, 0x41, 0xd6, 0x0d, 0xc6,
+	0x8a, 0xf2, 0x3f, 0x77, 0xe0, 0x42, 0x11, 0xca, 0xb5, 0x88, 0x4b, 0x82, 0xef, 0xb3, 0x6e, 0xca,
+	0xf0, 0xd9, 0xc7, 0xf3, 0x06, 0x54, 0xa5, 0x42, 0x2a, 0x95, 0x59, 0x2c, 0xa7, 0x97, 0xe7, 0x8f,
+	0x22, 0x84, 0x36, 0x63, 0x2b, 0x93, 0x0a, 0xac, 0xb4, 0xff, 0x6d, 0xcd, 0xb2, 0x4b, 0x3f, 0xdb,
+	0xf8, 0x43, 0x4c, 0x5b, 0x86, 0x5a, 0x27, 0x15, 0x48, 0x71, 0x61, 0xf2, 0x3c, 0x44, 0x29, 0x17,
+	0x74, 0x6f, 0x41, 0x05, 0x25, 0xc2, 0x1b, 0xcb, 0xe4, 0x6f, 0xd8, 0xe4, 0x5e, 0x7e, 0x33, 0xb9,
+	0x77, 0x48, 0x0f, 0x75, 0x0e, 0xda, 0xa4, 0x33, 0x90, 0xe2, 0x36, 0xe9, 0x98, 0x84, 0x68, 0x88,
+	0x33, 0x27, 0xcb, 0x7d, 0x98, 0x92, 0x84, 0x51, 0x2e, 0x42, 0x14, 0xf3, 0x94, 0x19, 0x9e, 0x94,
+	0xc1, 0x9c, 0x34, 0x30, 0x2b, 0x19, 0x8a, 0x86, 0xfd, 0x30, 0x1d, 0x84, 0xad, 0x95, 0x85, 0x35,
+	0x30, 0x16, 0xf6, 0x21, 0xcc, 0x70, 0x41, 0x7b, 0x94, 0x21, 0x45, 0x39, 0x0b, 0xbb, 0x84, 0x78,
+	0xf5, 0x92, 0xc0, 0xd3, 0x03, 0x40, 0x1b, 0x84, 0xb8, 0xab, 0x50, 0xc1, 0x52, 0x78, 0x8d, 0x92,
+	0x70, 0x5a, 0x59, 0x27, 0x07, 0x53, 0xb9, 0x9d, 0x0a, 0x49, 0xb0, 0x07, 0x65, 0x93, 0x53, 0x40,
+	0x68, 0xda, 0x44, 0x6a, 0xd7, 0x9b, 0x38, 0x1d, 0x6d, 0x22, 0xb5, 0xeb, 0xde, 0x85, 0x29, 0x46,
+	0xf6, 0x55, 0x88, 0x53, 0x12, 0xea, 0x83, 0xc2, 0x9b, 0x3c, 0x69, 0x3b, 0x98, 0xd0, 0xfa, 0xed,
+	0x94, 0x68, 0x01, 0x9d, 0xde, 0x2e, 0x15, 0x52, 0x85, 0x09, 0x3a, 0x88, 0x09, 0x53, 0xde, 0x54,
+	0xd9, 0xf4, 0x66, 0x30, 0xf7, 0x0c, 0x8a, 0xff, 0x59, 0x03, 0x66, 0x8b, 0xea, 0xb5, 0x9b, 0xc7,
+	0x97, 0x6f, 0x13, 0xc6, 0x13, 0x74, 0xf0, 0x0e, 0xb5, 0x6b, 0xc4, 0xdc, 0x5b, 0x50, 0xb5, 0x64,
+	0xac, 0x94, 0xb4, 0xd6, 0xea, 0x6b, 0xf7, 0x23, 0xa4, 0x48, 0x48, 0x99, 0x22, 0x82, 0x48, 0x65,
+	0x0b, 0xbb, 0x84, 0xfb, 0x1a, 0x66, 0xd3, 0xa2, 0xb8, 0x77, 0xa0, 0x5e, 0x20, 0x96, 0x2d, 0xed,
+	0x02, 0xe1, 0x70, 0xa7, 0xa8, 0x9e, 0xbe, 0x53, 0x7c, 0x00, 0x73, 0x89, 0x20, 0x09, 0xa2, 0x38,
+	0xec, 0xe3, 0x96, 0x2d, 0xeb, 0x59, 0x0b, 0x75, 0xaf, 0x80, 0xbf, 0x0d, 0x75, 0xb2, 0x4f, 0xd5,
+	0xa9, 0x6a, 0xba, 0xa6, 0x11, 0x74, 0x31, 0x3f, 0x82, 0x59, 0xdb, 0xd5, 0xfa, 0xa6, 0x96, 0xad,
+	0xec, 0x19, 0x83, 0xd4, 0xb7, 0xf4, 0x21, 0xd8, 0xad, 0x7e, 0xfe, 0xcb, 0xd6, 0xfa, 0xb4, 0x01,
+	0x2a, 0x18, 0xf0, 0x08, 0x66, 0x6d, 0xdb, 0xec, 0xdb, 0x3d, 0x51, 0xd6, 0x6e, 0x83, 0x74, 0xc8,
+	0x6e, 0x0b, 0x5e, 0xd8, 0x3d, 0x59, 0xd6, 0x6e, 0x03, 0x54, 0xd8, 0xfd, 0x6f, 0x3d, 0xc0, 0x91,
+	0x98, 0xa6, 0x71, 0xe9, 0x4e, 0x90, 0x03, 0xb8, 0xd7, 0xc0, 0xb5, 0x5d, 0x45, 0x86, 0x82, 0xc4,
+	0x88, 0x32, 0xca, 0x7a, 0xde, 0xf4, 0xa2, 0xb3, 0x34, 0x15, 0xcc, 0xe5, 0x4f, 0x82, 0xfc, 0xc1,
+	0x9b, 0x9d, 0x6d, 0xe6, 0x54, 0x9d, 0xed, 0x3c, 0x54, 0x25, 0x4f, 0x45, 0x87, 0x78, 0xb3, 0xd9,
+	0x10, 0x67, 0x57, 0xfe, 0x37, 0xce, 0xc0, 0x60, 0x11, 0x64, 0xdc, 0x3d, 0xeb, 0xc1, 0x62, 0x0b,
+	0x26, 0xb1, 0x14, 0xa1, 0x20, 0x2a, 0x15, 0x8c, 0xe0, 0xd2, 0x5d, 0x6a, 0x02, 0x4b, 0x11, 0x58,
+	0x10, 0xff, 0xe7, 0x51, 0xf8, 0x4b, 0x61, 0x77, 0x9b, 0x44, 0x94, 0x3d, 0x4e, 0x87, 0x76, 0xd5,
+	0x36, 0xd4, 0x8b, 0x50, 0x8e, 0x9e, 0x34, 0x94, 0x35, 0x6c, 0xc3, 0x78, 0x0b, 0xa0, 0x27, 0x50,
+	0x87, 0x84, 0x84, 0x61, 0x33, 0xc3, 0x9d, 0x08, 0xa7, 0x91, 0x29, 0xaf, 0x33, 0x2c, 0x35, 0xb5,
+	0xf8, 0x2e, 0x11, 0x38, 0x25, 0xa5, 0xbb, 0x6c, 0x0e, 0xe0, 0xfe, 0x17, 0x60, 0x4f, 0x50, 0x45,
+	0x42, 0xcc, 0xf7, 0x58, 0xf9, 0xe9, 0x29, 0xc3, 0x68, 0xf3, 0x3d, 0xe6, 0x7f, 0x9f, 0xb3, 0xe2,
+	0x2e, 0x12, 0x3d, 0xca, 0xd6, 0x50, 0x14, 0x1d, 0x1f, 0xd9, 0xf3, 0x50, 0x15, 0x04, 0x49, 0xce,
+	0x0c, 0x27, 0x02, 0xbb, 0xca, 0x4f, 0xf9, 0xca, 0xe9, 0x4f, 0xf9, 0x75, 0xa8, 0x63, 0x82, 0x70,
+	0x44, 0x99, 0x09, 0xd6, 0x89, 0x62, 0x5e, 0xa8, 0xfa, 0x1f, 0x3b, 0x30, 0xdd, 0x9f, 0xf3, 0x53,
+	0x31, 0x6c, 0x86, 0x5e, 0x86, 0xb1, 0xae, 0xe0, 0x71, 0xe6, 0xd2, 0xdb, 0xc7, 0xf4, 0x4c, 0xd6,
+	0x6d, 0xc2, 0xa8, 0xe2, 0xef, 0x38, 0xd8, 0x8f, 0x2a, 0xee, 0x7f, 0xe5, 0xc0, 0xf9, 0xcc, 0x9e,
+	0x35, 0x1e, 0xe9, 0x03, 0x53, 0xa0, 0x68, 0x6d, 0x07, 0xb1, 0xde, 0x30, 0xbb, 0xce, 0xc1, 0x38,
+	0xc2, 0x38, 0xbb, 0x0e, 0xea, 0xdb, 0x96, 0x59, 0xb8, 0x7f, 0x83, 0xc6, 0x1e, 0x55, 0x3b, 0x58,
+	0xa0, 0x3d, 0xe6, 0x55, 0xb2, 0x27, 0xfd, 0x8d, 0x3c, 0x11, 0x63, 0xa7, 0x4e, 0x84, 0xff, 0x89,
+	0x33, 0x70, 0xe9, 0x6c, 0x93, 0x2e, 0x4a, 0xa3, 0xa1, 0x97, 0xce, 0xe3, 0xa8, 0x71, 0x98, 0xb0,
+	0x95, 0xd3, 0x13, 0xf6, 0x81, 0xed, 0x06, 0x2b, 0x69, 0x47, 0x0f, 0xbe, 0x5b, 0x0a, 0x09, 0x6d,
+	0xd8, 0x4d, 0xa8, 0x21, 0xb3, 0x33, 0xec, 0x02, 0x6e, 0x95, 0x0e, 0x5d, 0xc0, 0xad, 0x9a, 0xff,
+	0x83, 0x03, 0x73, 0x83, 0xc8, 0x01, 0x91, 0x44, 0xe9, 0x6b, 0xb1, 0x15, 0xe8, 0xfb, 0xdc, 0xb0,
+	0x3b, 0xb9, 0xdb, 0x92, 0x28, 0x99, 0xb9, 0x3d, 0x15, 0xd8, 0x95, 0xbb, 0x01, 0xe3, 0x89, 0xa0,
+	0x1d, 0x52, 0xda, 0x63, 0xa3, 0xee, 0xae, 0x42, 0x4d, 0xf7, 0x1f, 0x7d, 0xfd, 0x3d, 0x71, 0x39,
+	0x54, 0xb5, 0xe6, 0x8a, 0xf2, 0xbf, 0x73, 0xec, 0x4c, 0x9a, 0x87, 0x8c, 0x47, 0xf8, 0x6d, 0x7e,
+	0x35, 0x61, 0x7c, 0x3b, 0x7d, 0xa7, 0xc9, 0x34, 0x13, 0x3b, 0x33, 0x7f, 0x87, 0x7d, 0x66, 0xf0,
+	0xbf, 0x74, 0x06, 0x86, 0xeb, 0x2d, 0xa2, 0x54, 0x34, 0x8c, 0x91, 0xfd, 0x0b, 0xf8, 0xe8, 0x49,
+	0x2e, 0xe0, 0xee, 0x06, 0x34, 0xf6, 0x74, 0x89, 0x76, 0x51, 0x14, 0xd9, 0xbe, 0x7f, 0xe5, 0x28,
+	0xd5, 0x07, 0xb9, 0xd0, 0x20, 0x9b, 0xfa, 0xaa, 0xfe, 0xa7, 0x15, 0x98, 0xca, 0xac, 0x0d, 0x48,
+	0x47, 0xb7, 0xef, 0x83, 0x3f, 0x6b, 0xcc, 0x6f, 0x43, 0x5d, 0xf1, 0x70, 0x57, 0x57, 0x78, 0xf9,
+	0x03, 0x4a, 0xf1, 0xf7, 0x34, 0x80, 0xae, 0x77, 0xc5, 0xc3, 0xfc, 0xf3, 0x42, 0xe9, 0x03, 0x4a,
+	0xf1, 0x35, 0xfb, 0xe1, 0xe1, 0x7f, 0x30, 0xa1, 0x78, 0x58, 0x0c, 0x23, 0x65, 0xaf, 0x01, 0xa0,
+	0xf8, 0xaa, 0xc5, 0xf0, 0x9f, 0xe4, 0xbd, 0x6d, 0x0d, 0xc9, 0x14, 0x45, 0xea, 0x60, 0x2d, 0x42,
+	0x34, 0x3e, 0x9e, 0x49, 0x17, 0xa1, 0x9e, 0x93, 0x32, 0xcb, 0xcd, 0x58, 0x50, 0xb3, 0x9c, 0xd4,
+	0x39, 0xe8, 0x68, 0xe5, 0xf2, 0x39, 0xc8, 0xd4, 0x57, 0xdb, 0xcf, 0x5e, 0xcd, 0x3b, 0xcf, 0x5f,
+	0xcd, 0x3b, 0xbf, 0xbe, 0x9a, 0x77, 0x9e, 0xbc, 0x9e, 0x1f, 0x79, 0xfe, 0x7a, 0x7e, 0xe4, 0xc7,
+	0xd7, 0xf3, 0x23, 0xef, 0x5f, 0xed, 0x51, 0xb5, 0x93, 0x6e, 0x37, 0x3b, 0x3c, 0x6e, 0xe5, 0x5f,
+	0x3b, 0xf3, 0xff, 0xfb, 0xc5, 0x77, 0x4f, 0x75, 0x90, 0x10, 0xb9, 0x5d, 0xcd, 0x9a, 0xc2, 0x3f,
+	0x7e, 0x0f, 0x00, 0x00, 0xff, 0xff, 0xa5, 0x2d, 0x54, 0x1a, 0xd3, 0x15, 0x00, 0x00,
 }
 
 func (m *EventParamsUpdated) Marshal() (dAtA []byte, err error) {
@@ -915,6 +1617,15 @@ func (m *EventLoanPayment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Source) > 0 {
+		i -= len(m.Source)
+		copy(dAtA[i:], m.Source)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Source)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x82
+	}
 	n7, err7 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.NextDueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NextDueTime):])
 	if err7 != nil {
 		return 0, err7
@@ -1098,6 +1809,588 @@ func (m *EventLoanRepaid) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventLoanDelinquent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLoanDelinquent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLoanDelinquent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.WriteDown.Size()
+		i -= size
+		if _, err := m.WriteDown.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.Overdue.Size()
+		i -= size
+		if _, err := m.Overdue.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	n8, err8 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.GraceEnds, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.GraceEnds):])
+	if err8 != nil {
+		return 0, err8
+	}
+	i -= n8
+	i = encodeVarintEvents(dAtA, i, uint64(n8))
+	i--
+	dAtA[i] = 0x1a
+	n9, err9 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.DueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DueTime):])
+	if err9 != nil {
+		return 0, err9
+	}
+	i -= n9
+	i = encodeVarintEvents(dAtA, i, uint64(n9))
+	i--
+	dAtA[i] = 0x12
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventMarginCall) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventMarginCall) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventMarginCall) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n10, err10 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Deadline, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Deadline):])
+	if err10 != nil {
+		return 0, err10
+	}
+	i -= n10
+	i = encodeVarintEvents(dAtA, i, uint64(n10))
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.Ltv.Size()
+		i -= size
+		if _, err := m.Ltv.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLoanCured) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLoanCured) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLoanCured) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.To != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.To))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.From != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.From))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCollateralChanged) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCollateralChanged) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCollateralChanged) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Ltv.Size()
+		i -= size
+		if _, err := m.Ltv.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.Withdrawn) > 0 {
+		dAtA12 := make([]byte, len(m.Withdrawn)*10)
+		var j11 int
+		for _, num := range m.Withdrawn {
+			for num >= 1<<7 {
+				dAtA12[j11] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j11++
+			}
+			dAtA12[j11] = uint8(num)
+			j11++
+		}
+		i -= j11
+		copy(dAtA[i:], dAtA12[:j11])
+		i = encodeVarintEvents(dAtA, i, uint64(j11))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Added) > 0 {
+		dAtA14 := make([]byte, len(m.Added)*10)
+		var j13 int
+		for _, num := range m.Added {
+			for num >= 1<<7 {
+				dAtA14[j13] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j13++
+			}
+			dAtA14[j13] = uint8(num)
+			j13++
+		}
+		i -= j13
+		copy(dAtA[i:], dAtA14[:j13])
+		i = encodeVarintEvents(dAtA, i, uint64(j13))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLoanDefaulted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLoanDefaulted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLoanDefaulted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.WriteDown.Size()
+		i -= size
+		if _, err := m.WriteDown.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventAuctionStarted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventAuctionStarted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventAuctionStarted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Auction.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventAuctionReset) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventAuctionReset) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventAuctionReset) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n16, err16 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.EndsAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EndsAt):])
+	if err16 != nil {
+		return 0, err16
+	}
+	i -= n16
+	i = encodeVarintEvents(dAtA, i, uint64(n16))
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.Price.Size()
+		i -= size
+		if _, err := m.Price.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Resets != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Resets))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.AuctionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AuctionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventAuctionSold) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventAuctionSold) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventAuctionSold) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.TitleIds) > 0 {
+		dAtA18 := make([]byte, len(m.TitleIds)*10)
+		var j17 int
+		for _, num := range m.TitleIds {
+			for num >= 1<<7 {
+				dAtA18[j17] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j17++
+			}
+			dAtA18[j17] = uint8(num)
+			j17++
+		}
+		i -= j17
+		copy(dAtA[i:], dAtA18[:j17])
+		i = encodeVarintEvents(dAtA, i, uint64(j17))
+		i--
+		dAtA[i] = 0x22
+	}
+	{
+		size := m.Price.Size()
+		i -= size
+		if _, err := m.Price.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Buyer) > 0 {
+		i -= len(m.Buyer)
+		copy(dAtA[i:], m.Buyer)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Buyer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.AuctionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AuctionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLoanSettled) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLoanSettled) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLoanSettled) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Waterfall.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRecovery) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRecovery) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRecovery) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.ToBorrower.Size()
+		i -= size
+		if _, err := m.ToBorrower.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	{
+		size := m.ToCurator.Size()
+		i -= size
+		if _, err := m.ToCurator.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.ToVault.Size()
+		i -= size
+		if _, err := m.ToVault.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.Price.Size()
+		i -= size
+		if _, err := m.Price.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Buyer) > 0 {
+		i -= len(m.Buyer)
+		copy(dAtA[i:], m.Buyer)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Buyer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.AuctionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AuctionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventCasualtyClaim) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCasualtyClaim) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCasualtyClaim) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Claim.Size()
+		i -= size
+		if _, err := m.Claim.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.TitleId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.TitleId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -1264,6 +2557,10 @@ func (m *EventLoanPayment) Size() (n int) {
 	}
 	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NextDueTime)
 	n += 1 + l + sovEvents(uint64(l))
+	l = len(m.Source)
+	if l > 0 {
+		n += 2 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -1281,6 +2578,223 @@ func (m *EventLoanRepaid) Size() (n int) {
 		n += 1 + l + sovEvents(uint64(l))
 	}
 	l = m.DsrReturned.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLoanDelinquent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DueTime)
+	n += 1 + l + sovEvents(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.GraceEnds)
+	n += 1 + l + sovEvents(uint64(l))
+	l = m.Overdue.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = m.WriteDown.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventMarginCall) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = m.Ltv.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Deadline)
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLoanCured) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	if m.From != 0 {
+		n += 1 + sovEvents(uint64(m.From))
+	}
+	if m.To != 0 {
+		n += 1 + sovEvents(uint64(m.To))
+	}
+	return n
+}
+
+func (m *EventCollateralChanged) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	if len(m.Added) > 0 {
+		l = 0
+		for _, e := range m.Added {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	if len(m.Withdrawn) > 0 {
+		l = 0
+		for _, e := range m.Withdrawn {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	l = m.Ltv.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLoanDefaulted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = m.WriteDown.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventAuctionStarted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Auction.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventAuctionReset) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AuctionId != 0 {
+		n += 1 + sovEvents(uint64(m.AuctionId))
+	}
+	if m.Resets != 0 {
+		n += 1 + sovEvents(uint64(m.Resets))
+	}
+	l = m.Price.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EndsAt)
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventAuctionSold) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AuctionId != 0 {
+		n += 1 + sovEvents(uint64(m.AuctionId))
+	}
+	l = len(m.Buyer)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = m.Price.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	if len(m.TitleIds) > 0 {
+		l = 0
+		for _, e := range m.TitleIds {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *EventLoanSettled) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	l = m.Waterfall.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventRecovery) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AuctionId != 0 {
+		n += 1 + sovEvents(uint64(m.AuctionId))
+	}
+	l = len(m.Buyer)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = m.Price.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = m.ToVault.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = m.ToCurator.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = m.ToBorrower.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventCasualtyClaim) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovEvents(uint64(m.LoanId))
+	}
+	if m.TitleId != 0 {
+		n += 1 + sovEvents(uint64(m.TitleId))
+	}
+	l = m.Claim.Size()
 	n += 1 + l + sovEvents(uint64(l))
 	return n
 }
@@ -2851,6 +4365,38 @@ func (m *EventLoanPayment) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 16:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Source = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -2983,6 +4529,1803 @@ func (m *EventLoanRepaid) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.DsrReturned.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLoanDelinquent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLoanDelinquent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLoanDelinquent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DueTime", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.DueTime, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field GraceEnds", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.GraceEnds, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Overdue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Overdue.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WriteDown", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.WriteDown.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventMarginCall) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventMarginCall: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventMarginCall: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ltv", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Ltv.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.Deadline, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLoanCured) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLoanCured: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLoanCured: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
+			}
+			m.From = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.From |= LoanStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field To", wireType)
+			}
+			m.To = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.To |= LoanStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCollateralChanged) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCollateralChanged: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCollateralChanged: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Added = append(m.Added, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Added) == 0 {
+					m.Added = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Added = append(m.Added, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Added", wireType)
+			}
+		case 3:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Withdrawn = append(m.Withdrawn, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Withdrawn) == 0 {
+					m.Withdrawn = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Withdrawn = append(m.Withdrawn, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Withdrawn", wireType)
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ltv", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Ltv.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLoanDefaulted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLoanDefaulted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLoanDefaulted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WriteDown", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.WriteDown.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventAuctionStarted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventAuctionStarted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventAuctionStarted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Auction", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Auction.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventAuctionReset) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventAuctionReset: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventAuctionReset: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuctionId", wireType)
+			}
+			m.AuctionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AuctionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Resets", wireType)
+			}
+			m.Resets = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Resets |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Price", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Price.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EndsAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.EndsAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventAuctionSold) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventAuctionSold: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventAuctionSold: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuctionId", wireType)
+			}
+			m.AuctionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AuctionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Buyer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Buyer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Price", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Price.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.TitleIds = append(m.TitleIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.TitleIds) == 0 {
+					m.TitleIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.TitleIds = append(m.TitleIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleIds", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLoanSettled) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLoanSettled: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLoanSettled: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= LoanStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Waterfall", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Waterfall.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRecovery) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRecovery: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRecovery: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuctionId", wireType)
+			}
+			m.AuctionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AuctionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Buyer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Buyer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Price", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Price.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ToVault", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ToVault.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ToCurator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ToCurator.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ToBorrower", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ToBorrower.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCasualtyClaim) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCasualtyClaim: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCasualtyClaim: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleId", wireType)
+			}
+			m.TitleId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TitleId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Claim", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Claim.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

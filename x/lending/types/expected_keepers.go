@@ -34,6 +34,13 @@ type CaliberKeeper interface {
 	ActivePolicy(ctx context.Context, titleID uint64) (calibertypes.Policy, error)
 	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error
 	Release(ctx context.Context, titleID uint64) error
+	StartForeclosure(ctx context.Context, titleID uint64) error
+	TransferForeclosed(ctx context.Context, titleID uint64, newOwner sdk.AccAddress) error
+	TransferTitle(ctx context.Context, owner sdk.AccAddress, titleID uint64, recipient sdk.AccAddress) error
+	PayValueClaim(ctx context.Context, titleID uint64, salePrice math.Int, recipientModule string) (math.Int, error)
+	PayCasualtyClaim(ctx context.Context, titleID uint64, recipientModule string) (math.Int, error)
+	// ClassesWithMarketFeed lists the asset classes valued by an oracle feed.
+	ClassesWithMarketFeed(ctx context.Context, feedID string) ([]string, error)
 }
 
 // YieldKeeper is x/yield's senior-book API. The vault keeps only aggregates;
@@ -56,4 +63,13 @@ type YieldKeeper interface {
 	// ReceiveSenior takes principal + interest USDai from fromModule into the
 	// vault (charging the admin fee on interest) and returns the updated position.
 	ReceiveSenior(ctx context.Context, fromModule string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, error)
+	// Impair marks the position impaired with a write-down (replacing an
+	// earlier one): its accrued interest leaves NAV.
+	Impair(ctx context.Context, pos yieldtypes.SeniorPosition, writeDown math.Int) (yieldtypes.SeniorPosition, error)
+	// Reinstate makes an impaired position perform again from now.
+	Reinstate(ctx context.Context, pos yieldtypes.SeniorPosition) (yieldtypes.SeniorPosition, error)
+	// WriteOff closes the position; its remaining balance is the vault's loss.
+	WriteOff(ctx context.Context, pos yieldtypes.SeniorPosition) (math.Int, error)
+	// Recover moves USDai recovered after a write-off from fromModule into the vault.
+	Recover(ctx context.Context, fromModule string, amount math.Int) error
 }

@@ -51,6 +51,25 @@ func (gs GenesisState) Validate() error {
 			titles[t] = l.Id
 		}
 	}
+	for _, a := range gs.Auctions {
+		if !loans[a.Id] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "auction %d has no loan", a.Id)
+		}
+		if len(a.TitleValues) != len(a.TitleIds) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "auction %d: %d title values for %d titles", a.Id, len(a.TitleValues), len(a.TitleIds))
+		}
+		if AuctionStatus_name[int32(a.Status)] == "" || a.Status == AuctionStatusUnspecified {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "auction %d: status %d", a.Id, a.Status)
+		}
+		if a.TopPrice.IsNil() || a.TopPrice.IsNegative() || a.FloorRatio.IsNil() || a.CasualtyProceeds.IsNil() || a.CasualtyProceeds.IsNegative() {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "auction %d: invalid amounts", a.Id)
+		}
+	}
+	for _, r := range gs.Revaluations {
+		if err := ValidateID("class_id", r.ClassId); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+	}
 	return nil
 }
 
@@ -61,7 +80,7 @@ func (l Loan) validate(products map[string]bool) error {
 	if !products[l.ProductId] {
 		return errorsmod.Wrapf(ErrProductNotFound, "product %s", l.ProductId)
 	}
-	if len(l.TitleIds) == 0 {
+	if len(l.TitleIds) == 0 && l.Status == LoanPending {
 		return errorsmod.Wrap(ErrInvalidTitles, "no titles")
 	}
 	if l.Status == LoanStatusUnspecified || LoanStatus_name[int32(l.Status)] == "" {
@@ -76,7 +95,7 @@ func (l Loan) validate(products map[string]bool) error {
 	}{
 		{"junior_amount", l.JuniorAmount}, {"junior_principal", l.JuniorPrincipal}, {"senior.balance", l.Senior.Balance},
 		{"interest_due", l.InterestDue}, {"principal_due", l.PrincipalDue}, {"dsr", l.Dsr},
-		{"interest_paid", l.InterestPaid}, {"principal_paid", l.PrincipalPaid},
+		{"interest_paid", l.InterestPaid}, {"principal_paid", l.PrincipalPaid}, {"late_interest", l.LateInterest},
 	} {
 		if a.v.IsNil() {
 			return errorsmod.Wrapf(ErrInvalidAmount, "%s missing", a.name)
@@ -87,7 +106,7 @@ func (l Loan) validate(products map[string]bool) error {
 		v    interface{ IsNegative() bool }
 	}{
 		{"junior_amount", l.JuniorAmount}, {"junior_principal", l.JuniorPrincipal}, {"senior.balance", l.Senior.Balance},
-		{"interest_due", l.InterestDue}, {"principal_due", l.PrincipalDue}, {"dsr", l.Dsr},
+		{"interest_due", l.InterestDue}, {"principal_due", l.PrincipalDue}, {"dsr", l.Dsr}, {"late_interest", l.LateInterest},
 	} {
 		if a.v.IsNegative() {
 			return errorsmod.Wrapf(ErrInvalidAmount, "%s negative", a.name)

@@ -16,20 +16,30 @@ const (
 
 // Collection prefixes. They are part of the state layout: never reuse or renumber them.
 var (
-	ParamsKey          = collections.NewPrefix(0)
-	ProductsKey        = collections.NewPrefix(1)
-	LoansKey           = collections.NewPrefix(2)
-	LoansByBorrowerKey = collections.NewPrefix(3)
-	LoansByStatusKey   = collections.NewPrefix(4)
-	LoansByCuratorKey  = collections.NewPrefix(5)
-	NextLoanIDKey      = collections.NewPrefix(6)
-	TitleLoanKey       = collections.NewPrefix(7)
-	DueQueueKey        = collections.NewPrefix(8)
-	PendingQueueKey    = collections.NewPrefix(9)
-	ExposuresKey       = collections.NewPrefix(10)
-	TotalsKey          = collections.NewPrefix(11)
-	StatusCountsKey    = collections.NewPrefix(12)
+	ParamsKey           = collections.NewPrefix(0)
+	ProductsKey         = collections.NewPrefix(1)
+	LoansKey            = collections.NewPrefix(2)
+	LoansByBorrowerKey  = collections.NewPrefix(3)
+	LoansByStatusKey    = collections.NewPrefix(4)
+	LoansByCuratorKey   = collections.NewPrefix(5)
+	NextLoanIDKey       = collections.NewPrefix(6)
+	TitleLoanKey        = collections.NewPrefix(7)
+	DueQueueKey         = collections.NewPrefix(8)
+	PendingQueueKey     = collections.NewPrefix(9)
+	ExposuresKey        = collections.NewPrefix(10)
+	TotalsKey           = collections.NewPrefix(11)
+	StatusCountsKey     = collections.NewPrefix(12)
+	DeadlineQueueKey    = collections.NewPrefix(13)
+	ClassLoansKey       = collections.NewPrefix(14)
+	ImpairedKey         = collections.NewPrefix(15)
+	AuctionsKey         = collections.NewPrefix(16)
+	AuctionsByStatusKey = collections.NewPrefix(17)
+	RevaluationsKey     = collections.NewPrefix(18)
 )
+
+// ForeclosedAccount is the name whose module address holds written-off
+// titles (x/caliber titles, no coins) until a recovery sale.
+const ForeclosedAccount = "lending_foreclosed"
 
 // Exposure kinds (the concentration buckets).
 const (

@@ -63,9 +63,7 @@ func (ScheduleType) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_2f63065a6d5faf12, []int{0}
 }
 
-// LoanStatus is a loan's lifecycle state. DELINQUENT, MARGIN_CALL, DEFAULTED,
-// FORECLOSING, LIQUIDATED and WRITTEN_OFF are reserved for delinquency,
-// covenants and foreclosure (not yet reachable).
+// LoanStatus is a loan's lifecycle state.
 type LoanStatus int32
 
 const (
@@ -73,18 +71,28 @@ const (
 	// LOAN_STATUS_PENDING: titles pledged, waiting for a curator to underwrite.
 	LoanPending LoanStatus = 1
 	// LOAN_STATUS_ACTIVE: funded and performing.
-	LoanActive      LoanStatus = 2
-	LoanDelinquent  LoanStatus = 3
-	LoanMarginCall  LoanStatus = 4
-	LoanDefaulted   LoanStatus = 5
+	LoanActive LoanStatus = 2
+	// LOAN_STATUS_DELINQUENT: a payment is overdue and the reserve could not pay
+	// it; grace interest accrues and the vault has impaired its claim.
+	LoanDelinquent LoanStatus = 3
+	// LOAN_STATUS_MARGIN_CALL: a covenant failed (LTV, custody, insurance); cure
+	// before margin_call_deadline.
+	LoanMarginCall LoanStatus = 4
+	// LOAN_STATUS_DEFAULTED: passed through within the block a loan defaults in
+	// (the event records it); the loan is then FORECLOSING.
+	LoanDefaulted LoanStatus = 5
+	// LOAN_STATUS_FORECLOSING: its titles are in a Dutch auction.
 	LoanForeclosing LoanStatus = 6
 	// LOAN_STATUS_REPAID: fully repaid, titles released (final).
 	LoanRepaid LoanStatus = 7
 	// LOAN_STATUS_CANCELLED: request cancelled by the borrower (final).
 	LoanCancelled LoanStatus = 8
 	// LOAN_STATUS_EXPIRED: request not underwritten within max_pending_age (final).
-	LoanExpired    LoanStatus = 9
+	LoanExpired LoanStatus = 9
+	// LOAN_STATUS_LIQUIDATED: the lot was sold and the proceeds paid out (final).
 	LoanLiquidated LoanStatus = 10
+	// LOAN_STATUS_WRITTEN_OFF: unsold after every reset; titles moved to the
+	// foreclosed-asset account, the shortfall recognized (final).
 	LoanWrittenOff LoanStatus = 11
 )
 
@@ -124,6 +132,46 @@ func (x LoanStatus) String() string {
 
 func (LoanStatus) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_2f63065a6d5faf12, []int{1}
+}
+
+// AuctionStatus is the state of a foreclosure auction.
+type AuctionStatus int32
+
+const (
+	AuctionStatusUnspecified AuctionStatus = 0
+	// AUCTION_STATUS_OPEN: the Dutch auction runs (price falling, then at floor after a reset).
+	AuctionOpen AuctionStatus = 1
+	// AUCTION_STATUS_SOLD: a bidder bought the lot; proceeds went through the waterfall.
+	AuctionSold AuctionStatus = 2
+	// AUCTION_STATUS_UNSOLD: written off; the titles sit in the foreclosed-asset
+	// account and the lot stays buyable at the floor price (a recovery sale).
+	AuctionUnsold AuctionStatus = 3
+	// AUCTION_STATUS_RECOVERED: bought after the write-off; proceeds were recoveries.
+	AuctionRecovered AuctionStatus = 4
+)
+
+var AuctionStatus_name = map[int32]string{
+	0: "AUCTION_STATUS_UNSPECIFIED",
+	1: "AUCTION_STATUS_OPEN",
+	2: "AUCTION_STATUS_SOLD",
+	3: "AUCTION_STATUS_UNSOLD",
+	4: "AUCTION_STATUS_RECOVERED",
+}
+
+var AuctionStatus_value = map[string]int32{
+	"AUCTION_STATUS_UNSPECIFIED": 0,
+	"AUCTION_STATUS_OPEN":        1,
+	"AUCTION_STATUS_SOLD":        2,
+	"AUCTION_STATUS_UNSOLD":      3,
+	"AUCTION_STATUS_RECOVERED":   4,
+}
+
+func (x AuctionStatus) String() string {
+	return proto.EnumName(AuctionStatus_name, int32(x))
+}
+
+func (AuctionStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_2f63065a6d5faf12, []int{2}
 }
 
 // AuctionTerms are the Dutch auction settings of a product's foreclosures:
@@ -374,6 +422,11 @@ type LoanTerms struct {
 	LiquidationLtv      cosmossdk_io_math.LegacyDec `protobuf:"bytes,9,opt,name=liquidation_ltv,json=liquidationLtv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"liquidation_ltv"`
 	RecoveryHaircut     cosmossdk_io_math.LegacyDec `protobuf:"bytes,10,opt,name=recovery_haircut,json=recoveryHaircut,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"recovery_haircut"`
 	PaymentsTotal       uint32                      `protobuf:"varint,11,opt,name=payments_total,json=paymentsTotal,proto3" json:"payments_total,omitempty"`
+	// max_ltv bounds collateral withdrawals.
+	MaxLtv cosmossdk_io_math.LegacyDec `protobuf:"bytes,12,opt,name=max_ltv,json=maxLtv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"max_ltv"`
+	// min_insurance_bps is the insurance covenant (0 = none).
+	MinInsuranceBps uint32       `protobuf:"varint,13,opt,name=min_insurance_bps,json=minInsuranceBps,proto3" json:"min_insurance_bps,omitempty"`
+	Auction         AuctionTerms `protobuf:"bytes,14,opt,name=auction,proto3" json:"auction"`
 }
 
 func (m *LoanTerms) Reset()         { *m = LoanTerms{} }
@@ -465,6 +518,20 @@ func (m *LoanTerms) GetPaymentsTotal() uint32 {
 	return 0
 }
 
+func (m *LoanTerms) GetMinInsuranceBps() uint32 {
+	if m != nil {
+		return m.MinInsuranceBps
+	}
+	return 0
+}
+
+func (m *LoanTerms) GetAuction() AuctionTerms {
+	if m != nil {
+		return m.Auction
+	}
+	return AuctionTerms{}
+}
+
 // Loan is one loan. Amounts are uusdai. The schedule is not stored: the loan
 // holds its balances, the current period's dues and the next due time.
 type Loan struct {
@@ -507,6 +574,19 @@ type Loan struct {
 	InterestPaid  cosmossdk_io_math.Int `protobuf:"bytes,25,opt,name=interest_paid,json=interestPaid,proto3,customtype=cosmossdk.io/math.Int" json:"interest_paid"`
 	PrincipalPaid cosmossdk_io_math.Int `protobuf:"bytes,26,opt,name=principal_paid,json=principalPaid,proto3,customtype=cosmossdk.io/math.Int" json:"principal_paid"`
 	ClosedAt      time.Time             `protobuf:"bytes,27,opt,name=closed_at,json=closedAt,proto3,stdtime" json:"closed_at"`
+	// Delinquency: delinquent_since is the missed due time (zero when current);
+	// grace interest = carried late_interest + outstanding × grace_apr × (now −
+	// late_since) / year.
+	DelinquentSince time.Time             `protobuf:"bytes,28,opt,name=delinquent_since,json=delinquentSince,proto3,stdtime" json:"delinquent_since"`
+	LateInterest    cosmossdk_io_math.Int `protobuf:"bytes,29,opt,name=late_interest,json=lateInterest,proto3,customtype=cosmossdk.io/math.Int" json:"late_interest"`
+	LateSince       time.Time             `protobuf:"bytes,30,opt,name=late_since,json=lateSince,proto3,stdtime" json:"late_since"`
+	// Covenants: a failed covenant sets margin_call_deadline (zero when none).
+	MarginCallDeadline time.Time `protobuf:"bytes,31,opt,name=margin_call_deadline,json=marginCallDeadline,proto3,stdtime" json:"margin_call_deadline"`
+	MarginCallReason   string    `protobuf:"bytes,32,opt,name=margin_call_reason,json=marginCallReason,proto3" json:"margin_call_reason,omitempty"`
+	// deadline is the loan's key in the deadline queue: grace end or cure
+	// deadline (the earlier), or auction end (zero when none).
+	Deadline      time.Time `protobuf:"bytes,33,opt,name=deadline,proto3,stdtime" json:"deadline"`
+	DefaultReason string    `protobuf:"bytes,34,opt,name=default_reason,json=defaultReason,proto3" json:"default_reason,omitempty"`
 }
 
 func (m *Loan) Reset()         { *m = Loan{} }
@@ -666,6 +746,48 @@ func (m *Loan) GetClosedAt() time.Time {
 		return m.ClosedAt
 	}
 	return time.Time{}
+}
+
+func (m *Loan) GetDelinquentSince() time.Time {
+	if m != nil {
+		return m.DelinquentSince
+	}
+	return time.Time{}
+}
+
+func (m *Loan) GetLateSince() time.Time {
+	if m != nil {
+		return m.LateSince
+	}
+	return time.Time{}
+}
+
+func (m *Loan) GetMarginCallDeadline() time.Time {
+	if m != nil {
+		return m.MarginCallDeadline
+	}
+	return time.Time{}
+}
+
+func (m *Loan) GetMarginCallReason() string {
+	if m != nil {
+		return m.MarginCallReason
+	}
+	return ""
+}
+
+func (m *Loan) GetDeadline() time.Time {
+	if m != nil {
+		return m.Deadline
+	}
+	return time.Time{}
+}
+
+func (m *Loan) GetDefaultReason() string {
+	if m != nil {
+		return m.DefaultReason
+	}
+	return ""
 }
 
 // ScheduledPayment is one upcoming payment computed by the schedule query.
@@ -834,9 +956,331 @@ func (m *StatusCount) GetCount() uint64 {
 	return 0
 }
 
+// Waterfall is how a foreclosure's proceeds were paid out: liquidation fee ->
+// senior principal -> senior interest -> junior principal -> junior interest
+// -> surplus to the borrower. The losses are the principal left unpaid.
+type Waterfall struct {
+	SaleProceeds cosmossdk_io_math.Int `protobuf:"bytes,1,opt,name=sale_proceeds,json=saleProceeds,proto3,customtype=cosmossdk.io/math.Int" json:"sale_proceeds"`
+	// insurance is the value-insurance claims paid on the lot.
+	Insurance cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=insurance,proto3,customtype=cosmossdk.io/math.Int" json:"insurance"`
+	// casualty is the casualty claims paid while foreclosing.
+	Casualty cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=casualty,proto3,customtype=cosmossdk.io/math.Int" json:"casualty"`
+	// reserve is the loan's debt-service reserve.
+	Reserve         cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=reserve,proto3,customtype=cosmossdk.io/math.Int" json:"reserve"`
+	LiquidationFee  cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=liquidation_fee,json=liquidationFee,proto3,customtype=cosmossdk.io/math.Int" json:"liquidation_fee"`
+	SeniorPrincipal cosmossdk_io_math.Int `protobuf:"bytes,6,opt,name=senior_principal,json=seniorPrincipal,proto3,customtype=cosmossdk.io/math.Int" json:"senior_principal"`
+	SeniorInterest  cosmossdk_io_math.Int `protobuf:"bytes,7,opt,name=senior_interest,json=seniorInterest,proto3,customtype=cosmossdk.io/math.Int" json:"senior_interest"`
+	JuniorPrincipal cosmossdk_io_math.Int `protobuf:"bytes,8,opt,name=junior_principal,json=juniorPrincipal,proto3,customtype=cosmossdk.io/math.Int" json:"junior_principal"`
+	JuniorInterest  cosmossdk_io_math.Int `protobuf:"bytes,9,opt,name=junior_interest,json=juniorInterest,proto3,customtype=cosmossdk.io/math.Int" json:"junior_interest"`
+	Surplus         cosmossdk_io_math.Int `protobuf:"bytes,10,opt,name=surplus,proto3,customtype=cosmossdk.io/math.Int" json:"surplus"`
+	SeniorLoss      cosmossdk_io_math.Int `protobuf:"bytes,11,opt,name=senior_loss,json=seniorLoss,proto3,customtype=cosmossdk.io/math.Int" json:"senior_loss"`
+	JuniorLoss      cosmossdk_io_math.Int `protobuf:"bytes,12,opt,name=junior_loss,json=juniorLoss,proto3,customtype=cosmossdk.io/math.Int" json:"junior_loss"`
+}
+
+func (m *Waterfall) Reset()         { *m = Waterfall{} }
+func (m *Waterfall) String() string { return proto.CompactTextString(m) }
+func (*Waterfall) ProtoMessage()    {}
+func (*Waterfall) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2f63065a6d5faf12, []int{7}
+}
+func (m *Waterfall) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Waterfall) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Waterfall.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Waterfall) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Waterfall.Merge(m, src)
+}
+func (m *Waterfall) XXX_Size() int {
+	return m.Size()
+}
+func (m *Waterfall) XXX_DiscardUnknown() {
+	xxx_messageInfo_Waterfall.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Waterfall proto.InternalMessageInfo
+
+// Auction is the Dutch auction of a defaulted loan's titles. Its id is the
+// loan's id (one auction per loan). price(t) = top_price × max(floor_ratio, 1 −
+// elapsed / duration) in the first round; top_price × floor_ratio after a reset.
+type Auction struct {
+	Id       uint64   `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	TitleIds []uint64 `protobuf:"varint,2,rep,packed,name=title_ids,json=titleIds,proto3" json:"title_ids,omitempty"`
+	// title_values are the titles' valuations at the start (same order), used
+	// to split the sale price between the titles' value-insurance claims.
+	TitleValues []cosmossdk_io_math.Int `protobuf:"bytes,3,rep,name=title_values,json=titleValues,proto3,customtype=cosmossdk.io/math.Int" json:"title_values"`
+	// reference_value is Σ title_values, or the debt when the titles have no valuation.
+	ReferenceValue cosmossdk_io_math.Int       `protobuf:"bytes,4,opt,name=reference_value,json=referenceValue,proto3,customtype=cosmossdk.io/math.Int" json:"reference_value"`
+	TopPrice       cosmossdk_io_math.Int       `protobuf:"bytes,5,opt,name=top_price,json=topPrice,proto3,customtype=cosmossdk.io/math.Int" json:"top_price"`
+	FloorRatio     cosmossdk_io_math.LegacyDec `protobuf:"bytes,6,opt,name=floor_ratio,json=floorRatio,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"floor_ratio"`
+	Duration       time.Duration               `protobuf:"bytes,7,opt,name=duration,proto3,stdduration" json:"duration"`
+	// round_start is when the current round began; ends_at when it ends.
+	RoundStart time.Time             `protobuf:"bytes,8,opt,name=round_start,json=roundStart,proto3,stdtime" json:"round_start"`
+	EndsAt     time.Time             `protobuf:"bytes,9,opt,name=ends_at,json=endsAt,proto3,stdtime" json:"ends_at"`
+	Resets     uint32                `protobuf:"varint,10,opt,name=resets,proto3" json:"resets,omitempty"`
+	MaxResets  uint32                `protobuf:"varint,11,opt,name=max_resets,json=maxResets,proto3" json:"max_resets,omitempty"`
+	Status     AuctionStatus         `protobuf:"varint,12,opt,name=status,proto3,enum=infrafi.lending.v1.AuctionStatus" json:"status,omitempty"`
+	Buyer      string                `protobuf:"bytes,13,opt,name=buyer,proto3" json:"buyer,omitempty"`
+	PricePaid  cosmossdk_io_math.Int `protobuf:"bytes,14,opt,name=price_paid,json=pricePaid,proto3,customtype=cosmossdk.io/math.Int" json:"price_paid"`
+	// casualty_proceeds are casualty claims received for titles that left the lot.
+	CasualtyProceeds cosmossdk_io_math.Int `protobuf:"bytes,15,opt,name=casualty_proceeds,json=casualtyProceeds,proto3,customtype=cosmossdk.io/math.Int" json:"casualty_proceeds"`
+	// waterfall is set when the loan settles (sale or write-off).
+	Waterfall Waterfall `protobuf:"bytes,16,opt,name=waterfall,proto3" json:"waterfall"`
+	// recovered is what a recovery sale returned (after a write-off).
+	Recovered cosmossdk_io_math.Int `protobuf:"bytes,17,opt,name=recovered,proto3,customtype=cosmossdk.io/math.Int" json:"recovered"`
+	StartedAt time.Time             `protobuf:"bytes,18,opt,name=started_at,json=startedAt,proto3,stdtime" json:"started_at"`
+	ClosedAt  time.Time             `protobuf:"bytes,19,opt,name=closed_at,json=closedAt,proto3,stdtime" json:"closed_at"`
+}
+
+func (m *Auction) Reset()         { *m = Auction{} }
+func (m *Auction) String() string { return proto.CompactTextString(m) }
+func (*Auction) ProtoMessage()    {}
+func (*Auction) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2f63065a6d5faf12, []int{8}
+}
+func (m *Auction) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Auction) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Auction.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Auction) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Auction.Merge(m, src)
+}
+func (m *Auction) XXX_Size() int {
+	return m.Size()
+}
+func (m *Auction) XXX_DiscardUnknown() {
+	xxx_messageInfo_Auction.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Auction proto.InternalMessageInfo
+
+func (m *Auction) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Auction) GetTitleIds() []uint64 {
+	if m != nil {
+		return m.TitleIds
+	}
+	return nil
+}
+
+func (m *Auction) GetDuration() time.Duration {
+	if m != nil {
+		return m.Duration
+	}
+	return 0
+}
+
+func (m *Auction) GetRoundStart() time.Time {
+	if m != nil {
+		return m.RoundStart
+	}
+	return time.Time{}
+}
+
+func (m *Auction) GetEndsAt() time.Time {
+	if m != nil {
+		return m.EndsAt
+	}
+	return time.Time{}
+}
+
+func (m *Auction) GetResets() uint32 {
+	if m != nil {
+		return m.Resets
+	}
+	return 0
+}
+
+func (m *Auction) GetMaxResets() uint32 {
+	if m != nil {
+		return m.MaxResets
+	}
+	return 0
+}
+
+func (m *Auction) GetStatus() AuctionStatus {
+	if m != nil {
+		return m.Status
+	}
+	return AuctionStatusUnspecified
+}
+
+func (m *Auction) GetBuyer() string {
+	if m != nil {
+		return m.Buyer
+	}
+	return ""
+}
+
+func (m *Auction) GetWaterfall() Waterfall {
+	if m != nil {
+		return m.Waterfall
+	}
+	return Waterfall{}
+}
+
+func (m *Auction) GetStartedAt() time.Time {
+	if m != nil {
+		return m.StartedAt
+	}
+	return time.Time{}
+}
+
+func (m *Auction) GetClosedAt() time.Time {
+	if m != nil {
+		return m.ClosedAt
+	}
+	return time.Time{}
+}
+
+// Impairment is the vault's written-down claim on a delinquent or foreclosing loan.
+type Impairment struct {
+	LoanId        uint64                `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	Status        LoanStatus            `protobuf:"varint,2,opt,name=status,proto3,enum=infrafi.lending.v1.LoanStatus" json:"status,omitempty"`
+	SeniorBalance cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=senior_balance,json=seniorBalance,proto3,customtype=cosmossdk.io/math.Int" json:"senior_balance"`
+	WriteDown     cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=write_down,json=writeDown,proto3,customtype=cosmossdk.io/math.Int" json:"write_down"`
+}
+
+func (m *Impairment) Reset()         { *m = Impairment{} }
+func (m *Impairment) String() string { return proto.CompactTextString(m) }
+func (*Impairment) ProtoMessage()    {}
+func (*Impairment) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2f63065a6d5faf12, []int{9}
+}
+func (m *Impairment) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Impairment) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Impairment.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Impairment) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Impairment.Merge(m, src)
+}
+func (m *Impairment) XXX_Size() int {
+	return m.Size()
+}
+func (m *Impairment) XXX_DiscardUnknown() {
+	xxx_messageInfo_Impairment.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Impairment proto.InternalMessageInfo
+
+func (m *Impairment) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *Impairment) GetStatus() LoanStatus {
+	if m != nil {
+		return m.Status
+	}
+	return LoanStatusUnspecified
+}
+
+// Revaluation is a pending class-wide covenant walk (after the class's market
+// feed moved): the next loan id to check and whether to walk again from the
+// start once done (the feed moved again meanwhile).
+type Revaluation struct {
+	ClassId    string `protobuf:"bytes,1,opt,name=class_id,json=classId,proto3" json:"class_id,omitempty"`
+	NextLoanId uint64 `protobuf:"varint,2,opt,name=next_loan_id,json=nextLoanId,proto3" json:"next_loan_id,omitempty"`
+	Rerun      bool   `protobuf:"varint,3,opt,name=rerun,proto3" json:"rerun,omitempty"`
+}
+
+func (m *Revaluation) Reset()         { *m = Revaluation{} }
+func (m *Revaluation) String() string { return proto.CompactTextString(m) }
+func (*Revaluation) ProtoMessage()    {}
+func (*Revaluation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2f63065a6d5faf12, []int{10}
+}
+func (m *Revaluation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Revaluation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Revaluation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Revaluation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Revaluation.Merge(m, src)
+}
+func (m *Revaluation) XXX_Size() int {
+	return m.Size()
+}
+func (m *Revaluation) XXX_DiscardUnknown() {
+	xxx_messageInfo_Revaluation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Revaluation proto.InternalMessageInfo
+
+func (m *Revaluation) GetClassId() string {
+	if m != nil {
+		return m.ClassId
+	}
+	return ""
+}
+
+func (m *Revaluation) GetNextLoanId() uint64 {
+	if m != nil {
+		return m.NextLoanId
+	}
+	return 0
+}
+
+func (m *Revaluation) GetRerun() bool {
+	if m != nil {
+		return m.Rerun
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterEnum("infrafi.lending.v1.ScheduleType", ScheduleType_name, ScheduleType_value)
 	proto.RegisterEnum("infrafi.lending.v1.LoanStatus", LoanStatus_name, LoanStatus_value)
+	proto.RegisterEnum("infrafi.lending.v1.AuctionStatus", AuctionStatus_name, AuctionStatus_value)
 	proto.RegisterType((*AuctionTerms)(nil), "infrafi.lending.v1.AuctionTerms")
 	proto.RegisterType((*Product)(nil), "infrafi.lending.v1.Product")
 	proto.RegisterType((*LoanTerms)(nil), "infrafi.lending.v1.LoanTerms")
@@ -844,138 +1288,190 @@ func init() {
 	proto.RegisterType((*ScheduledPayment)(nil), "infrafi.lending.v1.ScheduledPayment")
 	proto.RegisterType((*Exposure)(nil), "infrafi.lending.v1.Exposure")
 	proto.RegisterType((*StatusCount)(nil), "infrafi.lending.v1.StatusCount")
+	proto.RegisterType((*Waterfall)(nil), "infrafi.lending.v1.Waterfall")
+	proto.RegisterType((*Auction)(nil), "infrafi.lending.v1.Auction")
+	proto.RegisterType((*Impairment)(nil), "infrafi.lending.v1.Impairment")
+	proto.RegisterType((*Revaluation)(nil), "infrafi.lending.v1.Revaluation")
 }
 
 func init() { proto.RegisterFile("infrafi/lending/v1/lending.proto", fileDescriptor_2f63065a6d5faf12) }
 
 var fileDescriptor_2f63065a6d5faf12 = []byte{
-	// 2004 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x58, 0xcd, 0x6f, 0x1b, 0xc7,
-	0xf9, 0x16, 0x25, 0x4a, 0x22, 0x5f, 0x8a, 0x12, 0x35, 0xb2, 0xe5, 0x15, 0x9d, 0xc8, 0x84, 0x7f,
-	0xf8, 0x15, 0x82, 0x5b, 0x53, 0x89, 0x53, 0x18, 0x68, 0x51, 0xb4, 0x58, 0x91, 0xcb, 0x78, 0x51,
-	0x8a, 0x62, 0x96, 0x54, 0xdd, 0x24, 0x87, 0xc5, 0x68, 0x77, 0x48, 0x4f, 0xbd, 0x5f, 0x99, 0x9d,
-	0x55, 0xa5, 0xfc, 0x03, 0x2d, 0x74, 0xca, 0xb1, 0x17, 0x01, 0x05, 0x7a, 0xe9, 0xa5, 0x40, 0x0f,
-	0xe9, 0xb1, 0x3d, 0xe7, 0x18, 0xe4, 0x54, 0xf4, 0x90, 0x16, 0xf6, 0xa1, 0xfd, 0x0f, 0x0a, 0xf4,
-	0x54, 0xcc, 0xcc, 0x2e, 0x49, 0x7d, 0x18, 0x28, 0x49, 0x5f, 0xa4, 0xdd, 0x99, 0xe7, 0x79, 0x76,
-	0xe6, 0x9d, 0xf7, 0x6b, 0x08, 0x35, 0x1a, 0x0c, 0x18, 0x1e, 0xd0, 0x7d, 0x8f, 0x04, 0x2e, 0x0d,
-	0x86, 0xfb, 0xa7, 0xef, 0x67, 0x8f, 0xf5, 0x88, 0x85, 0x3c, 0x44, 0x28, 0x45, 0xd4, 0xb3, 0xe1,
-	0xd3, 0xf7, 0xab, 0x9b, 0xd8, 0xa7, 0x41, 0xb8, 0x2f, 0xff, 0x2a, 0x58, 0x75, 0xc7, 0x09, 0x63,
-	0x3f, 0x8c, 0x6d, 0xf9, 0xb6, 0xaf, 0x5e, 0xd2, 0xa9, 0x3b, 0xc3, 0x70, 0x18, 0xaa, 0x71, 0xf1,
-	0x94, 0x8e, 0xee, 0x0e, 0xc3, 0x70, 0xe8, 0x91, 0x7d, 0xf9, 0x76, 0x92, 0x0c, 0xf6, 0xdd, 0x84,
-	0x61, 0x4e, 0xc3, 0x20, 0x9d, 0x7f, 0x70, 0x7d, 0x9e, 0x53, 0x9f, 0xc4, 0x1c, 0xfb, 0x51, 0x0a,
-	0x78, 0x27, 0x5b, 0xfa, 0x39, 0x25, 0x9e, 0x2b, 0x16, 0x2e, 0x1f, 0xd4, 0xec, 0xc3, 0x3f, 0x2d,
-	0xc2, 0x9a, 0x9e, 0x38, 0x42, 0xb0, 0x4f, 0x98, 0x1f, 0x23, 0x0c, 0x95, 0x98, 0x63, 0xc6, 0x6d,
-	0x3f, 0xf1, 0x38, 0x8d, 0x3c, 0x4a, 0x98, 0x96, 0xab, 0xe5, 0xf6, 0x8a, 0x07, 0x4f, 0xbf, 0xfa,
-	0xf6, 0xc1, 0xc2, 0xdf, 0xbe, 0x7d, 0x70, 0x5f, 0xad, 0x3a, 0x76, 0x5f, 0xd6, 0x69, 0xb8, 0xef,
-	0x63, 0xfe, 0xa2, 0xde, 0x26, 0x43, 0xec, 0x9c, 0x37, 0x89, 0xf3, 0xcd, 0x97, 0x8f, 0x21, 0xdd,
-	0x54, 0x93, 0x38, 0xbf, 0xff, 0xe7, 0x1f, 0x1f, 0xe5, 0xac, 0x0d, 0xa9, 0x77, 0x38, 0x92, 0x43,
-	0xcf, 0xa1, 0x34, 0xf0, 0xc2, 0x90, 0xd9, 0x72, 0x23, 0xda, 0xe2, 0x5c, 0xea, 0x20, 0xa5, 0x2c,
-	0xa1, 0x84, 0x9a, 0x50, 0xc8, 0xac, 0xa3, 0x2d, 0xd5, 0x72, 0x7b, 0xa5, 0x27, 0x3b, 0x75, 0x65,
-	0x9e, 0x7a, 0x66, 0x9e, 0x7a, 0x33, 0x05, 0x1c, 0x94, 0xc5, 0x07, 0x7f, 0xf3, 0xf7, 0x07, 0x39,
-	0xa5, 0x33, 0x62, 0xa2, 0x77, 0x01, 0x7c, 0x7c, 0x66, 0x33, 0x12, 0x13, 0x1e, 0x6b, 0xf9, 0x5a,
-	0x6e, 0xaf, 0x6c, 0x15, 0x7d, 0x7c, 0x66, 0xc9, 0x81, 0x1f, 0xe6, 0xff, 0xf5, 0xdb, 0x07, 0xb9,
-	0x87, 0xff, 0x06, 0x58, 0xed, 0xb2, 0xd0, 0x4d, 0x1c, 0x8e, 0xd6, 0x61, 0x91, 0xba, 0xca, 0x48,
-	0xd6, 0x22, 0x75, 0xd1, 0xff, 0x41, 0x19, 0xc7, 0x31, 0xe1, 0xb6, 0xe3, 0x89, 0xff, 0xb1, 0xb6,
-	0x58, 0x5b, 0xda, 0x2b, 0x5a, 0x6b, 0x72, 0xb0, 0xa1, 0xc6, 0xd0, 0x11, 0xac, 0x8a, 0xaf, 0x78,
-	0xfc, 0x54, 0x2e, 0x75, 0x76, 0x03, 0xac, 0xf8, 0xf8, 0xac, 0xcd, 0x4f, 0x91, 0x0d, 0x1b, 0x1e,
-	0xfd, 0x2c, 0xa1, 0xae, 0xdc, 0x85, 0x14, 0xce, 0xcf, 0x25, 0xbc, 0x3e, 0x21, 0x27, 0x3e, 0x70,
-	0x04, 0xab, 0x38, 0x62, 0xb6, 0x4f, 0x03, 0x6d, 0x79, 0xbe, 0x15, 0xe3, 0x88, 0x1d, 0xd2, 0x60,
-	0x24, 0x88, 0xcf, 0xb4, 0x95, 0xf9, 0x05, 0xf1, 0xd9, 0x95, 0xf3, 0x5f, 0x9d, 0xf9, 0xfc, 0x9f,
-	0x03, 0x62, 0x24, 0xc2, 0xe7, 0x3e, 0x09, 0xb8, 0x4d, 0x03, 0x4e, 0xd8, 0x29, 0xf6, 0xb4, 0xc2,
-	0x94, 0x7a, 0x9b, 0x23, 0x0d, 0x33, 0x95, 0x40, 0x3f, 0x82, 0x42, 0xec, 0xbc, 0x20, 0x6e, 0xe2,
-	0x11, 0xad, 0x58, 0xcb, 0xed, 0xad, 0x3f, 0xa9, 0xd5, 0x6f, 0x66, 0x8d, 0x7a, 0x2f, 0xc5, 0xf4,
-	0xcf, 0x23, 0x62, 0x8d, 0x18, 0xe8, 0xa7, 0xb0, 0x36, 0x64, 0xd8, 0x21, 0x76, 0x44, 0x18, 0x0d,
-	0x5d, 0x0d, 0xa6, 0x5c, 0x50, 0x49, 0xb2, 0xbb, 0x92, 0x8c, 0x7a, 0x50, 0x54, 0x62, 0x38, 0x62,
-	0x5a, 0x69, 0x2e, 0xe3, 0x17, 0xa4, 0x90, 0x1e, 0x31, 0x54, 0x87, 0xad, 0x90, 0xd1, 0x21, 0x0d,
-	0x94, 0x07, 0x0e, 0x08, 0xb1, 0x4f, 0xa2, 0x58, 0x5b, 0x93, 0x11, 0xb4, 0x39, 0x31, 0xd5, 0x22,
-	0xe4, 0x20, 0x8a, 0x51, 0x0d, 0xd6, 0xc8, 0x19, 0xe5, 0x23, 0x60, 0x59, 0x02, 0x41, 0x8c, 0xa5,
-	0x88, 0x3a, 0x6c, 0x4d, 0xfa, 0x74, 0x06, 0x5c, 0x57, 0x8a, 0x13, 0x53, 0x29, 0xfe, 0xbb, 0x80,
-	0x7c, 0x1a, 0xd8, 0x03, 0xca, 0x62, 0x6e, 0x7b, 0x61, 0x1c, 0x4b, 0xf8, 0x86, 0x84, 0x6f, 0xf8,
-	0x34, 0x68, 0x89, 0x89, 0x76, 0x18, 0xc7, 0x02, 0xfc, 0x01, 0x6c, 0x4f, 0x00, 0x23, 0x46, 0x7c,
-	0x9a, 0xf8, 0x92, 0x50, 0x91, 0x84, 0xad, 0x41, 0x86, 0xee, 0xaa, 0x39, 0x41, 0xfa, 0x09, 0xbc,
-	0xe3, 0x92, 0x13, 0x6e, 0xc7, 0x84, 0x9d, 0x52, 0x87, 0xc8, 0x2c, 0xc1, 0x4e, 0xb3, 0x43, 0x89,
-	0xb5, 0x4d, 0x49, 0xdd, 0x11, 0x98, 0x9e, 0x82, 0x58, 0x0a, 0xa1, 0x0c, 0x1f, 0x23, 0x13, 0x4a,
-	0x4e, 0xc2, 0x46, 0xa7, 0x88, 0xa6, 0x3c, 0x45, 0x10, 0xe4, 0xf4, 0x10, 0x0d, 0x58, 0xc5, 0x2a,
-	0x75, 0x6b, 0x5b, 0x52, 0xe6, 0x56, 0x77, 0x9a, 0xcc, 0xee, 0x07, 0x45, 0xa1, 0xa6, 0x94, 0x32,
-	0xae, 0xc8, 0xf8, 0x8c, 0x38, 0xe1, 0x29, 0x61, 0xe7, 0xf6, 0x0b, 0x4c, 0x99, 0x93, 0x70, 0xed,
-	0xce, 0x7c, 0x19, 0x3f, 0xd3, 0x7b, 0xa6, 0xe4, 0xd0, 0x23, 0xd8, 0x14, 0xe7, 0x42, 0x83, 0x38,
-	0x61, 0x38, 0x70, 0xd4, 0x29, 0xde, 0x1d, 0x1d, 0x8b, 0x99, 0x8d, 0x0b, 0x0b, 0x6b, 0xb0, 0x4a,
-	0x02, 0x7c, 0xe2, 0x11, 0x57, 0xdb, 0xae, 0xe5, 0xf6, 0x0a, 0x56, 0xf6, 0x9a, 0x66, 0xde, 0x5f,
-	0xad, 0x40, 0xb1, 0x1d, 0xe2, 0xb4, 0x5c, 0xdd, 0x1e, 0xac, 0xb9, 0xb7, 0x1b, 0xac, 0x8b, 0x73,
-	0x07, 0xeb, 0xd2, 0x5b, 0x0b, 0xd6, 0xfc, 0x5b, 0x0a, 0xd6, 0xeb, 0xc1, 0xb7, 0xfc, 0xbf, 0x06,
-	0xdf, 0xca, 0x9b, 0x82, 0xef, 0xcd, 0xf1, 0xb4, 0xfa, 0xe6, 0x78, 0xba, 0x16, 0x0e, 0x85, 0x39,
-	0xc2, 0xe1, 0x96, 0x02, 0x58, 0x7c, 0xab, 0x05, 0xf0, 0xb6, 0x40, 0x81, 0xb7, 0x1b, 0x28, 0xff,
-	0x0f, 0xeb, 0xa9, 0x23, 0xc6, 0x36, 0x0f, 0x39, 0xf6, 0x64, 0x72, 0x2e, 0x5b, 0xe5, 0x6c, 0xb4,
-	0x2f, 0x06, 0xd3, 0x48, 0xf8, 0x4f, 0x19, 0xf2, 0x22, 0x12, 0x26, 0x1a, 0x90, 0xbc, 0x6c, 0x40,
-	0xbe, 0x0f, 0x85, 0x93, 0x90, 0xb1, 0xf0, 0x97, 0x84, 0xa5, 0xdd, 0x95, 0xf6, 0xcd, 0x97, 0x8f,
-	0xef, 0xa4, 0x5f, 0xd7, 0x5d, 0x97, 0x91, 0x38, 0xee, 0x71, 0x46, 0x83, 0xa1, 0x35, 0x42, 0x8a,
-	0xbe, 0x27, 0x52, 0x1d, 0x8d, 0x4d, 0x95, 0xc7, 0x16, 0xad, 0x62, 0x3a, 0x62, 0xba, 0xe8, 0x3e,
-	0x14, 0x39, 0xe5, 0x1e, 0xb1, 0xa9, 0x2b, 0xba, 0xa2, 0xa5, 0xbd, 0xbc, 0x55, 0x90, 0x03, 0xa6,
-	0x1b, 0xa3, 0x0e, 0x14, 0x23, 0x46, 0x03, 0x87, 0x46, 0xd8, 0x4b, 0xbb, 0x83, 0xf7, 0x52, 0x9b,
-	0xdc, 0xbd, 0x69, 0x13, 0x33, 0xe0, 0x13, 0xd6, 0x30, 0x03, 0xae, 0xac, 0x31, 0x96, 0x40, 0x4f,
-	0x61, 0x25, 0xe6, 0x98, 0x27, 0xca, 0xdd, 0xd6, 0x9f, 0xec, 0xde, 0x16, 0x7b, 0x62, 0xef, 0x3d,
-	0x89, 0xb2, 0x52, 0x34, 0x7a, 0x06, 0xe0, 0x30, 0x82, 0x39, 0x71, 0x6d, 0xcc, 0xd3, 0x1e, 0xa0,
-	0x7a, 0xc3, 0x9b, 0xfa, 0x59, 0x8b, 0xac, 0xdc, 0xe9, 0x8b, 0x91, 0x3b, 0x15, 0x53, 0xb2, 0xce,
-	0x45, 0x62, 0x89, 0xd4, 0xa7, 0x6c, 0x72, 0x16, 0x51, 0x46, 0x62, 0xa1, 0x58, 0x98, 0x56, 0xb1,
-	0x92, 0x8a, 0x18, 0x4a, 0x43, 0xe7, 0x37, 0xbb, 0xc3, 0xe2, 0x2d, 0xdd, 0xe1, 0x2e, 0x80, 0x93,
-	0xc4, 0x3c, 0x74, 0x29, 0x0e, 0x62, 0x0d, 0x24, 0x62, 0x62, 0x04, 0x3d, 0x81, 0x55, 0x47, 0x84,
-	0x44, 0x98, 0x55, 0xef, 0x37, 0x1f, 0x70, 0x06, 0x44, 0xcf, 0x60, 0x49, 0x24, 0x90, 0xb5, 0xb9,
-	0x3c, 0x56, 0x48, 0xa0, 0x63, 0x28, 0xff, 0x22, 0x09, 0x68, 0xc8, 0x6c, 0xec, 0x87, 0x49, 0xc0,
-	0x65, 0xe5, 0x9e, 0xe5, 0xc4, 0xd7, 0x94, 0x8c, 0x2e, 0x55, 0x50, 0x0b, 0x8a, 0x83, 0x24, 0x70,
-	0xd5, 0xd9, 0xad, 0x4f, 0x6b, 0xe9, 0x82, 0xe2, 0xea, 0x1c, 0x19, 0x50, 0xf0, 0x31, 0x4f, 0x18,
-	0xe5, 0xe7, 0xb2, 0xf6, 0x4f, 0x27, 0x93, 0x51, 0xd1, 0x8f, 0x61, 0x99, 0x8b, 0x1a, 0x23, 0xdb,
-	0x81, 0xd2, 0x93, 0x77, 0xdf, 0xe4, 0x82, 0x37, 0x2a, 0xab, 0xa2, 0xa1, 0x06, 0xac, 0xc4, 0x44,
-	0x6c, 0x4f, 0x36, 0x05, 0x93, 0xd5, 0x59, 0x5d, 0xc0, 0x44, 0xf5, 0x90, 0xf3, 0xdd, 0x30, 0xa6,
-	0x32, 0xb9, 0x4d, 0x68, 0xa4, 0x54, 0xf4, 0x29, 0x54, 0x52, 0x53, 0x8f, 0xe3, 0x0b, 0xcd, 0x68,
-	0xed, 0x0d, 0xa5, 0xd4, 0x1d, 0x45, 0xd9, 0x63, 0x40, 0xa3, 0x6c, 0xc3, 0x88, 0x8f, 0x69, 0x40,
-	0x83, 0xa1, 0xec, 0x25, 0xca, 0xd6, 0x66, 0x36, 0x63, 0x65, 0x13, 0xe8, 0x10, 0xca, 0x01, 0x39,
-	0xe3, 0xb6, 0x9b, 0x10, 0x5b, 0xdc, 0x32, 0x65, 0x97, 0x30, 0x95, 0x71, 0x4b, 0x82, 0xdf, 0x4c,
-	0x88, 0x00, 0xa0, 0x1e, 0xac, 0xc9, 0x82, 0x4d, 0x62, 0x29, 0x29, 0xfb, 0x81, 0x59, 0xb6, 0x55,
-	0xca, 0x54, 0x9a, 0x09, 0x11, 0xae, 0x39, 0x32, 0x94, 0x54, 0xdd, 0x9e, 0xd5, 0x35, 0x47, 0x32,
-	0x42, 0xb6, 0x03, 0x65, 0xec, 0x38, 0x2c, 0x21, 0xae, 0x1d, 0xd3, 0xc0, 0x21, 0xda, 0xbd, 0x69,
-	0xb7, 0xbe, 0x96, 0xf2, 0x7b, 0x82, 0x8e, 0x0e, 0x60, 0xc9, 0x8d, 0x99, 0xa6, 0xcd, 0xb8, 0x38,
-	0x41, 0x16, 0x5b, 0x1d, 0xd9, 0x2f, 0xc2, 0xd4, 0xd5, 0x76, 0x66, 0xdd, 0x6a, 0x26, 0xd3, 0xc5,
-	0xd4, 0x45, 0xcf, 0x61, 0x7d, 0x6c, 0x41, 0xa9, 0x5b, 0x9d, 0x51, 0x77, 0x7c, 0x12, 0x52, 0xb8,
-	0x05, 0x45, 0xc7, 0x0b, 0x63, 0x15, 0xde, 0xf7, 0xa7, 0x8e, 0x4b, 0xc5, 0xd5, 0x79, 0x5a, 0xfc,
-	0xfe, 0xb0, 0x04, 0x95, 0xac, 0xf9, 0x72, 0xbb, 0xca, 0x57, 0xd1, 0x36, 0xac, 0x04, 0x89, 0x7f,
-	0x92, 0xfe, 0x64, 0x51, 0xb6, 0xd2, 0x37, 0x75, 0x31, 0x4c, 0x9d, 0x76, 0x71, 0xda, 0x2f, 0xaf,
-	0xba, 0xa9, 0xc3, 0xb6, 0xa1, 0x90, 0x59, 0x2a, 0xbd, 0xb3, 0x4f, 0x6f, 0x93, 0x91, 0xc2, 0xd5,
-	0x92, 0x99, 0x9f, 0xbf, 0x64, 0xb6, 0x60, 0x59, 0x75, 0x0c, 0xb3, 0x96, 0x5f, 0x45, 0x17, 0x6e,
-	0x75, 0x82, 0x3d, 0xd9, 0xa5, 0xe3, 0x01, 0x27, 0x2c, 0xbd, 0x9b, 0xcf, 0xe0, 0x56, 0xa9, 0x8c,
-	0x2e, 0x54, 0x1e, 0x7e, 0x0e, 0x05, 0xe3, 0x2c, 0x0a, 0xe3, 0x84, 0x11, 0x84, 0x20, 0xff, 0x92,
-	0x06, 0xd9, 0x4f, 0x26, 0xf2, 0x19, 0x55, 0x60, 0xe9, 0x25, 0x39, 0x57, 0xed, 0x8a, 0x25, 0x1e,
-	0xd1, 0x33, 0x58, 0x49, 0xcb, 0xcb, 0xac, 0xc6, 0x4e, 0xf9, 0x0f, 0x3f, 0x85, 0x92, 0xea, 0x13,
-	0x1a, 0xb2, 0xce, 0x8c, 0x9b, 0x8b, 0xdc, 0x54, 0xcd, 0xc5, 0x1d, 0x58, 0x76, 0xe4, 0x7a, 0x16,
-	0x65, 0xa7, 0xa5, 0x5e, 0x1e, 0xfd, 0x39, 0x07, 0x6b, 0x93, 0xb7, 0x00, 0xf4, 0x14, 0x76, 0x7a,
-	0x8d, 0x67, 0x46, 0xf3, 0xb8, 0x6d, 0xd8, 0xfd, 0x8f, 0xbb, 0x86, 0x7d, 0xdc, 0xe9, 0x75, 0x8d,
-	0x86, 0xd9, 0x32, 0x8d, 0x66, 0x65, 0xa1, 0x7a, 0xef, 0xe2, 0xb2, 0xb6, 0x95, 0x11, 0x8e, 0x83,
-	0x38, 0x22, 0x0e, 0x1d, 0x50, 0x22, 0xba, 0x36, 0xed, 0x2a, 0x4f, 0x3f, 0x3c, 0xb2, 0xfa, 0xe6,
-	0x27, 0x66, 0xe7, 0xc3, 0x4a, 0xae, 0xba, 0x7d, 0x71, 0x59, 0x43, 0x19, 0x4d, 0xf7, 0x43, 0xc6,
-	0xe9, 0xe7, 0x22, 0x29, 0xff, 0x00, 0xee, 0x5f, 0x65, 0x99, 0x9d, 0xbe, 0x61, 0x19, 0xbd, 0xbe,
-	0x7d, 0xd4, 0x69, 0x7f, 0x5c, 0x59, 0xac, 0x6a, 0x17, 0x97, 0xb5, 0x3b, 0x19, 0xd1, 0x4c, 0xbd,
-	0xef, 0x28, 0xf0, 0xce, 0xab, 0xf9, 0x5f, 0xff, 0x6e, 0x77, 0xe1, 0xd1, 0x5f, 0xf2, 0x00, 0xe3,
-	0xcd, 0xa2, 0xa7, 0x70, 0xaf, 0x7d, 0xa4, 0x77, 0xec, 0x5e, 0x5f, 0xef, 0x1f, 0xf7, 0xae, 0xad,
-	0x7d, 0xe7, 0xe2, 0xb2, 0x76, 0x77, 0x0c, 0x9e, 0x5c, 0xfd, 0x1e, 0x6c, 0x4d, 0xf2, 0xba, 0x46,
-	0xa7, 0xa9, 0x16, 0xbe, 0x71, 0x71, 0x59, 0x2b, 0x09, 0x4e, 0x57, 0x19, 0x17, 0x7d, 0x07, 0xd0,
-	0x24, 0x52, 0x6f, 0xf4, 0xcd, 0x9f, 0x19, 0x95, 0xc5, 0xea, 0xfa, 0xc5, 0x65, 0x4d, 0xae, 0x44,
-	0x77, 0x38, 0x3d, 0x25, 0xa8, 0x0e, 0xdb, 0x93, 0xb8, 0xa6, 0xd1, 0x36, 0x3b, 0x1f, 0x1d, 0x1b,
-	0x9d, 0x7e, 0x65, 0xa9, 0x8a, 0x2e, 0x2e, 0x6b, 0xeb, 0x02, 0xdb, 0x24, 0x1e, 0x0d, 0x3e, 0x4b,
-	0x44, 0xf0, 0xef, 0x5f, 0x5d, 0xf9, 0xa1, 0x6e, 0x7d, 0x68, 0x76, 0xec, 0x86, 0xde, 0x6e, 0x57,
-	0xf2, 0x63, 0xc2, 0x21, 0x66, 0x43, 0x1a, 0x34, 0xb0, 0xe7, 0xa1, 0xef, 0xc1, 0xdd, 0xab, 0x1f,
-	0x68, 0xe9, 0xc7, 0xed, 0xbe, 0xd1, 0xac, 0x2c, 0x57, 0x37, 0x2f, 0x2e, 0x6b, 0x65, 0xa5, 0x3f,
-	0xc0, 0x89, 0xc7, 0x89, 0x8b, 0xde, 0xbb, 0x2a, 0xdf, 0x3a, 0xb2, 0x8c, 0x46, 0xfb, 0xa8, 0x27,
-	0x36, 0xb9, 0x52, 0xdd, 0xba, 0xb8, 0xac, 0x6d, 0x08, 0x7c, 0x2b, 0x64, 0x44, 0x64, 0xaa, 0x5b,
-	0x36, 0x6a, 0x19, 0x5d, 0xdd, 0x6c, 0x56, 0x56, 0xc7, 0x1b, 0xb5, 0x88, 0xc8, 0xaf, 0xd7, 0xd7,
-	0xd1, 0xd0, 0x3b, 0x0d, 0xa3, 0xdd, 0x36, 0x9a, 0x95, 0xc2, 0x78, 0x1d, 0x0d, 0x11, 0x49, 0x9e,
-	0x77, 0xd3, 0xd0, 0xc6, 0xcf, 0xbb, 0xa6, 0x65, 0x34, 0x2b, 0xc5, 0xb1, 0xa1, 0x55, 0xaf, 0xe9,
-	0x5e, 0x37, 0x60, 0xdb, 0xfc, 0xe8, 0xd8, 0x6c, 0xea, 0x62, 0x83, 0x30, 0xb6, 0x47, 0x3b, 0xbd,
-	0xe3, 0x10, 0xf7, 0xba, 0x01, 0x9f, 0x5b, 0x66, 0xbf, 0x6f, 0x74, 0xec, 0xa3, 0x56, 0xab, 0x52,
-	0x1a, 0x13, 0x9e, 0x33, 0xca, 0x39, 0x09, 0x8e, 0x06, 0x03, 0xe5, 0x40, 0x07, 0xcd, 0xaf, 0x5e,
-	0xed, 0xe6, 0xbe, 0x7e, 0xb5, 0x9b, 0xfb, 0xc7, 0xab, 0xdd, 0xdc, 0x17, 0xaf, 0x77, 0x17, 0xbe,
-	0x7e, 0xbd, 0xbb, 0xf0, 0xd7, 0xd7, 0xbb, 0x0b, 0x9f, 0x3c, 0x1a, 0x52, 0xfe, 0x22, 0x39, 0xa9,
-	0x3b, 0xa1, 0xbf, 0x9f, 0xfd, 0x0a, 0x9d, 0xfd, 0x3f, 0x1b, 0xfd, 0x94, 0xce, 0xcf, 0x23, 0x12,
-	0x9f, 0xac, 0xc8, 0x44, 0xfc, 0xc1, 0x7f, 0x03, 0x00, 0x00, 0xff, 0xff, 0x02, 0x6d, 0x6c, 0x52,
-	0x6a, 0x17, 0x00, 0x00,
+	// 2769 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x5a, 0xcf, 0x6f, 0x1b, 0xc7,
+	0xf5, 0x37, 0xa9, 0x1f, 0x24, 0x1f, 0x7f, 0x88, 0x1a, 0xc9, 0xf6, 0x9a, 0x76, 0x64, 0xc6, 0x5f,
+	0x7c, 0xbf, 0x10, 0xfc, 0x4d, 0xa8, 0xc4, 0x09, 0x0c, 0xa4, 0x08, 0x5a, 0x50, 0x24, 0x15, 0x33,
+	0xa5, 0x49, 0x66, 0x49, 0xc5, 0x75, 0x82, 0x62, 0xbb, 0xda, 0x1d, 0xca, 0xd3, 0x2c, 0x77, 0x37,
+	0xb3, 0xb3, 0xb2, 0x94, 0x7f, 0xa0, 0xad, 0x2e, 0xcd, 0xb1, 0x17, 0x01, 0x05, 0x7a, 0xe9, 0xa5,
+	0x40, 0x0f, 0xe9, 0xb1, 0x3d, 0x07, 0xe8, 0x25, 0xc8, 0xa9, 0xe8, 0x21, 0x2d, 0x12, 0xa0, 0x2d,
+	0xfa, 0x0f, 0xf4, 0x5a, 0xcc, 0x8f, 0x5d, 0xfe, 0x90, 0x1c, 0x94, 0x2b, 0xf5, 0x62, 0x73, 0x67,
+	0xde, 0xfb, 0xec, 0x9b, 0x37, 0xef, 0xbd, 0xf9, 0xbc, 0x59, 0x41, 0x95, 0xb8, 0x23, 0x6a, 0x8e,
+	0xc8, 0x8e, 0x83, 0x5d, 0x9b, 0xb8, 0x87, 0x3b, 0x47, 0xaf, 0x47, 0x3f, 0x6b, 0x3e, 0xf5, 0x98,
+	0x87, 0x90, 0x92, 0xa8, 0x45, 0xc3, 0x47, 0xaf, 0x57, 0xd6, 0xcd, 0x31, 0x71, 0xbd, 0x1d, 0xf1,
+	0xaf, 0x14, 0xab, 0xdc, 0xb2, 0xbc, 0x60, 0xec, 0x05, 0x86, 0x78, 0xda, 0x91, 0x0f, 0x6a, 0x6a,
+	0xf3, 0xd0, 0x3b, 0xf4, 0xe4, 0x38, 0xff, 0xa5, 0x46, 0xb7, 0x0e, 0x3d, 0xef, 0xd0, 0xc1, 0x3b,
+	0xe2, 0xe9, 0x20, 0x1c, 0xed, 0xd8, 0x21, 0x35, 0x19, 0xf1, 0x5c, 0x35, 0x7f, 0x77, 0x7e, 0x9e,
+	0x91, 0x31, 0x0e, 0x98, 0x39, 0xf6, 0x95, 0xc0, 0x9d, 0xc8, 0xf4, 0x13, 0x82, 0x1d, 0x9b, 0x1b,
+	0x2e, 0x7e, 0xc8, 0xd9, 0x7b, 0xbf, 0x4b, 0x43, 0xa1, 0x1e, 0x5a, 0x1c, 0x70, 0x88, 0xe9, 0x38,
+	0x40, 0x26, 0x94, 0x03, 0x66, 0x52, 0x66, 0x8c, 0x43, 0x87, 0x11, 0xdf, 0x21, 0x98, 0x6a, 0xa9,
+	0x6a, 0x6a, 0x3b, 0xb7, 0xfb, 0xf0, 0xf3, 0xaf, 0xee, 0x5e, 0xfb, 0xf3, 0x57, 0x77, 0x6f, 0x4b,
+	0xab, 0x03, 0xfb, 0xa3, 0x1a, 0xf1, 0x76, 0xc6, 0x26, 0x7b, 0x56, 0xeb, 0xe0, 0x43, 0xd3, 0x3a,
+	0x69, 0x62, 0xeb, 0xcb, 0xcf, 0x5e, 0x05, 0xb5, 0xa8, 0x26, 0xb6, 0x7e, 0xfd, 0xf7, 0xdf, 0xde,
+	0x4f, 0xe9, 0x6b, 0x02, 0xef, 0x71, 0x0c, 0x87, 0x9e, 0x40, 0x7e, 0xe4, 0x78, 0x1e, 0x35, 0xc4,
+	0x42, 0xb4, 0xf4, 0xa5, 0xd0, 0x41, 0x40, 0xe9, 0x1c, 0x09, 0x35, 0x21, 0x1b, 0x79, 0x47, 0x5b,
+	0xaa, 0xa6, 0xb6, 0xf3, 0x0f, 0x6e, 0xd5, 0xa4, 0x7b, 0x6a, 0x91, 0x7b, 0x6a, 0x4d, 0x25, 0xb0,
+	0x5b, 0xe4, 0x2f, 0xfc, 0xc5, 0x5f, 0xee, 0xa6, 0x24, 0x4e, 0xac, 0x89, 0x5e, 0x02, 0x18, 0x9b,
+	0xc7, 0x06, 0xc5, 0x01, 0x66, 0x81, 0xb6, 0x5c, 0x4d, 0x6d, 0x17, 0xf5, 0xdc, 0xd8, 0x3c, 0xd6,
+	0xc5, 0xc0, 0x77, 0x96, 0xff, 0xf1, 0xcb, 0xbb, 0xa9, 0x7b, 0xff, 0x02, 0xc8, 0xf4, 0xa9, 0x67,
+	0x87, 0x16, 0x43, 0x25, 0x48, 0x13, 0x5b, 0x3a, 0x49, 0x4f, 0x13, 0x1b, 0xfd, 0x0f, 0x14, 0xcd,
+	0x20, 0xc0, 0xcc, 0xb0, 0x1c, 0xfe, 0x7f, 0xa0, 0xa5, 0xab, 0x4b, 0xdb, 0x39, 0xbd, 0x20, 0x06,
+	0x1b, 0x72, 0x0c, 0xf5, 0x20, 0xc3, 0xdf, 0xe2, 0xb0, 0x23, 0x61, 0x6a, 0x72, 0x07, 0xac, 0x8e,
+	0xcd, 0xe3, 0x0e, 0x3b, 0x42, 0x06, 0xac, 0x39, 0xe4, 0xe3, 0x90, 0xd8, 0x62, 0x15, 0x02, 0x78,
+	0xf9, 0x52, 0xc0, 0xa5, 0x29, 0x38, 0xfe, 0x82, 0x1e, 0x64, 0x4c, 0x9f, 0x1a, 0x63, 0xe2, 0x6a,
+	0x2b, 0x97, 0xb3, 0xd8, 0xf4, 0xe9, 0x63, 0xe2, 0xc6, 0x80, 0xe6, 0xb1, 0xb6, 0x7a, 0x79, 0x40,
+	0xf3, 0x78, 0x66, 0xff, 0x33, 0x89, 0xf7, 0xff, 0x09, 0x20, 0x8a, 0x7d, 0xf3, 0x64, 0x8c, 0x5d,
+	0x66, 0x10, 0x97, 0x61, 0x7a, 0x64, 0x3a, 0x5a, 0x76, 0x41, 0xbc, 0xf5, 0x18, 0xa3, 0xad, 0x20,
+	0xd0, 0xdb, 0x90, 0x0d, 0xac, 0x67, 0xd8, 0x0e, 0x1d, 0xac, 0xe5, 0xaa, 0xa9, 0xed, 0xd2, 0x83,
+	0x6a, 0xed, 0x7c, 0xd5, 0xa8, 0x0d, 0x94, 0xcc, 0xf0, 0xc4, 0xc7, 0x7a, 0xac, 0x81, 0xbe, 0x0f,
+	0x85, 0x43, 0x6a, 0x5a, 0xd8, 0xf0, 0x31, 0x25, 0x9e, 0xad, 0xc1, 0x82, 0x06, 0xe5, 0x85, 0x76,
+	0x5f, 0x28, 0xa3, 0x01, 0xe4, 0x24, 0x98, 0xe9, 0x53, 0x2d, 0x7f, 0x29, 0xe7, 0x67, 0x05, 0x50,
+	0xdd, 0xa7, 0xa8, 0x06, 0x1b, 0x1e, 0x25, 0x87, 0xc4, 0x95, 0x11, 0x38, 0xc2, 0xd8, 0x38, 0xf0,
+	0x03, 0xad, 0x20, 0x32, 0x68, 0x7d, 0x6a, 0x6a, 0x0f, 0xe3, 0x5d, 0x3f, 0x40, 0x55, 0x28, 0xe0,
+	0x63, 0xc2, 0x62, 0xc1, 0xa2, 0x10, 0x04, 0x3e, 0xa6, 0x24, 0x6a, 0xb0, 0x31, 0x1d, 0xd3, 0x91,
+	0x60, 0x49, 0x22, 0x4e, 0x4d, 0x29, 0xf9, 0xff, 0x07, 0x34, 0x26, 0xae, 0x31, 0x22, 0x34, 0x60,
+	0x86, 0xe3, 0x05, 0x81, 0x10, 0x5f, 0x13, 0xe2, 0x6b, 0x63, 0xe2, 0xee, 0xf1, 0x89, 0x8e, 0x17,
+	0x04, 0x5c, 0xf8, 0x0d, 0xb8, 0x31, 0x25, 0xe8, 0x53, 0x3c, 0x26, 0xe1, 0x58, 0x28, 0x94, 0x85,
+	0xc2, 0xc6, 0x28, 0x92, 0xee, 0xcb, 0x39, 0xae, 0xf4, 0x3d, 0xb8, 0x63, 0xe3, 0x03, 0x66, 0x04,
+	0x98, 0x1e, 0x11, 0x0b, 0x8b, 0x2a, 0x41, 0x8f, 0xa2, 0x4d, 0x09, 0xb4, 0x75, 0xa1, 0x7a, 0x8b,
+	0xcb, 0x0c, 0xa4, 0x88, 0x2e, 0x25, 0xa4, 0xe3, 0x03, 0xd4, 0x86, 0xbc, 0x15, 0xd2, 0x78, 0x17,
+	0xd1, 0x82, 0xbb, 0x08, 0x5c, 0x59, 0x6d, 0x62, 0x0b, 0x32, 0xa6, 0x2c, 0xdd, 0xda, 0x86, 0x80,
+	0xb9, 0x30, 0x9c, 0xa6, 0xab, 0xfb, 0x6e, 0x8e, 0xa3, 0x49, 0xa4, 0x48, 0x97, 0x57, 0x7c, 0x8a,
+	0x2d, 0xef, 0x08, 0xd3, 0x13, 0xe3, 0x99, 0x49, 0xa8, 0x15, 0x32, 0x6d, 0xf3, 0x72, 0x15, 0x3f,
+	0xc2, 0x7b, 0x24, 0xe1, 0xd0, 0x7d, 0x58, 0xe7, 0xfb, 0x42, 0xdc, 0x20, 0xa4, 0xa6, 0x6b, 0xc9,
+	0x5d, 0xbc, 0x1e, 0x6f, 0x4b, 0x3b, 0x1a, 0xe7, 0x1e, 0xd6, 0x20, 0x83, 0x5d, 0xf3, 0xc0, 0xc1,
+	0xb6, 0x76, 0xa3, 0x9a, 0xda, 0xce, 0xea, 0xd1, 0xa3, 0xaa, 0xbc, 0x7f, 0xcc, 0x40, 0xae, 0xe3,
+	0x99, 0xea, 0xb8, 0xba, 0x38, 0x59, 0x53, 0x57, 0x9b, 0xac, 0xe9, 0x4b, 0x27, 0xeb, 0xd2, 0x95,
+	0x25, 0xeb, 0xf2, 0x15, 0x25, 0xeb, 0x7c, 0xf2, 0xad, 0xfc, 0xa7, 0xc9, 0xb7, 0xfa, 0xa2, 0xe4,
+	0x7b, 0x71, 0x3e, 0x65, 0x5e, 0x9c, 0x4f, 0x73, 0xe9, 0x90, 0xbd, 0x44, 0x3a, 0x5c, 0x70, 0x00,
+	0xe6, 0xae, 0xf4, 0x00, 0xbc, 0x28, 0x51, 0xe0, 0x6a, 0x13, 0xe5, 0x7f, 0xa1, 0xa4, 0x02, 0x31,
+	0x30, 0x98, 0xc7, 0x4c, 0x47, 0x14, 0xe7, 0xa2, 0x5e, 0x8c, 0x46, 0x87, 0x7c, 0x70, 0x9a, 0x3c,
+	0x14, 0xae, 0x84, 0x3c, 0x5c, 0x98, 0xa0, 0xc5, 0x8b, 0x13, 0x74, 0xaa, 0xec, 0x94, 0x92, 0x97,
+	0x1d, 0x95, 0xcd, 0xff, 0x5c, 0x87, 0x65, 0x9e, 0xcd, 0x53, 0x24, 0x6a, 0x59, 0x90, 0xa8, 0x37,
+	0x21, 0x7b, 0xe0, 0x51, 0xea, 0x3d, 0xc7, 0x54, 0x31, 0x44, 0xed, 0xcb, 0xcf, 0x5e, 0xdd, 0x54,
+	0x0b, 0xa8, 0xdb, 0x36, 0xc5, 0x41, 0x30, 0x60, 0x94, 0xb8, 0x87, 0x7a, 0x2c, 0xc9, 0xb9, 0x9b,
+	0x2f, 0x59, 0x99, 0x41, 0x64, 0xd6, 0xe5, 0xf4, 0x9c, 0x1a, 0x69, 0xdb, 0xe8, 0x36, 0xe4, 0x18,
+	0x61, 0x0e, 0x36, 0x88, 0xcd, 0x99, 0xdd, 0xd2, 0xf6, 0xb2, 0x9e, 0x15, 0x03, 0x6d, 0x3b, 0x40,
+	0x5d, 0xc8, 0xf9, 0x94, 0xb8, 0x16, 0xf1, 0x4d, 0x47, 0x31, 0x9c, 0xd7, 0x94, 0x5b, 0xaf, 0x9f,
+	0x77, 0x6b, 0xdb, 0x65, 0x53, 0x0e, 0x6d, 0xbb, 0x4c, 0x2e, 0x6f, 0x02, 0x81, 0x1e, 0xc2, 0x6a,
+	0xc0, 0x4c, 0x16, 0xca, 0x94, 0x29, 0x3d, 0xd8, 0xba, 0xc8, 0x4d, 0x7c, 0xed, 0x03, 0x21, 0xa5,
+	0x2b, 0x69, 0xf4, 0x08, 0xc0, 0xa2, 0xd8, 0x64, 0xd8, 0x36, 0x4c, 0xa6, 0x78, 0x4c, 0xe5, 0x5c,
+	0x46, 0x0c, 0x23, 0x9a, 0x2f, 0x53, 0xe2, 0xd3, 0x38, 0x25, 0x72, 0x4a, 0xb9, 0xce, 0x78, 0x71,
+	0xf4, 0xe5, 0xab, 0x0c, 0x7c, 0xec, 0x13, 0x8a, 0x03, 0x8e, 0x98, 0x5d, 0x14, 0xb1, 0xac, 0x40,
+	0x5a, 0x12, 0xa3, 0xce, 0xce, 0x33, 0xdc, 0xdc, 0x05, 0x0c, 0x77, 0x0b, 0xc0, 0x0a, 0x03, 0xe6,
+	0xd9, 0xc4, 0x74, 0x03, 0x0d, 0x84, 0xc4, 0xd4, 0x08, 0x7a, 0x00, 0x19, 0x8b, 0xa7, 0xb5, 0x17,
+	0x31, 0x90, 0x17, 0x6f, 0x70, 0x24, 0x88, 0x1e, 0xc1, 0x12, 0x2f, 0x82, 0x97, 0x0b, 0x7a, 0x0e,
+	0x81, 0xf6, 0xa1, 0xf8, 0xe3, 0xd0, 0x25, 0x1e, 0x35, 0xcc, 0xb1, 0x17, 0xba, 0x4c, 0x44, 0x7b,
+	0x92, 0x1d, 0x2f, 0x48, 0x98, 0xba, 0x40, 0x41, 0x7b, 0x90, 0x1b, 0x85, 0xae, 0x2d, 0xf7, 0xae,
+	0xb4, 0xa8, 0xa7, 0xb3, 0x52, 0xb7, 0xce, 0x50, 0x0b, 0xb2, 0x63, 0x93, 0x85, 0x94, 0xb0, 0x13,
+	0xc1, 0x5f, 0x16, 0x83, 0x89, 0x54, 0xd1, 0x77, 0x61, 0x85, 0xf1, 0x0c, 0x14, 0x94, 0x26, 0xff,
+	0xe0, 0xa5, 0x17, 0x85, 0xe0, 0xb9, 0x34, 0x95, 0x6a, 0xa8, 0x01, 0xab, 0x01, 0xe6, 0xcb, 0x13,
+	0xc4, 0x66, 0x3a, 0xd5, 0x65, 0x13, 0xc9, 0x4f, 0x40, 0x31, 0xdf, 0xf7, 0x02, 0x22, 0x0a, 0xf4,
+	0x14, 0x86, 0x52, 0x45, 0x1f, 0x42, 0x59, 0xb9, 0x7a, 0x92, 0x5f, 0x28, 0xa1, 0xb7, 0xd7, 0x24,
+	0x52, 0x3f, 0xce, 0xb2, 0x57, 0x01, 0xc5, 0x15, 0x93, 0xe2, 0xb1, 0x49, 0x5c, 0xe2, 0x1e, 0x0a,
+	0x3e, 0x54, 0xd4, 0xd7, 0xa3, 0x19, 0x3d, 0x9a, 0x40, 0x8f, 0xa1, 0xe8, 0xe2, 0x63, 0x66, 0xd8,
+	0x21, 0x36, 0x78, 0xa7, 0x2c, 0x98, 0xce, 0x42, 0xce, 0xcd, 0x73, 0xfd, 0x66, 0x88, 0xb9, 0x00,
+	0x1a, 0x40, 0x41, 0x90, 0x0e, 0x1c, 0x08, 0x48, 0xc1, 0x69, 0x92, 0x2c, 0x2b, 0x1f, 0xa1, 0x34,
+	0x43, 0xcc, 0x43, 0x33, 0x76, 0x94, 0x40, 0xbd, 0x91, 0x34, 0x34, 0x63, 0x18, 0x0e, 0xdb, 0x85,
+	0xa2, 0x69, 0x59, 0x34, 0xc4, 0xb6, 0x11, 0x10, 0xd7, 0xc2, 0xda, 0xcd, 0x45, 0x97, 0x5e, 0x50,
+	0xfa, 0x03, 0xae, 0x8e, 0x76, 0x61, 0xc9, 0x0e, 0xa8, 0xa6, 0x25, 0x34, 0x8e, 0x2b, 0xf3, 0xa5,
+	0xc6, 0xfe, 0xf3, 0x4d, 0x62, 0x6b, 0xb7, 0x92, 0x2e, 0x35, 0x82, 0xe9, 0x9b, 0xc4, 0x46, 0x4f,
+	0xa0, 0x34, 0xf1, 0xa0, 0xc0, 0xad, 0x24, 0xc4, 0x9d, 0xec, 0x84, 0x00, 0xde, 0x83, 0x9c, 0xe5,
+	0x78, 0x81, 0x4c, 0xef, 0xdb, 0x0b, 0xe7, 0xa5, 0xd4, 0xad, 0x33, 0x34, 0x84, 0xb2, 0x8d, 0x1d,
+	0xe2, 0x7e, 0x1c, 0x72, 0xde, 0x2a, 0xb7, 0xe3, 0xce, 0xa2, 0x70, 0x6b, 0x13, 0x08, 0xb9, 0x23,
+	0xfb, 0x50, 0x74, 0x4c, 0x86, 0x8d, 0xc8, 0x17, 0xda, 0x4b, 0x49, 0xbd, 0xc9, 0x61, 0xda, 0x0a,
+	0x85, 0x1f, 0x48, 0x02, 0x56, 0x9a, 0xb9, 0xb5, 0xf0, 0x81, 0xc4, 0x95, 0xa5, 0x81, 0x1f, 0xc2,
+	0xe6, 0xd8, 0xa4, 0x87, 0xc4, 0x35, 0x2c, 0xd3, 0x71, 0x0c, 0x1b, 0x9b, 0xb6, 0x43, 0x5c, 0xac,
+	0xdd, 0x5d, 0x14, 0x13, 0x49, 0x98, 0x86, 0xe9, 0x38, 0x4d, 0x05, 0x82, 0x5e, 0x01, 0x34, 0x0d,
+	0x4e, 0xb1, 0x19, 0x78, 0xae, 0x56, 0x15, 0x1c, 0xa0, 0x3c, 0x91, 0xd7, 0xc5, 0x38, 0x2f, 0xb0,
+	0xf1, 0xeb, 0x5f, 0x5e, 0x78, 0x23, 0x23, 0x55, 0x4e, 0xd8, 0x6c, 0x3c, 0x32, 0x43, 0x87, 0x45,
+	0x2f, 0xbc, 0x27, 0x5e, 0x58, 0x54, 0xa3, 0xf2, 0x6d, 0x8a, 0xec, 0xfc, 0x66, 0x09, 0xca, 0x51,
+	0xc3, 0x60, 0xf7, 0x65, 0x6d, 0x42, 0x37, 0x60, 0xd5, 0x0d, 0xc7, 0x07, 0xea, 0x9a, 0xad, 0xa8,
+	0xab, 0x27, 0x79, 0x99, 0xa1, 0x8a, 0x54, 0x7a, 0x51, 0x03, 0x33, 0xb6, 0x2a, 0x50, 0x1d, 0xc8,
+	0xc6, 0xd1, 0xb0, 0x94, 0x30, 0x1a, 0x62, 0x84, 0x59, 0x8a, 0xb4, 0x7c, 0x79, 0x8a, 0xb4, 0x07,
+	0x2b, 0x92, 0xe5, 0x26, 0xa5, 0x5b, 0x52, 0x9d, 0x07, 0xfe, 0x81, 0xe9, 0x08, 0xe2, 0x6a, 0x8e,
+	0x18, 0xa6, 0xea, 0x3e, 0x29, 0x41, 0xe0, 0x2b, 0x98, 0x3a, 0x47, 0xb9, 0xf7, 0x09, 0x64, 0x5b,
+	0xc7, 0xbe, 0x17, 0x84, 0x14, 0x23, 0x04, 0xcb, 0x1f, 0x11, 0x37, 0xba, 0xe6, 0x13, 0xbf, 0x51,
+	0x19, 0x96, 0x3e, 0xc2, 0x27, 0x92, 0x9e, 0xea, 0xfc, 0x27, 0x7a, 0x04, 0xab, 0x8a, 0x4e, 0x24,
+	0x75, 0xb6, 0xd2, 0xbf, 0xf7, 0x21, 0xe4, 0x25, 0x2f, 0x6c, 0x08, 0x5e, 0x31, 0x21, 0x93, 0xa9,
+	0x85, 0xc8, 0xe4, 0x26, 0xac, 0x58, 0xc2, 0x9e, 0xb4, 0x60, 0xd6, 0xf2, 0xe1, 0xde, 0xcf, 0xb3,
+	0x90, 0x7b, 0x62, 0x32, 0x4c, 0x47, 0xa6, 0x23, 0xbc, 0x17, 0x98, 0x0e, 0x36, 0x7c, 0xea, 0x59,
+	0x18, 0xdb, 0x81, 0xba, 0xef, 0x4d, 0xe0, 0x3d, 0x0e, 0xd3, 0x57, 0x28, 0x3c, 0x58, 0xe2, 0x7e,
+	0x42, 0x51, 0xf8, 0x04, 0xc1, 0x12, 0x43, 0xf0, 0x50, 0xb6, 0xcc, 0x20, 0x34, 0x1d, 0x76, 0x92,
+	0x3c, 0x94, 0x23, 0x04, 0xf4, 0x2e, 0x64, 0xd4, 0xdd, 0x4d, 0xe2, 0x40, 0x8e, 0x00, 0xd0, 0xd3,
+	0xd9, 0xce, 0x73, 0x84, 0x71, 0xe2, 0x80, 0x2e, 0xcd, 0xf6, 0xd5, 0x9c, 0x3b, 0x49, 0x16, 0x35,
+	0xc5, 0x9d, 0x92, 0x06, 0xf7, 0x9a, 0x44, 0x9a, 0x70, 0xa7, 0xa7, 0xa0, 0x86, 0x26, 0x27, 0x46,
+	0x26, 0xa9, 0xdd, 0x12, 0x28, 0x3e, 0x33, 0x2e, 0xe2, 0x7c, 0xd9, 0xab, 0xe2, 0x7c, 0x4f, 0x41,
+	0x0d, 0x4d, 0xec, 0xce, 0x25, 0xb5, 0x5b, 0x02, 0xc5, 0x76, 0xbf, 0x0b, 0x99, 0x20, 0xa4, 0xbe,
+	0x13, 0x06, 0xaa, 0xb5, 0x4f, 0x10, 0x16, 0x0a, 0x00, 0xbd, 0x07, 0x79, 0xe5, 0x5e, 0xc7, 0x0b,
+	0x02, 0xd5, 0xe4, 0x2c, 0x8e, 0x07, 0x12, 0xa4, 0xe3, 0x05, 0x02, 0x52, 0xad, 0x5c, 0x40, 0x16,
+	0x92, 0x42, 0x4a, 0x10, 0x0e, 0xa9, 0x8e, 0xa6, 0xbf, 0xe5, 0x20, 0xa3, 0x5a, 0xf6, 0x73, 0xad,
+	0xf8, 0x4c, 0xd7, 0x9c, 0x9e, 0xeb, 0x9a, 0x07, 0x50, 0x90, 0x93, 0x47, 0xa6, 0x13, 0xe2, 0x40,
+	0x5b, 0xe2, 0x7d, 0x5e, 0x12, 0x06, 0x2c, 0x50, 0xde, 0x17, 0x20, 0x7c, 0x83, 0x29, 0x1e, 0x61,
+	0x8a, 0x79, 0x45, 0x17, 0xc0, 0x89, 0x93, 0xb4, 0x14, 0x03, 0x09, 0x6c, 0xf4, 0x18, 0x72, 0xcc,
+	0xf3, 0x79, 0x54, 0x5a, 0xc9, 0xb3, 0x34, 0xcb, 0x3c, 0xbf, 0xcf, 0x11, 0xe6, 0xbf, 0x65, 0xad,
+	0xfe, 0x57, 0xbe, 0x65, 0x25, 0xff, 0x96, 0xf1, 0x2e, 0xe4, 0xa9, 0x17, 0xba, 0xb6, 0x21, 0xbe,
+	0xc1, 0x2d, 0xde, 0xfa, 0x83, 0xd0, 0x1e, 0x70, 0x65, 0xb4, 0x0b, 0x19, 0xec, 0xda, 0xe2, 0x0a,
+	0x21, 0xb7, 0x28, 0xce, 0x2a, 0xd7, 0xac, 0x0b, 0xb2, 0xa3, 0xbe, 0xab, 0x81, 0x24, 0x3b, 0xf2,
+	0x69, 0xee, 0x9b, 0x5b, 0x7e, 0xee, 0x9b, 0x1b, 0x7a, 0x2b, 0x3e, 0xfd, 0x0a, 0xe2, 0xf4, 0x7b,
+	0xf9, 0x5b, 0x6e, 0x9c, 0xe6, 0x0e, 0xc0, 0x1a, 0xac, 0x1c, 0x84, 0x27, 0x98, 0xaa, 0xfe, 0xfe,
+	0xc5, 0x77, 0x0c, 0x52, 0x0c, 0xf5, 0x00, 0x44, 0x6c, 0xc8, 0xb6, 0xa1, 0x74, 0x09, 0x8e, 0x63,
+	0x61, 0xd1, 0x32, 0xfc, 0x10, 0xd6, 0xa3, 0x43, 0x67, 0x72, 0xc2, 0xae, 0x25, 0xc4, 0x2d, 0x47,
+	0x50, 0xf1, 0x29, 0xbb, 0x07, 0xb9, 0xe7, 0xd1, 0x49, 0xfe, 0x6d, 0x5d, 0x7e, 0x7c, 0xdc, 0x4f,
+	0x77, 0xe8, 0x13, 0x55, 0x7e, 0x5a, 0xab, 0xcb, 0x48, 0x6c, 0x8b, 0x66, 0x3f, 0xd1, 0xb2, 0x63,
+	0x08, 0xde, 0x34, 0x88, 0x98, 0x93, 0xad, 0x12, 0x5a, 0xb8, 0x69, 0x50, 0xca, 0x75, 0x36, 0xdb,
+	0x73, 0x6d, 0x24, 0xee, 0xb9, 0x54, 0xa1, 0xfb, 0x49, 0x1a, 0xa0, 0x3d, 0xf6, 0x4d, 0x42, 0x05,
+	0xfb, 0xbe, 0x09, 0x19, 0xc7, 0x33, 0x5d, 0x23, 0x2e, 0x78, 0xab, 0xfc, 0xb1, 0x6d, 0x4f, 0x11,
+	0xae, 0xf4, 0x42, 0x84, 0xeb, 0x09, 0xa8, 0xa3, 0xd0, 0x50, 0x54, 0x32, 0x31, 0x57, 0x29, 0x4a,
+	0x9c, 0x5d, 0x09, 0xc3, 0x03, 0xf3, 0x39, 0x25, 0x0c, 0x1b, 0xb6, 0xf7, 0xdc, 0x4d, 0x4e, 0xbe,
+	0x05, 0x46, 0xd3, 0x7b, 0xee, 0xde, 0xfb, 0x11, 0xe4, 0x75, 0xcc, 0x8b, 0xab, 0x2c, 0x15, 0xb7,
+	0x20, 0x2b, 0x6e, 0xf3, 0x8c, 0xf8, 0x5b, 0x76, 0x46, 0x3c, 0xb7, 0x6d, 0x54, 0x85, 0x82, 0xb8,
+	0x34, 0x89, 0x3c, 0x25, 0xb9, 0x24, 0xf0, 0xb1, 0x8e, 0xf4, 0xd6, 0x26, 0xac, 0x50, 0x4c, 0x43,
+	0xf9, 0xd9, 0x3d, 0xab, 0xcb, 0x87, 0xfb, 0xbf, 0x4f, 0x41, 0x61, 0xfa, 0x03, 0x09, 0x7a, 0x08,
+	0xb7, 0x06, 0x8d, 0x47, 0xad, 0xe6, 0x7e, 0xa7, 0x65, 0x0c, 0x9f, 0xf6, 0x5b, 0xc6, 0x7e, 0x77,
+	0xd0, 0x6f, 0x35, 0xda, 0x7b, 0xed, 0x56, 0xb3, 0x7c, 0xad, 0x72, 0xf3, 0xf4, 0xac, 0xba, 0x11,
+	0x29, 0xec, 0xbb, 0x81, 0x8f, 0x2d, 0x32, 0x22, 0xd8, 0x46, 0x6f, 0x82, 0x36, 0xab, 0x57, 0x7f,
+	0xdc, 0xd3, 0x87, 0xed, 0x0f, 0xda, 0xdd, 0x77, 0xca, 0xa9, 0xca, 0x8d, 0xd3, 0xb3, 0x2a, 0x8a,
+	0xd4, 0xea, 0x63, 0x8f, 0x32, 0xf2, 0x09, 0x71, 0x0f, 0xd1, 0x5b, 0x70, 0x7b, 0x56, 0xab, 0xdd,
+	0x1d, 0xb6, 0xf4, 0xd6, 0x60, 0x68, 0xf4, 0xba, 0x9d, 0xa7, 0xe5, 0x74, 0x45, 0x3b, 0x3d, 0xab,
+	0x6e, 0x46, 0x8a, 0x11, 0x05, 0xe8, 0xb9, 0xce, 0x49, 0x65, 0xf9, 0xa7, 0xbf, 0xda, 0xba, 0x76,
+	0xff, 0x0f, 0xcb, 0x00, 0x93, 0x2d, 0x46, 0x0f, 0xe1, 0x66, 0xa7, 0x57, 0xef, 0x1a, 0x83, 0x61,
+	0x7d, 0xb8, 0x3f, 0x98, 0xb3, 0xfd, 0xd6, 0xe9, 0x59, 0xf5, 0xfa, 0x44, 0x78, 0xda, 0xfa, 0x6d,
+	0xd8, 0x98, 0xd6, 0xeb, 0xb7, 0xba, 0x4d, 0x69, 0xf8, 0xda, 0xe9, 0x59, 0x35, 0xcf, 0x75, 0xfa,
+	0x32, 0xa4, 0xd0, 0xff, 0x01, 0x9a, 0x96, 0xac, 0x37, 0x86, 0xed, 0xf7, 0x5b, 0xe5, 0x74, 0xa5,
+	0x74, 0x7a, 0x56, 0x15, 0x96, 0xd4, 0x2d, 0x46, 0x8e, 0x30, 0xaa, 0xc1, 0x8d, 0x69, 0xb9, 0x66,
+	0xab, 0xd3, 0xee, 0xbe, 0xb7, 0xdf, 0xea, 0x0e, 0xcb, 0x4b, 0x15, 0x74, 0x7a, 0x56, 0x2d, 0x71,
+	0xd9, 0x66, 0x7c, 0x3b, 0x80, 0x76, 0x66, 0x2d, 0x7f, 0x5c, 0xd7, 0xdf, 0x69, 0x77, 0x8d, 0x46,
+	0xbd, 0xd3, 0x29, 0x2f, 0x4f, 0x14, 0x1e, 0xc7, 0x3d, 0x32, 0x7a, 0x05, 0xae, 0xcf, 0xbe, 0x60,
+	0xaf, 0xbe, 0xdf, 0x19, 0xb6, 0x9a, 0xe5, 0x95, 0xca, 0xfa, 0xe9, 0x59, 0xb5, 0x28, 0xf1, 0x45,
+	0x87, 0x8b, 0x6d, 0xf4, 0xda, 0x2c, 0xfc, 0x5e, 0x4f, 0x6f, 0x35, 0x3a, 0xbd, 0x01, 0x5f, 0xe4,
+	0x6a, 0x65, 0xe3, 0xf4, 0xac, 0xba, 0xc6, 0xe5, 0xf7, 0x3c, 0x8a, 0x79, 0x32, 0x5e, 0xb0, 0x50,
+	0xbd, 0xd5, 0xaf, 0xb7, 0x9b, 0xe5, 0xcc, 0x64, 0xa1, 0x3a, 0xe6, 0xf5, 0x77, 0xde, 0x8e, 0x46,
+	0xbd, 0xdb, 0x68, 0x75, 0x3a, 0xad, 0x66, 0x39, 0x3b, 0xb1, 0xa3, 0xc1, 0xd3, 0xc3, 0x71, 0xce,
+	0x3b, 0xba, 0xf5, 0x83, 0x7e, 0x5b, 0x6f, 0x35, 0xcb, 0xb9, 0x89, 0xa3, 0xe5, 0x15, 0xb6, 0x3d,
+	0xef, 0xc0, 0x4e, 0xfb, 0xbd, 0xfd, 0x76, 0xb3, 0xce, 0x17, 0x08, 0x13, 0x7f, 0x74, 0x14, 0x15,
+	0xc7, 0xf6, 0xbc, 0x03, 0x9f, 0xe8, 0xed, 0xe1, 0xb0, 0xd5, 0x35, 0x7a, 0x7b, 0x7b, 0xe5, 0xfc,
+	0x44, 0xe1, 0x09, 0x25, 0x8c, 0x61, 0xb7, 0x37, 0x1a, 0xa9, 0x00, 0xfa, 0x59, 0x1a, 0x8a, 0x33,
+	0xc7, 0x12, 0x7a, 0x1b, 0x2a, 0xf5, 0xfd, 0xc6, 0xb0, 0xdd, 0x7b, 0x41, 0x18, 0xdd, 0x39, 0x3d,
+	0xab, 0x6a, 0x33, 0x2a, 0x73, 0x91, 0x34, 0xa7, 0xdd, 0xeb, 0xb7, 0xba, 0x51, 0x24, 0x29, 0xb5,
+	0x9e, 0x8f, 0xdd, 0x0b, 0x24, 0x07, 0xbd, 0x4e, 0xb3, 0x9c, 0x9e, 0x91, 0x1c, 0x78, 0x8e, 0x70,
+	0xf1, 0x79, 0x8b, 0xb8, 0xec, 0x92, 0x74, 0xb1, 0x92, 0xdd, 0x77, 0x03, 0x2e, 0xfd, 0x00, 0xb4,
+	0x39, 0x69, 0xbd, 0xd5, 0xe8, 0xbd, 0xdf, 0xe2, 0x7e, 0x5e, 0xae, 0x6c, 0x9e, 0x9e, 0x55, 0xcb,
+	0x4a, 0x41, 0x8f, 0x8e, 0x02, 0xe9, 0x8b, 0xdd, 0xe6, 0xe7, 0x5f, 0x6f, 0xa5, 0xbe, 0xf8, 0x7a,
+	0x2b, 0xf5, 0xd7, 0xaf, 0xb7, 0x52, 0x9f, 0x7e, 0xb3, 0x75, 0xed, 0x8b, 0x6f, 0xb6, 0xae, 0xfd,
+	0xe9, 0x9b, 0xad, 0x6b, 0x1f, 0xdc, 0x3f, 0x24, 0xec, 0x59, 0x78, 0x50, 0xb3, 0xbc, 0xf1, 0x4e,
+	0xf4, 0xc7, 0x4a, 0xd1, 0xff, 0xc7, 0xf1, 0x5f, 0x5c, 0xb1, 0x13, 0x1f, 0x07, 0x07, 0xab, 0xa2,
+	0xe2, 0xbf, 0xf1, 0xef, 0x00, 0x00, 0x00, 0xff, 0xff, 0x25, 0x43, 0xfa, 0x95, 0x91, 0x25, 0x00,
+	0x00,
 }
 
 func (this *AuctionTerms) Equal(that interface{}) bool {
@@ -1155,6 +1651,15 @@ func (this *LoanTerms) Equal(that interface{}) bool {
 	if this.PaymentsTotal != that1.PaymentsTotal {
 		return false
 	}
+	if !this.MaxLtv.Equal(that1.MaxLtv) {
+		return false
+	}
+	if this.MinInsuranceBps != that1.MinInsuranceBps {
+		return false
+	}
+	if !this.Auction.Equal(&that1.Auction) {
+		return false
+	}
 	return true
 }
 func (this *Loan) Equal(that interface{}) bool {
@@ -1267,6 +1772,172 @@ func (this *Loan) Equal(that interface{}) bool {
 		return false
 	}
 	if !this.PrincipalPaid.Equal(that1.PrincipalPaid) {
+		return false
+	}
+	if !this.ClosedAt.Equal(that1.ClosedAt) {
+		return false
+	}
+	if !this.DelinquentSince.Equal(that1.DelinquentSince) {
+		return false
+	}
+	if !this.LateInterest.Equal(that1.LateInterest) {
+		return false
+	}
+	if !this.LateSince.Equal(that1.LateSince) {
+		return false
+	}
+	if !this.MarginCallDeadline.Equal(that1.MarginCallDeadline) {
+		return false
+	}
+	if this.MarginCallReason != that1.MarginCallReason {
+		return false
+	}
+	if !this.Deadline.Equal(that1.Deadline) {
+		return false
+	}
+	if this.DefaultReason != that1.DefaultReason {
+		return false
+	}
+	return true
+}
+func (this *Waterfall) Equal(that interface{}) bool {
+	if that == nil {
+		return this == nil
+	}
+
+	that1, ok := that.(*Waterfall)
+	if !ok {
+		that2, ok := that.(Waterfall)
+		if ok {
+			that1 = &that2
+		} else {
+			return false
+		}
+	}
+	if that1 == nil {
+		return this == nil
+	} else if this == nil {
+		return false
+	}
+	if !this.SaleProceeds.Equal(that1.SaleProceeds) {
+		return false
+	}
+	if !this.Insurance.Equal(that1.Insurance) {
+		return false
+	}
+	if !this.Casualty.Equal(that1.Casualty) {
+		return false
+	}
+	if !this.Reserve.Equal(that1.Reserve) {
+		return false
+	}
+	if !this.LiquidationFee.Equal(that1.LiquidationFee) {
+		return false
+	}
+	if !this.SeniorPrincipal.Equal(that1.SeniorPrincipal) {
+		return false
+	}
+	if !this.SeniorInterest.Equal(that1.SeniorInterest) {
+		return false
+	}
+	if !this.JuniorPrincipal.Equal(that1.JuniorPrincipal) {
+		return false
+	}
+	if !this.JuniorInterest.Equal(that1.JuniorInterest) {
+		return false
+	}
+	if !this.Surplus.Equal(that1.Surplus) {
+		return false
+	}
+	if !this.SeniorLoss.Equal(that1.SeniorLoss) {
+		return false
+	}
+	if !this.JuniorLoss.Equal(that1.JuniorLoss) {
+		return false
+	}
+	return true
+}
+func (this *Auction) Equal(that interface{}) bool {
+	if that == nil {
+		return this == nil
+	}
+
+	that1, ok := that.(*Auction)
+	if !ok {
+		that2, ok := that.(Auction)
+		if ok {
+			that1 = &that2
+		} else {
+			return false
+		}
+	}
+	if that1 == nil {
+		return this == nil
+	} else if this == nil {
+		return false
+	}
+	if this.Id != that1.Id {
+		return false
+	}
+	if len(this.TitleIds) != len(that1.TitleIds) {
+		return false
+	}
+	for i := range this.TitleIds {
+		if this.TitleIds[i] != that1.TitleIds[i] {
+			return false
+		}
+	}
+	if len(this.TitleValues) != len(that1.TitleValues) {
+		return false
+	}
+	for i := range this.TitleValues {
+		if !this.TitleValues[i].Equal(that1.TitleValues[i]) {
+			return false
+		}
+	}
+	if !this.ReferenceValue.Equal(that1.ReferenceValue) {
+		return false
+	}
+	if !this.TopPrice.Equal(that1.TopPrice) {
+		return false
+	}
+	if !this.FloorRatio.Equal(that1.FloorRatio) {
+		return false
+	}
+	if this.Duration != that1.Duration {
+		return false
+	}
+	if !this.RoundStart.Equal(that1.RoundStart) {
+		return false
+	}
+	if !this.EndsAt.Equal(that1.EndsAt) {
+		return false
+	}
+	if this.Resets != that1.Resets {
+		return false
+	}
+	if this.MaxResets != that1.MaxResets {
+		return false
+	}
+	if this.Status != that1.Status {
+		return false
+	}
+	if this.Buyer != that1.Buyer {
+		return false
+	}
+	if !this.PricePaid.Equal(that1.PricePaid) {
+		return false
+	}
+	if !this.CasualtyProceeds.Equal(that1.CasualtyProceeds) {
+		return false
+	}
+	if !this.Waterfall.Equal(&that1.Waterfall) {
+		return false
+	}
+	if !this.Recovered.Equal(that1.Recovered) {
+		return false
+	}
+	if !this.StartedAt.Equal(that1.StartedAt) {
 		return false
 	}
 	if !this.ClosedAt.Equal(that1.ClosedAt) {
@@ -1555,6 +2226,31 @@ func (m *LoanTerms) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size, err := m.Auction.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x72
+	if m.MinInsuranceBps != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.MinInsuranceBps))
+		i--
+		dAtA[i] = 0x68
+	}
+	{
+		size := m.MaxLtv.Size()
+		i -= size
+		if _, err := m.MaxLtv.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x62
 	if m.PaymentsTotal != 0 {
 		i = encodeVarintLending(dAtA, i, uint64(m.PaymentsTotal))
 		i--
@@ -1580,12 +2276,12 @@ func (m *LoanTerms) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0x4a
-	n7, err7 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.CurePeriod, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.CurePeriod):])
-	if err7 != nil {
-		return 0, err7
+	n8, err8 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.CurePeriod, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.CurePeriod):])
+	if err8 != nil {
+		return 0, err8
 	}
-	i -= n7
-	i = encodeVarintLending(dAtA, i, uint64(n7))
+	i -= n8
+	i = encodeVarintLending(dAtA, i, uint64(n8))
 	i--
 	dAtA[i] = 0x42
 	if m.FirstLossPremiumBps != 0 {
@@ -1613,12 +2309,12 @@ func (m *LoanTerms) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0x22
-	n8, err8 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.GracePeriod, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.GracePeriod):])
-	if err8 != nil {
-		return 0, err8
+	n9, err9 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.GracePeriod, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.GracePeriod):])
+	if err9 != nil {
+		return 0, err9
 	}
-	i -= n8
-	i = encodeVarintLending(dAtA, i, uint64(n8))
+	i -= n9
+	i = encodeVarintLending(dAtA, i, uint64(n9))
 	i--
 	dAtA[i] = 0x1a
 	if m.Schedule != 0 {
@@ -1626,12 +2322,12 @@ func (m *LoanTerms) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x10
 	}
-	n9, err9 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.RepaymentInterval, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.RepaymentInterval):])
-	if err9 != nil {
-		return 0, err9
+	n10, err10 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.RepaymentInterval, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.RepaymentInterval):])
+	if err10 != nil {
+		return 0, err10
 	}
-	i -= n9
-	i = encodeVarintLending(dAtA, i, uint64(n9))
+	i -= n10
+	i = encodeVarintLending(dAtA, i, uint64(n10))
 	i--
 	dAtA[i] = 0xa
 	return len(dAtA) - i, nil
@@ -1657,12 +2353,82 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	n10, err10 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ClosedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ClosedAt):])
-	if err10 != nil {
-		return 0, err10
+	if len(m.DefaultReason) > 0 {
+		i -= len(m.DefaultReason)
+		copy(dAtA[i:], m.DefaultReason)
+		i = encodeVarintLending(dAtA, i, uint64(len(m.DefaultReason)))
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x92
 	}
-	i -= n10
-	i = encodeVarintLending(dAtA, i, uint64(n10))
+	n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Deadline, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Deadline):])
+	if err11 != nil {
+		return 0, err11
+	}
+	i -= n11
+	i = encodeVarintLending(dAtA, i, uint64(n11))
+	i--
+	dAtA[i] = 0x2
+	i--
+	dAtA[i] = 0x8a
+	if len(m.MarginCallReason) > 0 {
+		i -= len(m.MarginCallReason)
+		copy(dAtA[i:], m.MarginCallReason)
+		i = encodeVarintLending(dAtA, i, uint64(len(m.MarginCallReason)))
+		i--
+		dAtA[i] = 0x2
+		i--
+		dAtA[i] = 0x82
+	}
+	n12, err12 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.MarginCallDeadline, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.MarginCallDeadline):])
+	if err12 != nil {
+		return 0, err12
+	}
+	i -= n12
+	i = encodeVarintLending(dAtA, i, uint64(n12))
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0xfa
+	n13, err13 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.LateSince, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.LateSince):])
+	if err13 != nil {
+		return 0, err13
+	}
+	i -= n13
+	i = encodeVarintLending(dAtA, i, uint64(n13))
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0xf2
+	{
+		size := m.LateInterest.Size()
+		i -= size
+		if _, err := m.LateInterest.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0xea
+	n14, err14 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.DelinquentSince, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DelinquentSince):])
+	if err14 != nil {
+		return 0, err14
+	}
+	i -= n14
+	i = encodeVarintLending(dAtA, i, uint64(n14))
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0xe2
+	n15, err15 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ClosedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ClosedAt):])
+	if err15 != nil {
+		return 0, err15
+	}
+	i -= n15
+	i = encodeVarintLending(dAtA, i, uint64(n15))
 	i--
 	dAtA[i] = 0x1
 	i--
@@ -1703,12 +2469,12 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	dAtA[i] = 0x1
 	i--
 	dAtA[i] = 0xc2
-	n11, err11 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.AccruedSince, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AccruedSince):])
-	if err11 != nil {
-		return 0, err11
+	n16, err16 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.AccruedSince, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.AccruedSince):])
+	if err16 != nil {
+		return 0, err16
 	}
-	i -= n11
-	i = encodeVarintLending(dAtA, i, uint64(n11))
+	i -= n16
+	i = encodeVarintLending(dAtA, i, uint64(n16))
 	i--
 	dAtA[i] = 0x1
 	i--
@@ -1737,12 +2503,12 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	dAtA[i] = 0x1
 	i--
 	dAtA[i] = 0xaa
-	n12, err12 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.NextDueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NextDueTime):])
-	if err12 != nil {
-		return 0, err12
+	n17, err17 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.NextDueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.NextDueTime):])
+	if err17 != nil {
+		return 0, err17
 	}
-	i -= n12
-	i = encodeVarintLending(dAtA, i, uint64(n12))
+	i -= n17
+	i = encodeVarintLending(dAtA, i, uint64(n17))
 	i--
 	dAtA[i] = 0x1
 	i--
@@ -1790,20 +2556,20 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	dAtA[i] = 0x1
 	i--
 	dAtA[i] = 0x82
-	n15, err15 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Maturity, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Maturity):])
-	if err15 != nil {
-		return 0, err15
+	n20, err20 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Maturity, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Maturity):])
+	if err20 != nil {
+		return 0, err20
 	}
-	i -= n15
-	i = encodeVarintLending(dAtA, i, uint64(n15))
+	i -= n20
+	i = encodeVarintLending(dAtA, i, uint64(n20))
 	i--
 	dAtA[i] = 0x7a
-	n16, err16 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.FundedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.FundedAt):])
-	if err16 != nil {
-		return 0, err16
+	n21, err21 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.FundedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.FundedAt):])
+	if err21 != nil {
+		return 0, err21
 	}
-	i -= n16
-	i = encodeVarintLending(dAtA, i, uint64(n16))
+	i -= n21
+	i = encodeVarintLending(dAtA, i, uint64(n21))
 	i--
 	dAtA[i] = 0x72
 	{
@@ -1851,20 +2617,20 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 			dAtA[i] = 0x4a
 		}
 	}
-	n17, err17 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.PendingExpiresAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PendingExpiresAt):])
-	if err17 != nil {
-		return 0, err17
+	n22, err22 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.PendingExpiresAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.PendingExpiresAt):])
+	if err22 != nil {
+		return 0, err22
 	}
-	i -= n17
-	i = encodeVarintLending(dAtA, i, uint64(n17))
+	i -= n22
+	i = encodeVarintLending(dAtA, i, uint64(n22))
 	i--
 	dAtA[i] = 0x42
-	n18, err18 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.CreatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.CreatedAt):])
-	if err18 != nil {
-		return 0, err18
+	n23, err23 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.CreatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.CreatedAt):])
+	if err23 != nil {
+		return 0, err23
 	}
-	i -= n18
-	i = encodeVarintLending(dAtA, i, uint64(n18))
+	i -= n23
+	i = encodeVarintLending(dAtA, i, uint64(n23))
 	i--
 	dAtA[i] = 0x3a
 	if m.Status != 0 {
@@ -1883,20 +2649,20 @@ func (m *Loan) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i--
 	dAtA[i] = 0x2a
 	if len(m.TitleIds) > 0 {
-		dAtA20 := make([]byte, len(m.TitleIds)*10)
-		var j19 int
+		dAtA25 := make([]byte, len(m.TitleIds)*10)
+		var j24 int
 		for _, num := range m.TitleIds {
 			for num >= 1<<7 {
-				dAtA20[j19] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA25[j24] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j19++
+				j24++
 			}
-			dAtA20[j19] = uint8(num)
-			j19++
+			dAtA25[j24] = uint8(num)
+			j24++
 		}
-		i -= j19
-		copy(dAtA[i:], dAtA20[:j19])
-		i = encodeVarintLending(dAtA, i, uint64(j19))
+		i -= j24
+		copy(dAtA[i:], dAtA25[:j24])
+		i = encodeVarintLending(dAtA, i, uint64(j24))
 		i--
 		dAtA[i] = 0x22
 	}
@@ -1982,12 +2748,12 @@ func (m *ScheduledPayment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0x1a
-	n21, err21 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.DueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DueTime):])
-	if err21 != nil {
-		return 0, err21
+	n26, err26 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.DueTime, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DueTime):])
+	if err26 != nil {
+		return 0, err26
 	}
-	i -= n21
-	i = encodeVarintLending(dAtA, i, uint64(n21))
+	i -= n26
+	i = encodeVarintLending(dAtA, i, uint64(n26))
 	i--
 	dAtA[i] = 0x12
 	if m.Number != 0 {
@@ -2074,6 +2840,447 @@ func (m *StatusCount) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintLending(dAtA, i, uint64(m.Status))
 		i--
 		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Waterfall) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Waterfall) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Waterfall) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.JuniorLoss.Size()
+		i -= size
+		if _, err := m.JuniorLoss.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x62
+	{
+		size := m.SeniorLoss.Size()
+		i -= size
+		if _, err := m.SeniorLoss.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x5a
+	{
+		size := m.Surplus.Size()
+		i -= size
+		if _, err := m.Surplus.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x52
+	{
+		size := m.JuniorInterest.Size()
+		i -= size
+		if _, err := m.JuniorInterest.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x4a
+	{
+		size := m.JuniorPrincipal.Size()
+		i -= size
+		if _, err := m.JuniorPrincipal.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x42
+	{
+		size := m.SeniorInterest.Size()
+		i -= size
+		if _, err := m.SeniorInterest.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x3a
+	{
+		size := m.SeniorPrincipal.Size()
+		i -= size
+		if _, err := m.SeniorPrincipal.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	{
+		size := m.LiquidationFee.Size()
+		i -= size
+		if _, err := m.LiquidationFee.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.Reserve.Size()
+		i -= size
+		if _, err := m.Reserve.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.Casualty.Size()
+		i -= size
+		if _, err := m.Casualty.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
+		size := m.Insurance.Size()
+		i -= size
+		if _, err := m.Insurance.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size := m.SaleProceeds.Size()
+		i -= size
+		if _, err := m.SaleProceeds.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *Auction) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Auction) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Auction) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n27, err27 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.ClosedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ClosedAt):])
+	if err27 != nil {
+		return 0, err27
+	}
+	i -= n27
+	i = encodeVarintLending(dAtA, i, uint64(n27))
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x9a
+	n28, err28 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.StartedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.StartedAt):])
+	if err28 != nil {
+		return 0, err28
+	}
+	i -= n28
+	i = encodeVarintLending(dAtA, i, uint64(n28))
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x92
+	{
+		size := m.Recovered.Size()
+		i -= size
+		if _, err := m.Recovered.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x8a
+	{
+		size, err := m.Waterfall.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x82
+	{
+		size := m.CasualtyProceeds.Size()
+		i -= size
+		if _, err := m.CasualtyProceeds.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x7a
+	{
+		size := m.PricePaid.Size()
+		i -= size
+		if _, err := m.PricePaid.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x72
+	if len(m.Buyer) > 0 {
+		i -= len(m.Buyer)
+		copy(dAtA[i:], m.Buyer)
+		i = encodeVarintLending(dAtA, i, uint64(len(m.Buyer)))
+		i--
+		dAtA[i] = 0x6a
+	}
+	if m.Status != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.MaxResets != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.MaxResets))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.Resets != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.Resets))
+		i--
+		dAtA[i] = 0x50
+	}
+	n30, err30 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.EndsAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EndsAt):])
+	if err30 != nil {
+		return 0, err30
+	}
+	i -= n30
+	i = encodeVarintLending(dAtA, i, uint64(n30))
+	i--
+	dAtA[i] = 0x4a
+	n31, err31 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RoundStart, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RoundStart):])
+	if err31 != nil {
+		return 0, err31
+	}
+	i -= n31
+	i = encodeVarintLending(dAtA, i, uint64(n31))
+	i--
+	dAtA[i] = 0x42
+	n32, err32 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.Duration, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.Duration):])
+	if err32 != nil {
+		return 0, err32
+	}
+	i -= n32
+	i = encodeVarintLending(dAtA, i, uint64(n32))
+	i--
+	dAtA[i] = 0x3a
+	{
+		size := m.FloorRatio.Size()
+		i -= size
+		if _, err := m.FloorRatio.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	{
+		size := m.TopPrice.Size()
+		i -= size
+		if _, err := m.TopPrice.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.ReferenceValue.Size()
+		i -= size
+		if _, err := m.ReferenceValue.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.TitleValues) > 0 {
+		for iNdEx := len(m.TitleValues) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size := m.TitleValues[iNdEx].Size()
+				i -= size
+				if _, err := m.TitleValues[iNdEx].MarshalTo(dAtA[i:]); err != nil {
+					return 0, err
+				}
+				i = encodeVarintLending(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.TitleIds) > 0 {
+		dAtA34 := make([]byte, len(m.TitleIds)*10)
+		var j33 int
+		for _, num := range m.TitleIds {
+			for num >= 1<<7 {
+				dAtA34[j33] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j33++
+			}
+			dAtA34[j33] = uint8(num)
+			j33++
+		}
+		i -= j33
+		copy(dAtA[i:], dAtA34[:j33])
+		i = encodeVarintLending(dAtA, i, uint64(j33))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Impairment) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Impairment) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Impairment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.WriteDown.Size()
+		i -= size
+		if _, err := m.WriteDown.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.SeniorBalance.Size()
+		i -= size
+		if _, err := m.SeniorBalance.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintLending(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Status != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Revaluation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Revaluation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Revaluation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Rerun {
+		i--
+		if m.Rerun {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.NextLoanId != 0 {
+		i = encodeVarintLending(dAtA, i, uint64(m.NextLoanId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.ClassId) > 0 {
+		i -= len(m.ClassId)
+		copy(dAtA[i:], m.ClassId)
+		i = encodeVarintLending(dAtA, i, uint64(len(m.ClassId)))
+		i--
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -2208,6 +3415,13 @@ func (m *LoanTerms) Size() (n int) {
 	if m.PaymentsTotal != 0 {
 		n += 1 + sovLending(uint64(m.PaymentsTotal))
 	}
+	l = m.MaxLtv.Size()
+	n += 1 + l + sovLending(uint64(l))
+	if m.MinInsuranceBps != 0 {
+		n += 1 + sovLending(uint64(m.MinInsuranceBps))
+	}
+	l = m.Auction.Size()
+	n += 1 + l + sovLending(uint64(l))
 	return n
 }
 
@@ -2293,6 +3507,24 @@ func (m *Loan) Size() (n int) {
 	n += 2 + l + sovLending(uint64(l))
 	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ClosedAt)
 	n += 2 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.DelinquentSince)
+	n += 2 + l + sovLending(uint64(l))
+	l = m.LateInterest.Size()
+	n += 2 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.LateSince)
+	n += 2 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.MarginCallDeadline)
+	n += 2 + l + sovLending(uint64(l))
+	l = len(m.MarginCallReason)
+	if l > 0 {
+		n += 2 + l + sovLending(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Deadline)
+	n += 2 + l + sovLending(uint64(l))
+	l = len(m.DefaultReason)
+	if l > 0 {
+		n += 2 + l + sovLending(uint64(l))
+	}
 	return n
 }
 
@@ -2348,6 +3580,139 @@ func (m *StatusCount) Size() (n int) {
 	}
 	if m.Count != 0 {
 		n += 1 + sovLending(uint64(m.Count))
+	}
+	return n
+}
+
+func (m *Waterfall) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.SaleProceeds.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.Insurance.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.Casualty.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.Reserve.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.LiquidationFee.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.SeniorPrincipal.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.SeniorInterest.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.JuniorPrincipal.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.JuniorInterest.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.Surplus.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.SeniorLoss.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.JuniorLoss.Size()
+	n += 1 + l + sovLending(uint64(l))
+	return n
+}
+
+func (m *Auction) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovLending(uint64(m.Id))
+	}
+	if len(m.TitleIds) > 0 {
+		l = 0
+		for _, e := range m.TitleIds {
+			l += sovLending(uint64(e))
+		}
+		n += 1 + sovLending(uint64(l)) + l
+	}
+	if len(m.TitleValues) > 0 {
+		for _, e := range m.TitleValues {
+			l = e.Size()
+			n += 1 + l + sovLending(uint64(l))
+		}
+	}
+	l = m.ReferenceValue.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.TopPrice.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.FloorRatio.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.Duration)
+	n += 1 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RoundStart)
+	n += 1 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.EndsAt)
+	n += 1 + l + sovLending(uint64(l))
+	if m.Resets != 0 {
+		n += 1 + sovLending(uint64(m.Resets))
+	}
+	if m.MaxResets != 0 {
+		n += 1 + sovLending(uint64(m.MaxResets))
+	}
+	if m.Status != 0 {
+		n += 1 + sovLending(uint64(m.Status))
+	}
+	l = len(m.Buyer)
+	if l > 0 {
+		n += 1 + l + sovLending(uint64(l))
+	}
+	l = m.PricePaid.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.CasualtyProceeds.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.Waterfall.Size()
+	n += 2 + l + sovLending(uint64(l))
+	l = m.Recovered.Size()
+	n += 2 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.StartedAt)
+	n += 2 + l + sovLending(uint64(l))
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.ClosedAt)
+	n += 2 + l + sovLending(uint64(l))
+	return n
+}
+
+func (m *Impairment) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LoanId != 0 {
+		n += 1 + sovLending(uint64(m.LoanId))
+	}
+	if m.Status != 0 {
+		n += 1 + sovLending(uint64(m.Status))
+	}
+	l = m.SeniorBalance.Size()
+	n += 1 + l + sovLending(uint64(l))
+	l = m.WriteDown.Size()
+	n += 1 + l + sovLending(uint64(l))
+	return n
+}
+
+func (m *Revaluation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ClassId)
+	if l > 0 {
+		n += 1 + l + sovLending(uint64(l))
+	}
+	if m.NextLoanId != 0 {
+		n += 1 + sovLending(uint64(m.NextLoanId))
+	}
+	if m.Rerun {
+		n += 2
 	}
 	return n
 }
@@ -3508,6 +4873,92 @@ func (m *LoanTerms) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxLtv", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MaxLtv.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinInsuranceBps", wireType)
+			}
+			m.MinInsuranceBps = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinInsuranceBps |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Auction", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Auction.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLending(dAtA[iNdEx:])
@@ -4454,6 +5905,236 @@ func (m *Loan) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 28:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DelinquentSince", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.DelinquentSince, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 29:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LateInterest", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.LateInterest.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 30:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LateSince", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.LateSince, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 31:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarginCallDeadline", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.MarginCallDeadline, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 32:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarginCallReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MarginCallReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 33:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.Deadline, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 34:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DefaultReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DefaultReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLending(dAtA[iNdEx:])
@@ -4928,6 +6609,1413 @@ func (m *StatusCount) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipLending(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthLending
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Waterfall) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowLending
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Waterfall: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Waterfall: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SaleProceeds", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.SaleProceeds.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Insurance", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Insurance.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Casualty", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Casualty.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reserve", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Reserve.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LiquidationFee", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.LiquidationFee.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeniorPrincipal", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.SeniorPrincipal.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeniorInterest", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.SeniorInterest.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field JuniorPrincipal", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.JuniorPrincipal.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field JuniorInterest", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.JuniorInterest.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Surplus", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Surplus.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeniorLoss", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.SeniorLoss.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field JuniorLoss", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.JuniorLoss.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipLending(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthLending
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Auction) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowLending
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Auction: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Auction: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowLending
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.TitleIds = append(m.TitleIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowLending
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthLending
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthLending
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.TitleIds) == 0 {
+					m.TitleIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowLending
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.TitleIds = append(m.TitleIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleIds", wireType)
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleValues", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			var v cosmossdk_io_math.Int
+			m.TitleValues = append(m.TitleValues, v)
+			if err := m.TitleValues[len(m.TitleValues)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReferenceValue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.ReferenceValue.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TopPrice", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.TopPrice.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FloorRatio", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.FloorRatio.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Duration", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdDurationUnmarshal(&m.Duration, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundStart", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RoundStart, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EndsAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.EndsAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Resets", wireType)
+			}
+			m.Resets = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Resets |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxResets", wireType)
+			}
+			m.MaxResets = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxResets |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= AuctionStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Buyer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Buyer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 14:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PricePaid", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.PricePaid.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CasualtyProceeds", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.CasualtyProceeds.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 16:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Waterfall", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Waterfall.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recovered", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Recovered.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 18:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StartedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.StartedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 19:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClosedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.ClosedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipLending(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthLending
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Impairment) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowLending
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Impairment: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Impairment: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= LoanStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SeniorBalance", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.SeniorBalance.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WriteDown", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.WriteDown.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipLending(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthLending
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Revaluation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowLending
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Revaluation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Revaluation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClassId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthLending
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthLending
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ClassId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextLoanId", wireType)
+			}
+			m.NextLoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextLoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rerun", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowLending
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Rerun = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipLending(dAtA[iNdEx:])

@@ -168,3 +168,105 @@ func checkBps(err *errorsmod.Error, name string, bps uint32) error {
 	}
 	return nil
 }
+
+// LateInterest is the grace interest accrued from since to now on the
+// outstanding principal at grace_apr, rounded up (debt rounds up).
+func LateInterest(outstanding math.Int, graceAPR math.LegacyDec, since, now time.Time) math.Int {
+	if !now.After(since) || !outstanding.IsPositive() {
+		return math.ZeroInt()
+	}
+	seconds := int64(now.Sub(since) / time.Second)
+	return graceAPR.MulInt(outstanding).MulInt64(seconds).QuoInt64(SecondsPerYear).Ceil().TruncateInt()
+}
+
+// ExpectedRecovery is what a foreclosure is expected to return: Σ value ×
+// (1 − haircut) + insurance coverage, rounded down.
+func ExpectedRecovery(value math.Int, haircut math.LegacyDec, coverage math.Int) math.Int {
+	return math.LegacyOneDec().Sub(haircut).MulInt(value).TruncateInt().Add(coverage)
+}
+
+// SeniorWriteDown is the impairment of a senior claim: the part of its
+// balance the expected recovery does not reach. The senior tranche is paid
+// first in the waterfall, so it is written down only when the recovery is
+// below its own balance.
+func SeniorWriteDown(seniorBalance, expectedRecovery math.Int) math.Int {
+	return math.MaxInt(math.ZeroInt(), seniorBalance.Sub(expectedRecovery))
+}
+
+// AuctionPrice is a Dutch auction's price after elapsed in round `round`:
+// top × max(floor, 1 − elapsed/duration) in round 0, top × floor after a
+// reset (round >= 1), rounded down.
+func AuctionPrice(top math.Int, floor math.LegacyDec, duration, elapsed time.Duration, round uint32) math.Int {
+	ratio := floor
+	if round == 0 && duration > 0 && elapsed < duration {
+		if elapsed < 0 {
+			elapsed = 0
+		}
+		left := math.LegacyNewDec(int64((duration - elapsed) / time.Second)).QuoInt64(int64(duration / time.Second))
+		ratio = math.LegacyMaxDec(floor, left)
+	}
+	return ratio.MulInt(top).TruncateInt()
+}
+
+// Claims are what a foreclosed loan owes each party at settlement.
+type Claims struct {
+	SeniorPrincipal, SeniorInterest, JuniorPrincipal, JuniorInterest math.Int
+}
+
+// PayWaterfall pays proceeds in order: liquidation fee (⌊proceeds ×
+// fee_bps⌋) → senior principal → senior interest → junior principal → junior
+// interest → surplus (to the borrower). The losses are the principal each
+// tranche does not get back, so a shortfall hits the junior tranche first.
+func PayWaterfall(proceeds math.Int, feeBps uint32, c Claims) Waterfall {
+	rem := proceeds
+	take := func(x math.Int) math.Int {
+		y := math.MinInt(rem, x)
+		rem = rem.Sub(y)
+		return y
+	}
+	w := Waterfall{SaleProceeds: math.ZeroInt(), Insurance: math.ZeroInt(), Casualty: math.ZeroInt(), Reserve: math.ZeroInt()}
+	w.LiquidationFee = take(BpsOf(proceeds, feeBps))
+	w.SeniorPrincipal = take(c.SeniorPrincipal)
+	w.SeniorInterest = take(c.SeniorInterest)
+	w.JuniorPrincipal = take(c.JuniorPrincipal)
+	w.JuniorInterest = take(c.JuniorInterest)
+	w.Surplus = rem
+	w.SeniorLoss = c.SeniorPrincipal.Sub(w.SeniorPrincipal)
+	w.JuniorLoss = c.JuniorPrincipal.Sub(w.JuniorPrincipal)
+	return w
+}
+
+// SplitInterest splits interest owed between the tranches like a repayment:
+// pro rata by principal, then first_loss_premium_bps of the senior share moves
+// to the junior. It returns the senior and junior parts and the premium.
+func SplitInterest(interest, senior, junior math.Int, premiumBps uint32) (seniorPart, juniorPart, premium math.Int) {
+	seniorGross, juniorPart := SplitProRata(interest, senior, junior)
+	premium = BpsOf(seniorGross, premiumBps)
+	return seniorGross.Sub(premium), juniorPart.Add(premium), premium
+}
+
+// Apportion splits total between items in proportion to weights (the last
+// item takes the rounding remainder); with no weight it is split equally.
+func Apportion(total math.Int, weights []math.Int) []math.Int {
+	out := make([]math.Int, len(weights))
+	if len(weights) == 0 {
+		return out
+	}
+	sum := math.ZeroInt()
+	for _, w := range weights {
+		sum = sum.Add(w)
+	}
+	given := math.ZeroInt()
+	for i, w := range weights {
+		switch {
+		case i == len(weights)-1:
+			out[i] = total.Sub(given)
+		case sum.IsPositive():
+			out[i] = total.Mul(w).Quo(sum)
+		default:
+			out[i] = total.QuoRaw(int64(len(weights)))
+		}
+		given = given.Add(out[i])
+	}
+	return out
+}

@@ -64,18 +64,8 @@ func (m *MsgRequestLoan) ValidateBasic() error {
 	if _, err := ValidateAddress("borrower", m.Borrower); err != nil {
 		return err
 	}
-	if len(m.TitleIds) == 0 {
-		return errorsmod.Wrap(ErrInvalidTitles, "title_ids must not be empty")
-	}
-	seen := make(map[uint64]bool, len(m.TitleIds))
-	for _, id := range m.TitleIds {
-		if id == 0 {
-			return errorsmod.Wrap(ErrInvalidTitles, "title id must be positive")
-		}
-		if seen[id] {
-			return errorsmod.Wrapf(ErrInvalidTitles, "title %d listed twice", id)
-		}
-		seen[id] = true
+	if err := checkTitleIDs(m.TitleIds); err != nil {
+		return err
 	}
 	if err := ValidateID("product_id", m.ProductId); err != nil {
 		return errorsmod.Wrap(ErrProductNotFound, err.Error())
@@ -114,6 +104,63 @@ func (m *MsgRepay) ValidateBasic() error {
 		return err
 	}
 	return CheckPositive("amount", m.Amount)
+}
+
+// checkTitleIDs requires a non-empty list of distinct positive title ids.
+func checkTitleIDs(ids []uint64) error {
+	if len(ids) == 0 {
+		return errorsmod.Wrap(ErrInvalidTitles, "title_ids must not be empty")
+	}
+	seen := make(map[uint64]bool, len(ids))
+	for _, id := range ids {
+		if id == 0 {
+			return errorsmod.Wrap(ErrInvalidTitles, "title id must be positive")
+		}
+		if seen[id] {
+			return errorsmod.Wrapf(ErrInvalidTitles, "title %d listed twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// ValidateBasic implements sdk.HasValidateBasic.
+func (m *MsgAddCollateral) ValidateBasic() error {
+	if _, err := ValidateAddress("borrower", m.Borrower); err != nil {
+		return err
+	}
+	if err := checkLoanID(m.LoanId); err != nil {
+		return err
+	}
+	return checkTitleIDs(m.TitleIds)
+}
+
+// ValidateBasic implements sdk.HasValidateBasic.
+func (m *MsgWithdrawCollateral) ValidateBasic() error {
+	if _, err := ValidateAddress("borrower", m.Borrower); err != nil {
+		return err
+	}
+	if err := checkLoanID(m.LoanId); err != nil {
+		return err
+	}
+	return checkTitleIDs(m.TitleIds)
+}
+
+// ValidateBasic implements sdk.HasValidateBasic.
+func (m *MsgBid) ValidateBasic() error {
+	if _, err := ValidateAddress("bidder", m.Bidder); err != nil {
+		return err
+	}
+	if m.AuctionId == 0 {
+		return errorsmod.Wrap(ErrAuctionNotFound, "auction id must be positive")
+	}
+	if m.MaxPrice.Denom != Denom {
+		return errorsmod.Wrapf(ErrInvalidDenom, "bids are in %s, got %q", Denom, m.MaxPrice.Denom)
+	}
+	if m.MaxPrice.Amount.IsNil() {
+		return errorsmod.Wrap(ErrInvalidAmount, "max_price missing")
+	}
+	return CheckPositive("max_price", m.MaxPrice.Amount)
 }
 
 // ValidateBasic implements sdk.HasValidateBasic.

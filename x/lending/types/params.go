@@ -15,6 +15,8 @@ const (
 	DefaultMaxPendingAge                = 7 * 24 * time.Hour
 	DefaultMaxTitlesPerLoan             = 20
 	DefaultMaxExpiriesPerBlock          = 50
+	DefaultMaxDuePerBlock               = 100
+	DefaultMaxRevaluationsPerBlock      = 100
 
 	maxTitlesLimit   = 200
 	maxPerBlockLimit = 10_000
@@ -33,6 +35,8 @@ func DefaultParams() Params {
 		MaxPendingAge:                DefaultMaxPendingAge,
 		MaxTitlesPerLoan:             DefaultMaxTitlesPerLoan,
 		MaxExpiriesPerBlock:          DefaultMaxExpiriesPerBlock,
+		MaxDuePerBlock:               DefaultMaxDuePerBlock,
+		MaxRevaluationsPerBlock:      DefaultMaxRevaluationsPerBlock,
 	}
 }
 
@@ -62,8 +66,17 @@ func (p Params) Validate() error {
 	if p.MaxTitlesPerLoan == 0 || p.MaxTitlesPerLoan > maxTitlesLimit {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_titles_per_loan must be in [1, %d], got %d", maxTitlesLimit, p.MaxTitlesPerLoan)
 	}
-	if p.MaxExpiriesPerBlock == 0 || p.MaxExpiriesPerBlock > maxPerBlockLimit {
-		return errorsmod.Wrapf(ErrInvalidParams, "max_expiries_per_block must be in [1, %d], got %d", maxPerBlockLimit, p.MaxExpiriesPerBlock)
+	for _, f := range []struct {
+		name string
+		v    uint32
+	}{
+		{"max_expiries_per_block", p.MaxExpiriesPerBlock},
+		{"max_due_per_block", p.MaxDuePerBlock},
+		{"max_revaluations_per_block", p.MaxRevaluationsPerBlock},
+	} {
+		if f.v == 0 || f.v > maxPerBlockLimit {
+			return errorsmod.Wrapf(ErrInvalidParams, "%s must be in [1, %d], got %d", f.name, maxPerBlockLimit, f.v)
+		}
 	}
 	return nil
 }

@@ -147,6 +147,9 @@ func (p Product) Terms() LoanTerms {
 		LiquidationLtv:      p.LiquidationLtv,
 		RecoveryHaircut:     p.RecoveryHaircut,
 		PaymentsTotal:       p.Payments(),
+		MaxLtv:              p.MaxLtv,
+		MinInsuranceBps:     p.MinInsuranceBps,
+		Auction:             p.Auction,
 	}
 }
 
@@ -162,6 +165,12 @@ func Live(s LoanStatus) bool {
 // Funded reports whether a loan has been funded and not closed.
 func Funded(s LoanStatus) bool {
 	return Live(s) && s != LoanPending
+}
+
+// Performing reports whether a funded loan is still paying (not foreclosing):
+// it holds its titles as collateral under covenants.
+func Performing(s LoanStatus) bool {
+	return s == LoanActive || s == LoanDelinquent || s == LoanMarginCall
 }
 
 // Outstanding is the principal still owed (senior + junior).

@@ -815,6 +815,303 @@ func (m *QueryBookSummaryResponse) GetExposures() []Exposure {
 	return nil
 }
 
+// QueryAuctionsRequest is the Query/Auctions request.
+type QueryAuctionsRequest struct {
+	// status filters by auction status (0 = all).
+	Status     AuctionStatus      `protobuf:"varint,1,opt,name=status,proto3,enum=infrafi.lending.v1.AuctionStatus" json:"status,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryAuctionsRequest) Reset()         { *m = QueryAuctionsRequest{} }
+func (m *QueryAuctionsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryAuctionsRequest) ProtoMessage()    {}
+func (*QueryAuctionsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{16}
+}
+func (m *QueryAuctionsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAuctionsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAuctionsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAuctionsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAuctionsRequest.Merge(m, src)
+}
+func (m *QueryAuctionsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAuctionsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAuctionsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAuctionsRequest proto.InternalMessageInfo
+
+func (m *QueryAuctionsRequest) GetStatus() AuctionStatus {
+	if m != nil {
+		return m.Status
+	}
+	return AuctionStatusUnspecified
+}
+
+func (m *QueryAuctionsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryAuctionsResponse is the Query/Auctions response.
+type QueryAuctionsResponse struct {
+	Auctions   []Auction           `protobuf:"bytes,1,rep,name=auctions,proto3" json:"auctions"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryAuctionsResponse) Reset()         { *m = QueryAuctionsResponse{} }
+func (m *QueryAuctionsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryAuctionsResponse) ProtoMessage()    {}
+func (*QueryAuctionsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{17}
+}
+func (m *QueryAuctionsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAuctionsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAuctionsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAuctionsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAuctionsResponse.Merge(m, src)
+}
+func (m *QueryAuctionsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAuctionsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAuctionsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAuctionsResponse proto.InternalMessageInfo
+
+func (m *QueryAuctionsResponse) GetAuctions() []Auction {
+	if m != nil {
+		return m.Auctions
+	}
+	return nil
+}
+
+func (m *QueryAuctionsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryAuctionRequest is the Query/Auction request (id = the loan id).
+type QueryAuctionRequest struct {
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+}
+
+func (m *QueryAuctionRequest) Reset()         { *m = QueryAuctionRequest{} }
+func (m *QueryAuctionRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryAuctionRequest) ProtoMessage()    {}
+func (*QueryAuctionRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{18}
+}
+func (m *QueryAuctionRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAuctionRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAuctionRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAuctionRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAuctionRequest.Merge(m, src)
+}
+func (m *QueryAuctionRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAuctionRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAuctionRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAuctionRequest proto.InternalMessageInfo
+
+func (m *QueryAuctionRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+// QueryAuctionResponse is the Query/Auction response.
+type QueryAuctionResponse struct {
+	Auction Auction `protobuf:"bytes,1,opt,name=auction,proto3" json:"auction"`
+	// current_price is what a bid pays now (zero once sold or recovered).
+	CurrentPrice cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=current_price,json=currentPrice,proto3,customtype=cosmossdk.io/math.Int" json:"current_price"`
+}
+
+func (m *QueryAuctionResponse) Reset()         { *m = QueryAuctionResponse{} }
+func (m *QueryAuctionResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryAuctionResponse) ProtoMessage()    {}
+func (*QueryAuctionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{19}
+}
+func (m *QueryAuctionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAuctionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAuctionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAuctionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAuctionResponse.Merge(m, src)
+}
+func (m *QueryAuctionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAuctionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAuctionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAuctionResponse proto.InternalMessageInfo
+
+func (m *QueryAuctionResponse) GetAuction() Auction {
+	if m != nil {
+		return m.Auction
+	}
+	return Auction{}
+}
+
+// QueryImpairmentsRequest is the Query/Impairments request.
+type QueryImpairmentsRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryImpairmentsRequest) Reset()         { *m = QueryImpairmentsRequest{} }
+func (m *QueryImpairmentsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryImpairmentsRequest) ProtoMessage()    {}
+func (*QueryImpairmentsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{20}
+}
+func (m *QueryImpairmentsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryImpairmentsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryImpairmentsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryImpairmentsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryImpairmentsRequest.Merge(m, src)
+}
+func (m *QueryImpairmentsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryImpairmentsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryImpairmentsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryImpairmentsRequest proto.InternalMessageInfo
+
+func (m *QueryImpairmentsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryImpairmentsResponse is the Query/Impairments response.
+type QueryImpairmentsResponse struct {
+	Impairments []Impairment        `protobuf:"bytes,1,rep,name=impairments,proto3" json:"impairments"`
+	Pagination  *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryImpairmentsResponse) Reset()         { *m = QueryImpairmentsResponse{} }
+func (m *QueryImpairmentsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryImpairmentsResponse) ProtoMessage()    {}
+func (*QueryImpairmentsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2fe7db759b4358e9, []int{21}
+}
+func (m *QueryImpairmentsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryImpairmentsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryImpairmentsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryImpairmentsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryImpairmentsResponse.Merge(m, src)
+}
+func (m *QueryImpairmentsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryImpairmentsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryImpairmentsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryImpairmentsResponse proto.InternalMessageInfo
+
+func (m *QueryImpairmentsResponse) GetImpairments() []Impairment {
+	if m != nil {
+		return m.Impairments
+	}
+	return nil
+}
+
+func (m *QueryImpairmentsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "infrafi.lending.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "infrafi.lending.v1.QueryParamsResponse")
@@ -832,87 +1129,106 @@ func init() {
 	proto.RegisterType((*QueryQuoteResponse)(nil), "infrafi.lending.v1.QueryQuoteResponse")
 	proto.RegisterType((*QueryBookSummaryRequest)(nil), "infrafi.lending.v1.QueryBookSummaryRequest")
 	proto.RegisterType((*QueryBookSummaryResponse)(nil), "infrafi.lending.v1.QueryBookSummaryResponse")
+	proto.RegisterType((*QueryAuctionsRequest)(nil), "infrafi.lending.v1.QueryAuctionsRequest")
+	proto.RegisterType((*QueryAuctionsResponse)(nil), "infrafi.lending.v1.QueryAuctionsResponse")
+	proto.RegisterType((*QueryAuctionRequest)(nil), "infrafi.lending.v1.QueryAuctionRequest")
+	proto.RegisterType((*QueryAuctionResponse)(nil), "infrafi.lending.v1.QueryAuctionResponse")
+	proto.RegisterType((*QueryImpairmentsRequest)(nil), "infrafi.lending.v1.QueryImpairmentsRequest")
+	proto.RegisterType((*QueryImpairmentsResponse)(nil), "infrafi.lending.v1.QueryImpairmentsResponse")
 }
 
 func init() { proto.RegisterFile("infrafi/lending/v1/query.proto", fileDescriptor_2fe7db759b4358e9) }
 
 var fileDescriptor_2fe7db759b4358e9 = []byte{
-	// 1195 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x57, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xcf, 0xc6, 0x76, 0x6c, 0x4f, 0x9b, 0x3f, 0x1d, 0x52, 0xd5, 0x71, 0x82, 0x93, 0x2e, 0x69,
-	0x9a, 0x86, 0x76, 0x97, 0x84, 0x0a, 0xc4, 0x01, 0x09, 0x0c, 0x81, 0x46, 0x2d, 0x6a, 0xea, 0x00,
-	0x02, 0x2a, 0x61, 0x8d, 0xbd, 0x13, 0x67, 0xc8, 0x7a, 0xc7, 0xd9, 0x9d, 0x35, 0xb1, 0xaa, 0x5c,
-	0x90, 0x10, 0x12, 0xe2, 0x80, 0x84, 0x40, 0x7c, 0x00, 0x0e, 0x1c, 0x7b, 0xe8, 0x85, 0x6f, 0xd0,
-	0x63, 0x55, 0x2e, 0x88, 0x43, 0x85, 0x12, 0x24, 0x3e, 0x05, 0x12, 0xda, 0x99, 0xb7, 0xeb, 0x75,
-	0xb2, 0xb1, 0x53, 0x8b, 0x4b, 0x92, 0x9d, 0xfd, 0xbd, 0xdf, 0xfb, 0xbd, 0x7f, 0xfb, 0x26, 0xa8,
-	0xc4, 0x9c, 0x6d, 0x97, 0x6c, 0x33, 0xd3, 0xa6, 0x8e, 0xc5, 0x9c, 0x86, 0xd9, 0x5e, 0x35, 0xf7,
-	0x7c, 0xea, 0x76, 0x8c, 0x96, 0xcb, 0x05, 0xc7, 0x18, 0xde, 0x1b, 0xf0, 0xde, 0x68, 0xaf, 0x16,
-	0x2f, 0x90, 0x26, 0x73, 0xb8, 0x29, 0x7f, 0x2a, 0x58, 0x71, 0xa5, 0xce, 0xbd, 0x26, 0xf7, 0xcc,
-	0x1a, 0xf1, 0xa8, 0xb2, 0x37, 0xdb, 0xab, 0x35, 0x2a, 0xc8, 0xaa, 0xd9, 0x22, 0x0d, 0xe6, 0x10,
-	0xc1, 0xb8, 0x03, 0xd8, 0x19, 0x85, 0xad, 0xca, 0x27, 0x53, 0x3d, 0xc0, 0xab, 0xe9, 0x06, 0x6f,
-	0x70, 0x75, 0x1e, 0xfc, 0x05, 0xa7, 0x73, 0x0d, 0xce, 0x1b, 0x36, 0x35, 0x49, 0x8b, 0x99, 0xc4,
-	0x71, 0xb8, 0x90, 0x6c, 0xa1, 0xcd, 0x42, 0x42, 0x04, 0xa1, 0x58, 0x85, 0x98, 0x4f, 0x40, 0xb4,
-	0x88, 0x4b, 0x9a, 0x40, 0xa1, 0x4f, 0x23, 0x7c, 0x2f, 0xd0, 0xbc, 0x29, 0x0f, 0x2b, 0x74, 0xcf,
-	0xa7, 0x9e, 0xd0, 0x3f, 0x44, 0x2f, 0xf4, 0x9c, 0x7a, 0x2d, 0xee, 0x78, 0x14, 0xbf, 0x89, 0xc6,
-	0x94, 0x71, 0x41, 0x5b, 0xd0, 0x96, 0xcf, 0xad, 0x15, 0x8d, 0x93, 0x29, 0x32, 0x94, 0x4d, 0x39,
-	0xff, 0xf8, 0xd9, 0xfc, 0xc8, 0xaf, 0xff, 0x3c, 0x5c, 0xd1, 0x2a, 0x60, 0xa4, 0x5f, 0x09, 0x59,
-	0x5d, 0x6e, 0xf9, 0x75, 0x01, 0xce, 0xf0, 0x04, 0x1a, 0x65, 0x96, 0x64, 0xcc, 0x57, 0x46, 0x99,
-	0xa5, 0x7f, 0x82, 0xa6, 0x7b, 0x61, 0xe0, 0xfd, 0x2d, 0x94, 0x6d, 0xa9, 0x23, 0x70, 0x3f, 0x9b,
-	0xe8, 0x5e, 0x41, 0xe2, 0xfe, 0x43, 0x33, 0xfd, 0xf3, 0x5e, 0xe6, 0x30, 0x5c, 0xfc, 0x1e, 0x42,
-	0xdd, 0x52, 0x01, 0xf9, 0x92, 0x01, 0xe5, 0x09, 0xea, 0x6a, 0xa8, 0xbe, 0x80, 0xba, 0x1a, 0x9b,
-	0xa4, 0x41, 0xc1, 0xb6, 0x12, 0xb3, 0xd4, 0x7f, 0xd1, 0xd0, 0xc5, 0x63, 0x0e, 0x40, 0x7b, 0x19,
-	0xe5, 0x40, 0x44, 0x90, 0xbb, 0xd4, 0x73, 0x88, 0x8f, 0xec, 0xf0, 0xfb, 0x3d, 0x2a, 0x47, 0xa5,
-	0xca, 0xab, 0x03, 0x55, 0x2a, 0x01, 0x3d, 0x32, 0x75, 0x34, 0x25, 0x55, 0xde, 0xe1, 0xc4, 0x39,
-	0x59, 0x84, 0xb4, 0x2c, 0xc2, 0x4f, 0x1a, 0xba, 0x10, 0x03, 0x41, 0x18, 0xaf, 0xa3, 0xb4, 0xcd,
-	0x49, 0x98, 0xa2, 0x42, 0x52, 0x08, 0x01, 0x3e, 0xae, 0x5f, 0x1a, 0xe0, 0x5b, 0x41, 0xe7, 0x74,
-	0xf8, 0xf6, 0xb6, 0xd4, 0x9d, 0x2f, 0xbf, 0x12, 0x00, 0xfe, 0x7c, 0x36, 0x7f, 0x51, 0xc9, 0xf7,
-	0xac, 0x5d, 0x83, 0x71, 0xb3, 0x49, 0xc4, 0x8e, 0xb1, 0xe1, 0x88, 0xa7, 0x8f, 0x6e, 0x20, 0x88,
-	0x6b, 0xc3, 0x11, 0x51, 0x13, 0x05, 0xf6, 0xfa, 0xbf, 0x71, 0x61, 0x51, 0x05, 0x6f, 0xa2, 0x5c,
-	0x8d, 0xbb, 0x2e, 0xff, 0x92, 0xba, 0xaa, 0x93, 0xca, 0x85, 0xa7, 0x8f, 0x6e, 0x4c, 0x03, 0xc9,
-	0xdb, 0x96, 0xe5, 0x52, 0xcf, 0xdb, 0x12, 0x2e, 0x73, 0x1a, 0x95, 0x08, 0x89, 0x5f, 0x43, 0x63,
-	0x9e, 0x20, 0xc2, 0xf7, 0xa4, 0xaa, 0x89, 0xb5, 0xd2, 0x69, 0x01, 0x6d, 0x49, 0x54, 0x05, 0xd0,
-	0x78, 0x0d, 0x65, 0xeb, 0xbe, 0x4b, 0x04, 0x77, 0x0b, 0xa9, 0x01, 0xce, 0x42, 0xe0, 0xb1, 0x1e,
-	0x4b, 0x0f, 0xdd, 0x63, 0x3f, 0x6b, 0x30, 0xb1, 0x10, 0x3f, 0x54, 0xe6, 0x0d, 0x94, 0x09, 0x12,
-	0x1d, 0x76, 0xd7, 0x99, 0x4a, 0xa3, 0x2c, 0xfe, 0xbf, 0xbe, 0x5a, 0x87, 0xf1, 0xda, 0xaa, 0xef,
-	0x50, 0xcb, 0xb7, 0x43, 0xf9, 0xf8, 0x12, 0xca, 0x06, 0x9e, 0xaa, 0x51, 0x83, 0x8d, 0x05, 0x8f,
-	0x1b, 0x16, 0x9e, 0x46, 0x19, 0x9b, 0x35, 0x99, 0x90, 0x4e, 0xc7, 0x2b, 0xea, 0x41, 0xb7, 0x60,
-	0x88, 0xba, 0x34, 0x10, 0xe3, 0x6d, 0x94, 0x6b, 0x91, 0x4e, 0x93, 0x3a, 0xd1, 0x10, 0x2d, 0x26,
-	0x85, 0x19, 0xda, 0x59, 0x9b, 0x0a, 0xdc, 0x3b, 0x4d, 0x40, 0xa0, 0xdf, 0x85, 0x36, 0xba, 0xe7,
-	0x73, 0x11, 0x29, 0x7d, 0x11, 0x21, 0x18, 0xb7, 0x6a, 0xf4, 0x49, 0xca, 0xc3, 0xc9, 0x86, 0x85,
-	0x67, 0x51, 0x5e, 0x30, 0x61, 0xd3, 0x2a, 0xb3, 0x82, 0x96, 0x49, 0x2d, 0xa7, 0x2b, 0x39, 0x79,
-	0xb0, 0x61, 0x79, 0xfa, 0x77, 0x29, 0x28, 0x0c, 0x30, 0x82, 0xe8, 0xfb, 0x68, 0xaa, 0xce, 0x6d,
-	0x9b, 0x08, 0xea, 0x12, 0xbb, 0xda, 0x26, 0xb6, 0x4f, 0xa1, 0x43, 0x9f, 0x7f, 0x06, 0x26, 0xbb,
-	0x4c, 0x1f, 0x07, 0x44, 0xf8, 0x03, 0x94, 0xb7, 0x45, 0xbb, 0xda, 0x4d, 0xe2, 0x30, 0xac, 0x39,
-	0x5b, 0xb4, 0xef, 0x04, 0x0c, 0xf8, 0x53, 0x34, 0x69, 0xb3, 0x3d, 0x9f, 0x59, 0x4c, 0x74, 0x80,
-	0x34, 0x35, 0x24, 0xe9, 0x44, 0x44, 0xa4, 0xa8, 0x3f, 0x42, 0xe3, 0x4d, 0xb2, 0x5f, 0x6d, 0xb9,
-	0xcc, 0xa9, 0xb3, 0x16, 0xb1, 0xe5, 0x04, 0x0c, 0x43, 0x7c, 0xbe, 0x49, 0xf6, 0x37, 0x43, 0x16,
-	0x5c, 0x40, 0xd9, 0x1a, 0x93, 0x95, 0x2f, 0x64, 0x64, 0xb5, 0xc2, 0x47, 0x7d, 0x06, 0x5d, 0x92,
-	0xd5, 0x28, 0x73, 0xbe, 0xbb, 0xe5, 0x37, 0x9b, 0xc4, 0xed, 0x84, 0xdb, 0xed, 0xb7, 0x14, 0x2a,
-	0x9c, 0x7c, 0xd7, 0xad, 0x97, 0x47, 0x1d, 0xc6, 0xdd, 0x98, 0xd6, 0xa1, 0xeb, 0xa5, 0x98, 0xba,
-	0x72, 0xef, 0xa3, 0xa9, 0x2f, 0xfc, 0x63, 0xe4, 0xc3, 0x96, 0x6d, 0x52, 0x31, 0x75, 0xc9, 0x6f,
-	0xa3, 0x9c, 0xe5, 0xb9, 0xd5, 0x1d, 0x6a, 0x5b, 0x43, 0x97, 0x2d, 0x6b, 0x79, 0xee, 0x2d, 0x6a,
-	0x5b, 0xf8, 0x2e, 0x1a, 0x57, 0x1f, 0xbb, 0x6a, 0x9d, 0xfb, 0xc1, 0xc0, 0xa5, 0xe5, 0xc0, 0xcd,
-	0x27, 0x0e, 0x9c, 0x04, 0xbe, 0x13, 0xe0, 0xe2, 0xb3, 0x76, 0xde, 0xeb, 0x9e, 0x7b, 0x78, 0x1d,
-	0xe5, 0xe9, 0x7e, 0x8b, 0x7b, 0xbe, 0x4b, 0xbd, 0x42, 0x46, 0x92, 0xcd, 0x25, 0x91, 0xad, 0x03,
-	0x28, 0xce, 0xd4, 0xb5, 0x5c, 0x7b, 0x98, 0x43, 0x19, 0x59, 0x3b, 0x7c, 0x80, 0xc6, 0xd4, 0x55,
-	0x03, 0x2f, 0x25, 0xf1, 0x9c, 0xbc, 0xd5, 0x14, 0xaf, 0x0e, 0xc4, 0xa9, 0x1e, 0xd0, 0xf5, 0xaf,
-	0x7e, 0xff, 0xfb, 0x87, 0xd1, 0x39, 0x5c, 0x34, 0x4f, 0xbd, 0x3e, 0xe1, 0x6f, 0x34, 0x94, 0x85,
-	0x75, 0x8d, 0xfb, 0x10, 0xf7, 0x5c, 0x75, 0x8a, 0xcb, 0x83, 0x81, 0x20, 0xe1, 0x9a, 0x94, 0xf0,
-	0x12, 0xbe, 0x9c, 0x28, 0x01, 0xae, 0x04, 0xe6, 0x03, 0x66, 0x1d, 0xe0, 0xaf, 0x35, 0x94, 0x0b,
-	0x2f, 0x1c, 0x78, 0xa0, 0x87, 0x28, 0x1b, 0xd7, 0xce, 0x80, 0x04, 0x31, 0x8b, 0x52, 0x4c, 0x09,
-	0xcf, 0xf5, 0x13, 0x83, 0x1f, 0xa0, 0x74, 0xb0, 0x61, 0xf0, 0xe2, 0xa9, 0xc4, 0xb1, 0x0b, 0x47,
-	0xf1, 0xca, 0x00, 0x14, 0xb8, 0x5e, 0x92, 0xae, 0x17, 0x70, 0x29, 0xc9, 0xb5, 0xdc, 0x5f, 0x2a,
-	0x09, 0x1d, 0x94, 0x91, 0x0b, 0x11, 0xf7, 0xe7, 0x8d, 0xa2, 0x5f, 0x1a, 0x04, 0x03, 0xff, 0x97,
-	0xa5, 0xff, 0x59, 0x3c, 0x73, 0xaa, 0x7f, 0xfc, 0xa3, 0x86, 0x72, 0xe1, 0xce, 0xe9, 0x93, 0xff,
-	0x63, 0x5b, 0xb1, 0x4f, 0xfe, 0x8f, 0x2f, 0x3e, 0xfd, 0xa6, 0x14, 0x61, 0xe0, 0xeb, 0x7d, 0x92,
-	0x00, 0x1b, 0xf6, 0xc0, 0xf4, 0x42, 0x29, 0x9d, 0x60, 0x52, 0xb8, 0xa0, 0x7d, 0x52, 0x12, 0x5f,
-	0x7e, 0x7d, 0x52, 0xd2, 0xb3, 0xd1, 0xfa, 0xa7, 0x64, 0x4f, 0x7a, 0xfc, 0x56, 0x43, 0xe7, 0x62,
-	0x1f, 0x57, 0xfc, 0xf2, 0xa9, 0xd4, 0x27, 0x3f, 0xcf, 0xc5, 0xeb, 0x67, 0x03, 0x83, 0x9a, 0x05,
-	0xa9, 0xa6, 0x88, 0x0b, 0x49, 0x6a, 0x6a, 0x9c, 0xef, 0x96, 0xdf, 0x7d, 0x7c, 0x58, 0xd2, 0x9e,
-	0x1c, 0x96, 0xb4, 0xbf, 0x0e, 0x4b, 0xda, 0xf7, 0x47, 0xa5, 0x91, 0x27, 0x47, 0xa5, 0x91, 0x3f,
-	0x8e, 0x4a, 0x23, 0x9f, 0xad, 0x34, 0x98, 0xd8, 0xf1, 0x6b, 0x46, 0x9d, 0x37, 0x23, 0xeb, 0xf0,
-	0xf7, 0x7e, 0xc4, 0x23, 0x3a, 0x2d, 0xea, 0xd5, 0xc6, 0xe4, 0xff, 0x4b, 0xaf, 0xfe, 0x17, 0x00,
-	0x00, 0xff, 0xff, 0x26, 0x4d, 0xa1, 0x2a, 0x36, 0x0e, 0x00, 0x00,
+	// 1402 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x58, 0xcf, 0x6f, 0xdc, 0xc4,
+	0x17, 0x8f, 0xf3, 0x73, 0x77, 0xd2, 0x9f, 0xf3, 0x4d, 0xd5, 0xed, 0x36, 0xdf, 0x4d, 0x62, 0xda,
+	0x34, 0x2d, 0xad, 0x4d, 0x42, 0x05, 0xea, 0x01, 0x89, 0x06, 0x5a, 0x1a, 0xb5, 0xa8, 0xe9, 0x06,
+	0x10, 0x50, 0x89, 0xd5, 0xec, 0x7a, 0xb2, 0x19, 0x6a, 0x7b, 0x1c, 0x7b, 0x1c, 0xb2, 0xaa, 0x7a,
+	0x41, 0x42, 0x48, 0x88, 0x03, 0x08, 0x81, 0xe0, 0xce, 0x81, 0x1b, 0x3d, 0xf4, 0xc2, 0x7f, 0xd0,
+	0x63, 0x55, 0x24, 0x84, 0x38, 0x54, 0xa8, 0x45, 0xe2, 0xaf, 0x40, 0x42, 0x9e, 0x79, 0xfe, 0xb1,
+	0x1b, 0xc7, 0x9b, 0x2e, 0xb9, 0x24, 0xf1, 0xf8, 0xf3, 0x3e, 0xef, 0x33, 0xef, 0xcd, 0x7b, 0xf3,
+	0x1c, 0x54, 0x63, 0xee, 0xba, 0x4f, 0xd6, 0x99, 0x69, 0x53, 0xd7, 0x62, 0x6e, 0xdb, 0xdc, 0x5a,
+	0x34, 0x37, 0x43, 0xea, 0x77, 0x0c, 0xcf, 0xe7, 0x82, 0x63, 0x0c, 0xef, 0x0d, 0x78, 0x6f, 0x6c,
+	0x2d, 0x56, 0x8f, 0x12, 0x87, 0xb9, 0xdc, 0x94, 0x3f, 0x15, 0xac, 0x7a, 0xae, 0xc5, 0x03, 0x87,
+	0x07, 0x66, 0x93, 0x04, 0x54, 0xd9, 0x9b, 0x5b, 0x8b, 0x4d, 0x2a, 0xc8, 0xa2, 0xe9, 0x91, 0x36,
+	0x73, 0x89, 0x60, 0xdc, 0x05, 0xec, 0x09, 0x85, 0x6d, 0xc8, 0x27, 0x53, 0x3d, 0xc0, 0xab, 0xa9,
+	0x36, 0x6f, 0x73, 0xb5, 0x1e, 0xfd, 0x05, 0xab, 0xd3, 0x6d, 0xce, 0xdb, 0x36, 0x35, 0x89, 0xc7,
+	0x4c, 0xe2, 0xba, 0x5c, 0x48, 0xb6, 0xd8, 0x66, 0x36, 0x67, 0x07, 0xb1, 0x58, 0x85, 0x98, 0xc9,
+	0x41, 0x78, 0xc4, 0x27, 0x0e, 0x50, 0xe8, 0x53, 0x08, 0xdf, 0x8a, 0x34, 0xaf, 0xca, 0xc5, 0x3a,
+	0xdd, 0x0c, 0x69, 0x20, 0xf4, 0x77, 0xd0, 0xff, 0xba, 0x56, 0x03, 0x8f, 0xbb, 0x01, 0xc5, 0xaf,
+	0xa1, 0x71, 0x65, 0x5c, 0xd1, 0x66, 0xb5, 0x85, 0xc9, 0xa5, 0xaa, 0xb1, 0x33, 0x44, 0x86, 0xb2,
+	0x59, 0x2e, 0x3f, 0x7c, 0x32, 0x33, 0xf4, 0xd3, 0xdf, 0xf7, 0xcf, 0x69, 0x75, 0x30, 0xd2, 0x4f,
+	0xc7, 0xac, 0x3e, 0xb7, 0xc2, 0x96, 0x00, 0x67, 0xf8, 0x10, 0x1a, 0x66, 0x96, 0x64, 0x2c, 0xd7,
+	0x87, 0x99, 0xa5, 0xbf, 0x8f, 0xa6, 0xba, 0x61, 0xe0, 0xfd, 0x75, 0x34, 0xe1, 0xa9, 0x25, 0x70,
+	0x7f, 0x32, 0xd7, 0xbd, 0x82, 0x64, 0xfd, 0xc7, 0x66, 0xfa, 0x47, 0xdd, 0xcc, 0xf1, 0x76, 0xf1,
+	0x55, 0x84, 0xd2, 0x54, 0x01, 0xf9, 0xbc, 0x01, 0xe9, 0x89, 0xf2, 0x6a, 0xa8, 0x73, 0x01, 0x79,
+	0x35, 0x56, 0x49, 0x9b, 0x82, 0x6d, 0x3d, 0x63, 0xa9, 0xff, 0xa8, 0xa1, 0x63, 0x3d, 0x0e, 0x40,
+	0xfb, 0x32, 0x2a, 0x81, 0x88, 0x28, 0x76, 0x23, 0xcf, 0x21, 0x3e, 0xb1, 0xc3, 0x6f, 0x75, 0xa9,
+	0x1c, 0x96, 0x2a, 0xcf, 0xf4, 0x55, 0xa9, 0x04, 0x74, 0xc9, 0xd4, 0xd1, 0x11, 0xa9, 0xf2, 0x06,
+	0x27, 0xee, 0xce, 0x24, 0x8c, 0xca, 0x24, 0x7c, 0xa7, 0xa1, 0xa3, 0x19, 0x10, 0x6c, 0xe3, 0x55,
+	0x34, 0x6a, 0x73, 0x12, 0x87, 0xa8, 0x92, 0xb7, 0x85, 0x08, 0x9f, 0xd5, 0x2f, 0x0d, 0xf0, 0xb5,
+	0xe8, 0xe4, 0x74, 0xf8, 0xfa, 0xba, 0xd4, 0x5d, 0x5e, 0x7e, 0x29, 0x02, 0xfc, 0xf1, 0x64, 0xe6,
+	0x98, 0x92, 0x1f, 0x58, 0x77, 0x0c, 0xc6, 0x4d, 0x87, 0x88, 0x0d, 0x63, 0xc5, 0x15, 0x8f, 0x1f,
+	0x5c, 0x40, 0xb0, 0xaf, 0x15, 0x57, 0x24, 0x87, 0x28, 0xb2, 0xd7, 0xff, 0xc9, 0x0a, 0x4b, 0x32,
+	0x78, 0x11, 0x95, 0x9a, 0xdc, 0xf7, 0xf9, 0x27, 0xd4, 0x57, 0x27, 0x69, 0xb9, 0xf2, 0xf8, 0xc1,
+	0x85, 0x29, 0x20, 0xb9, 0x6c, 0x59, 0x3e, 0x0d, 0x82, 0x35, 0xe1, 0x33, 0xb7, 0x5d, 0x4f, 0x90,
+	0xf8, 0x15, 0x34, 0x1e, 0x08, 0x22, 0xc2, 0x40, 0xaa, 0x3a, 0xb4, 0x54, 0xdb, 0x6d, 0x43, 0x6b,
+	0x12, 0x55, 0x07, 0x34, 0x5e, 0x42, 0x13, 0xad, 0xd0, 0x27, 0x82, 0xfb, 0x95, 0x91, 0x3e, 0xce,
+	0x62, 0x60, 0xcf, 0x19, 0x1b, 0x1d, 0xf8, 0x8c, 0x7d, 0xaf, 0x41, 0xc5, 0xc2, 0xfe, 0x21, 0x33,
+	0x97, 0xd0, 0x58, 0x14, 0xe8, 0xf8, 0x74, 0xed, 0x29, 0x35, 0xca, 0x62, 0xff, 0xce, 0xd5, 0x15,
+	0x28, 0xaf, 0xb5, 0xd6, 0x06, 0xb5, 0x42, 0x3b, 0x96, 0x8f, 0x8f, 0xa3, 0x89, 0xc8, 0x53, 0x23,
+	0x39, 0x60, 0xe3, 0xd1, 0xe3, 0x8a, 0x85, 0xa7, 0xd0, 0x98, 0xcd, 0x1c, 0x26, 0xa4, 0xd3, 0x83,
+	0x75, 0xf5, 0xa0, 0x5b, 0x50, 0x44, 0x29, 0x0d, 0xec, 0xf1, 0x3a, 0x2a, 0x79, 0xa4, 0xe3, 0x50,
+	0x37, 0x29, 0xa2, 0x53, 0x79, 0xdb, 0x8c, 0xed, 0xac, 0x55, 0x05, 0xee, 0xae, 0x26, 0x20, 0xd0,
+	0x6f, 0xc2, 0x31, 0xba, 0x15, 0x72, 0x91, 0x28, 0xfd, 0x3f, 0x42, 0x50, 0x6e, 0x8d, 0xa4, 0x25,
+	0x95, 0x61, 0x65, 0xc5, 0xc2, 0x27, 0x51, 0x59, 0x30, 0x61, 0xd3, 0x06, 0xb3, 0xa2, 0x23, 0x33,
+	0xb2, 0x30, 0x5a, 0x2f, 0xc9, 0x85, 0x15, 0x2b, 0xd0, 0xbf, 0x1c, 0x81, 0xc4, 0x00, 0x23, 0x88,
+	0xbe, 0x8d, 0x8e, 0xb4, 0xb8, 0x6d, 0x13, 0x41, 0x7d, 0x62, 0x37, 0xb6, 0x88, 0x1d, 0x52, 0x38,
+	0xa1, 0xcf, 0x5f, 0x03, 0x87, 0x53, 0xa6, 0xf7, 0x22, 0x22, 0xfc, 0x36, 0x2a, 0xdb, 0x62, 0xab,
+	0x91, 0x06, 0x71, 0x10, 0xd6, 0x92, 0x2d, 0xb6, 0x6e, 0x44, 0x0c, 0xf8, 0x03, 0x74, 0xd8, 0x66,
+	0x9b, 0x21, 0xb3, 0x98, 0xe8, 0x00, 0xe9, 0xc8, 0x80, 0xa4, 0x87, 0x12, 0x22, 0x45, 0xfd, 0x2e,
+	0x3a, 0xe8, 0x90, 0xed, 0x86, 0xe7, 0x33, 0xb7, 0xc5, 0x3c, 0x62, 0xcb, 0x0a, 0x18, 0x84, 0xf8,
+	0x80, 0x43, 0xb6, 0x57, 0x63, 0x16, 0x5c, 0x41, 0x13, 0x4d, 0x26, 0x33, 0x5f, 0x19, 0x93, 0xd9,
+	0x8a, 0x1f, 0xf5, 0x13, 0xe8, 0xb8, 0xcc, 0xc6, 0x32, 0xe7, 0x77, 0xd6, 0x42, 0xc7, 0x21, 0x7e,
+	0x27, 0xbe, 0xdd, 0x7e, 0x19, 0x41, 0x95, 0x9d, 0xef, 0xd2, 0x7c, 0x05, 0xd4, 0x65, 0xdc, 0xcf,
+	0x68, 0x1d, 0x38, 0x5f, 0x8a, 0x29, 0x95, 0x7b, 0x1b, 0x1d, 0xf9, 0x38, 0xec, 0x21, 0x1f, 0x34,
+	0x6d, 0x87, 0x15, 0x53, 0x4a, 0x7e, 0x1d, 0x95, 0xac, 0xc0, 0x6f, 0x6c, 0x50, 0xdb, 0x1a, 0x38,
+	0x6d, 0x13, 0x56, 0xe0, 0x5f, 0xa3, 0xb6, 0x85, 0x6f, 0xa2, 0x83, 0xaa, 0xd9, 0x35, 0x5a, 0x3c,
+	0x8c, 0x0a, 0x6e, 0x54, 0x16, 0xdc, 0x4c, 0x6e, 0xc1, 0x49, 0xe0, 0x1b, 0x11, 0x2e, 0x5b, 0x6b,
+	0x07, 0x82, 0x74, 0x3d, 0xc0, 0x57, 0x50, 0x99, 0x6e, 0x7b, 0x3c, 0x08, 0x7d, 0x1a, 0x54, 0xc6,
+	0x24, 0xd9, 0x74, 0x1e, 0xd9, 0x15, 0x00, 0x65, 0x99, 0x52, 0x4b, 0xfd, 0x07, 0x0d, 0x9a, 0xcc,
+	0xe5, 0xb0, 0x25, 0x47, 0xa1, 0xb8, 0x74, 0x2f, 0x25, 0xbd, 0x5c, 0x93, 0xbd, 0x7c, 0x2e, 0x8f,
+	0x1c, 0x8c, 0x7a, 0xda, 0xf9, 0xd5, 0x9c, 0x06, 0xf8, 0x9f, 0xae, 0xff, 0x54, 0x5b, 0x7a, 0xfd,
+	0x13, 0x58, 0x2b, 0xba, 0xfe, 0xc1, 0xae, 0xab, 0x61, 0xc5, 0x76, 0xfb, 0xd7, 0xa6, 0xe3, 0x31,
+	0x0c, 0xbc, 0xed, 0x36, 0x01, 0xfc, 0xdc, 0x13, 0xe9, 0xec, 0x1c, 0x06, 0xa2, 0x8a, 0xe6, 0xb0,
+	0x9c, 0xbd, 0xc4, 0x66, 0x51, 0x33, 0x68, 0x85, 0xbe, 0x4f, 0x5d, 0x11, 0xd5, 0x41, 0x8b, 0x0e,
+	0x5c, 0x03, 0x07, 0x80, 0x66, 0x35, 0x62, 0xd1, 0x09, 0x94, 0xfc, 0x8a, 0xe3, 0x11, 0xe6, 0xcb,
+	0x36, 0xbf, 0xdf, 0x13, 0xde, 0x7d, 0x0d, 0x5a, 0x47, 0x97, 0x8f, 0xe4, 0x7e, 0x9a, 0x64, 0xe9,
+	0x32, 0x24, 0x3a, 0x77, 0xa6, 0x48, 0xad, 0xb3, 0xf1, 0xc9, 0x5a, 0xef, 0x5b, 0xba, 0x97, 0x7e,
+	0x9b, 0x44, 0x63, 0x52, 0x32, 0xbe, 0x87, 0xc6, 0xd5, 0x70, 0x8e, 0xe7, 0xf3, 0x44, 0xed, 0xfc,
+	0x0e, 0xa8, 0x9e, 0xe9, 0x8b, 0x53, 0x0e, 0x75, 0xfd, 0xd3, 0x5f, 0xff, 0xfa, 0x66, 0x78, 0x1a,
+	0x57, 0xcd, 0x5d, 0x3f, 0x38, 0xf0, 0xe7, 0x1a, 0x9a, 0x80, 0x01, 0x17, 0x17, 0x10, 0x77, 0x7d,
+	0x1c, 0x54, 0x17, 0xfa, 0x03, 0x41, 0xc2, 0x59, 0x29, 0xe1, 0x05, 0x3c, 0x97, 0x2b, 0x01, 0x86,
+	0x68, 0xf3, 0x2e, 0xb3, 0xee, 0xe1, 0xcf, 0x34, 0x54, 0x8a, 0x47, 0x74, 0xdc, 0xd7, 0x43, 0x12,
+	0x8d, 0xb3, 0x7b, 0x40, 0x82, 0x98, 0x53, 0x52, 0x4c, 0x0d, 0x4f, 0x17, 0x89, 0xc1, 0x77, 0xd1,
+	0x68, 0x34, 0x93, 0xe1, 0x53, 0xbb, 0x12, 0x67, 0x46, 0xf4, 0xea, 0xe9, 0x3e, 0x28, 0x70, 0x3d,
+	0x2f, 0x5d, 0xcf, 0xe2, 0x5a, 0x9e, 0x6b, 0x39, 0xf1, 0xa9, 0x20, 0x74, 0xd0, 0x98, 0x1c, 0x21,
+	0x71, 0x31, 0x6f, 0xb2, 0xfb, 0xf9, 0x7e, 0x30, 0xf0, 0x3f, 0x27, 0xfd, 0x9f, 0xc4, 0x27, 0x76,
+	0xf5, 0x8f, 0xbf, 0xd5, 0x50, 0x29, 0x9e, 0xd2, 0x0a, 0xe2, 0xdf, 0x33, 0x47, 0x16, 0xc4, 0xbf,
+	0x77, 0x54, 0xd4, 0x2f, 0x4a, 0x11, 0x06, 0x3e, 0x5f, 0x10, 0x04, 0x98, 0x49, 0xef, 0x99, 0x41,
+	0x2c, 0xa5, 0x13, 0x55, 0x0a, 0x17, 0xb4, 0x20, 0x24, 0xd9, 0x71, 0xb1, 0x20, 0x24, 0x5d, 0x33,
+	0x60, 0x71, 0x48, 0x36, 0xa5, 0xc7, 0x2f, 0x34, 0x34, 0x99, 0x19, 0x47, 0xf0, 0x8b, 0xbb, 0x52,
+	0xef, 0x1c, 0x68, 0xaa, 0xe7, 0xf7, 0x06, 0x06, 0x35, 0xb3, 0x52, 0x4d, 0x15, 0x57, 0xf2, 0xd4,
+	0x34, 0x39, 0xbf, 0x23, 0xeb, 0x23, 0xbe, 0xc3, 0x0a, 0xf2, 0xd3, 0x73, 0x05, 0x17, 0xe4, 0xa7,
+	0xf7, 0x42, 0x2c, 0xae, 0x8f, 0xe4, 0xca, 0x8b, 0x3a, 0x06, 0x98, 0x16, 0x74, 0x8c, 0xee, 0x7b,
+	0xac, 0xba, 0xd0, 0x1f, 0xb8, 0x97, 0x8e, 0x11, 0x8b, 0x50, 0xc5, 0xf2, 0xb5, 0x86, 0x26, 0x33,
+	0x2d, 0xbf, 0x20, 0x3d, 0x3b, 0x2f, 0x9f, 0x82, 0xf4, 0xe4, 0xdc, 0x22, 0xfa, 0x19, 0xa9, 0x6a,
+	0x0e, 0xcf, 0xe4, 0xa9, 0xca, 0xdc, 0x10, 0xcb, 0x6f, 0x3e, 0x7c, 0x5a, 0xd3, 0x1e, 0x3d, 0xad,
+	0x69, 0x7f, 0x3e, 0xad, 0x69, 0x5f, 0x3d, 0xab, 0x0d, 0x3d, 0x7a, 0x56, 0x1b, 0xfa, 0xfd, 0x59,
+	0x6d, 0xe8, 0xc3, 0x73, 0x6d, 0x26, 0x36, 0xc2, 0xa6, 0xd1, 0xe2, 0x4e, 0x42, 0x12, 0xff, 0xde,
+	0x4e, 0xe8, 0x44, 0xc7, 0xa3, 0x41, 0x73, 0x5c, 0xfe, 0x1f, 0xe8, 0xe5, 0x7f, 0x03, 0x00, 0x00,
+	0xff, 0xff, 0x94, 0xa9, 0xad, 0x9b, 0x0e, 0x13, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -943,6 +1259,12 @@ type QueryClient interface {
 	Quote(ctx context.Context, in *QueryQuoteRequest, opts ...grpc.CallOption) (*QueryQuoteResponse, error)
 	// BookSummary returns the loan book's totals, status counts and exposures.
 	BookSummary(ctx context.Context, in *QueryBookSummaryRequest, opts ...grpc.CallOption) (*QueryBookSummaryResponse, error)
+	// Auctions lists foreclosure auctions by id, optionally only those in one status.
+	Auctions(ctx context.Context, in *QueryAuctionsRequest, opts ...grpc.CallOption) (*QueryAuctionsResponse, error)
+	// Auction returns one auction with its current price.
+	Auction(ctx context.Context, in *QueryAuctionRequest, opts ...grpc.CallOption) (*QueryAuctionResponse, error)
+	// Impairments lists the loans whose senior claim the vault has written down.
+	Impairments(ctx context.Context, in *QueryImpairmentsRequest, opts ...grpc.CallOption) (*QueryImpairmentsResponse, error)
 }
 
 type queryClient struct {
@@ -1025,6 +1347,33 @@ func (c *queryClient) BookSummary(ctx context.Context, in *QueryBookSummaryReque
 	return out, nil
 }
 
+func (c *queryClient) Auctions(ctx context.Context, in *QueryAuctionsRequest, opts ...grpc.CallOption) (*QueryAuctionsResponse, error) {
+	out := new(QueryAuctionsResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Query/Auctions", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Auction(ctx context.Context, in *QueryAuctionRequest, opts ...grpc.CallOption) (*QueryAuctionResponse, error) {
+	out := new(QueryAuctionResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Query/Auction", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Impairments(ctx context.Context, in *QueryImpairmentsRequest, opts ...grpc.CallOption) (*QueryImpairmentsResponse, error) {
+	out := new(QueryImpairmentsResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Query/Impairments", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
@@ -1043,6 +1392,12 @@ type QueryServer interface {
 	Quote(context.Context, *QueryQuoteRequest) (*QueryQuoteResponse, error)
 	// BookSummary returns the loan book's totals, status counts and exposures.
 	BookSummary(context.Context, *QueryBookSummaryRequest) (*QueryBookSummaryResponse, error)
+	// Auctions lists foreclosure auctions by id, optionally only those in one status.
+	Auctions(context.Context, *QueryAuctionsRequest) (*QueryAuctionsResponse, error)
+	// Auction returns one auction with its current price.
+	Auction(context.Context, *QueryAuctionRequest) (*QueryAuctionResponse, error)
+	// Impairments lists the loans whose senior claim the vault has written down.
+	Impairments(context.Context, *QueryImpairmentsRequest) (*QueryImpairmentsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1072,6 +1427,15 @@ func (*UnimplementedQueryServer) Quote(ctx context.Context, req *QueryQuoteReque
 }
 func (*UnimplementedQueryServer) BookSummary(ctx context.Context, req *QueryBookSummaryRequest) (*QueryBookSummaryResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method BookSummary not implemented")
+}
+func (*UnimplementedQueryServer) Auctions(ctx context.Context, req *QueryAuctionsRequest) (*QueryAuctionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Auctions not implemented")
+}
+func (*UnimplementedQueryServer) Auction(ctx context.Context, req *QueryAuctionRequest) (*QueryAuctionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Auction not implemented")
+}
+func (*UnimplementedQueryServer) Impairments(ctx context.Context, req *QueryImpairmentsRequest) (*QueryImpairmentsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Impairments not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1222,6 +1586,60 @@ func _Query_BookSummary_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Auctions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryAuctionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Auctions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Query/Auctions",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Auctions(ctx, req.(*QueryAuctionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Auction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryAuctionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Auction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Query/Auction",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Auction(ctx, req.(*QueryAuctionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Impairments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryImpairmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Impairments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Query/Impairments",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Impairments(ctx, req.(*QueryImpairmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "infrafi.lending.v1.Query",
@@ -1258,6 +1676,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BookSummary",
 			Handler:    _Query_BookSummary_Handler,
+		},
+		{
+			MethodName: "Auctions",
+			Handler:    _Query_Auctions_Handler,
+		},
+		{
+			MethodName: "Auction",
+			Handler:    _Query_Auction_Handler,
+		},
+		{
+			MethodName: "Impairments",
+			Handler:    _Query_Impairments_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1933,6 +2363,250 @@ func (m *QueryBookSummaryResponse) MarshalToSizedBuffer(dAtA []byte) (int, error
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryAuctionsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAuctionsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAuctionsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Status != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryAuctionsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAuctionsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAuctionsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Auctions) > 0 {
+		for iNdEx := len(m.Auctions) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Auctions[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryAuctionRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAuctionRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAuctionRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryAuctionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAuctionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAuctionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.CurrentPrice.Size()
+		i -= size
+		if _, err := m.CurrentPrice.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size, err := m.Auction.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryImpairmentsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryImpairmentsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryImpairmentsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryImpairmentsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryImpairmentsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryImpairmentsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Impairments) > 0 {
+		for iNdEx := len(m.Impairments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Impairments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -2191,6 +2865,98 @@ func (m *QueryBookSummaryResponse) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovQuery(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *QueryAuctionsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Status != 0 {
+		n += 1 + sovQuery(uint64(m.Status))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryAuctionsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Auctions) > 0 {
+		for _, e := range m.Auctions {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryAuctionRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	return n
+}
+
+func (m *QueryAuctionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Auction.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.CurrentPrice.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryImpairmentsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryImpairmentsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Impairments) > 0 {
+		for _, e := range m.Impairments {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
 	}
 	return n
 }
@@ -3974,6 +4740,623 @@ func (m *QueryBookSummaryResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Exposures = append(m.Exposures, Exposure{})
 			if err := m.Exposures[len(m.Exposures)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAuctionsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAuctionsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAuctionsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= AuctionStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAuctionsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAuctionsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAuctionsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Auctions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Auctions = append(m.Auctions, Auction{})
+			if err := m.Auctions[len(m.Auctions)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAuctionRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAuctionRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAuctionRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAuctionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAuctionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAuctionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Auction", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Auction.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CurrentPrice", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.CurrentPrice.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryImpairmentsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryImpairmentsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryImpairmentsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryImpairmentsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryImpairmentsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryImpairmentsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Impairments", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Impairments = append(m.Impairments, Impairment{})
+			if err := m.Impairments[len(m.Impairments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

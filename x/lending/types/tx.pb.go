@@ -8,6 +8,7 @@ import (
 	cosmossdk_io_math "cosmossdk.io/math"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -694,6 +695,324 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgAddCollateral pledges the borrower's ACTIVE, valued titles to a funded
+// loan (ACTIVE, MARGIN_CALL or DELINQUENT).
+type MsgAddCollateral struct {
+	Borrower string   `protobuf:"bytes,1,opt,name=borrower,proto3" json:"borrower,omitempty"`
+	LoanId   uint64   `protobuf:"varint,2,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	TitleIds []uint64 `protobuf:"varint,3,rep,packed,name=title_ids,json=titleIds,proto3" json:"title_ids,omitempty"`
+}
+
+func (m *MsgAddCollateral) Reset()         { *m = MsgAddCollateral{} }
+func (m *MsgAddCollateral) String() string { return proto.CompactTextString(m) }
+func (*MsgAddCollateral) ProtoMessage()    {}
+func (*MsgAddCollateral) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{14}
+}
+func (m *MsgAddCollateral) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAddCollateral) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAddCollateral.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAddCollateral) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAddCollateral.Merge(m, src)
+}
+func (m *MsgAddCollateral) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAddCollateral) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAddCollateral.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAddCollateral proto.InternalMessageInfo
+
+func (m *MsgAddCollateral) GetBorrower() string {
+	if m != nil {
+		return m.Borrower
+	}
+	return ""
+}
+
+func (m *MsgAddCollateral) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *MsgAddCollateral) GetTitleIds() []uint64 {
+	if m != nil {
+		return m.TitleIds
+	}
+	return nil
+}
+
+// MsgAddCollateralResponse is the Msg/AddCollateral response.
+type MsgAddCollateralResponse struct {
+	// ltv is outstanding principal / collateral value after the change.
+	Ltv    cosmossdk_io_math.LegacyDec `protobuf:"bytes,1,opt,name=ltv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ltv"`
+	Status LoanStatus                  `protobuf:"varint,2,opt,name=status,proto3,enum=infrafi.lending.v1.LoanStatus" json:"status,omitempty"`
+}
+
+func (m *MsgAddCollateralResponse) Reset()         { *m = MsgAddCollateralResponse{} }
+func (m *MsgAddCollateralResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgAddCollateralResponse) ProtoMessage()    {}
+func (*MsgAddCollateralResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{15}
+}
+func (m *MsgAddCollateralResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAddCollateralResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAddCollateralResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAddCollateralResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAddCollateralResponse.Merge(m, src)
+}
+func (m *MsgAddCollateralResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAddCollateralResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAddCollateralResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAddCollateralResponse proto.InternalMessageInfo
+
+func (m *MsgAddCollateralResponse) GetStatus() LoanStatus {
+	if m != nil {
+		return m.Status
+	}
+	return LoanStatusUnspecified
+}
+
+// MsgWithdrawCollateral releases titles of an ACTIVE loan; the titles left
+// must all be valued and keep the LTV <= the loan's max_ltv.
+type MsgWithdrawCollateral struct {
+	Borrower string   `protobuf:"bytes,1,opt,name=borrower,proto3" json:"borrower,omitempty"`
+	LoanId   uint64   `protobuf:"varint,2,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
+	TitleIds []uint64 `protobuf:"varint,3,rep,packed,name=title_ids,json=titleIds,proto3" json:"title_ids,omitempty"`
+}
+
+func (m *MsgWithdrawCollateral) Reset()         { *m = MsgWithdrawCollateral{} }
+func (m *MsgWithdrawCollateral) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawCollateral) ProtoMessage()    {}
+func (*MsgWithdrawCollateral) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{16}
+}
+func (m *MsgWithdrawCollateral) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawCollateral) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawCollateral.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawCollateral) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawCollateral.Merge(m, src)
+}
+func (m *MsgWithdrawCollateral) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawCollateral) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawCollateral.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawCollateral proto.InternalMessageInfo
+
+func (m *MsgWithdrawCollateral) GetBorrower() string {
+	if m != nil {
+		return m.Borrower
+	}
+	return ""
+}
+
+func (m *MsgWithdrawCollateral) GetLoanId() uint64 {
+	if m != nil {
+		return m.LoanId
+	}
+	return 0
+}
+
+func (m *MsgWithdrawCollateral) GetTitleIds() []uint64 {
+	if m != nil {
+		return m.TitleIds
+	}
+	return nil
+}
+
+// MsgWithdrawCollateralResponse is the Msg/WithdrawCollateral response.
+type MsgWithdrawCollateralResponse struct {
+	Ltv cosmossdk_io_math.LegacyDec `protobuf:"bytes,1,opt,name=ltv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ltv"`
+}
+
+func (m *MsgWithdrawCollateralResponse) Reset()         { *m = MsgWithdrawCollateralResponse{} }
+func (m *MsgWithdrawCollateralResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgWithdrawCollateralResponse) ProtoMessage()    {}
+func (*MsgWithdrawCollateralResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{17}
+}
+func (m *MsgWithdrawCollateralResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgWithdrawCollateralResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgWithdrawCollateralResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgWithdrawCollateralResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgWithdrawCollateralResponse.Merge(m, src)
+}
+func (m *MsgWithdrawCollateralResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgWithdrawCollateralResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgWithdrawCollateralResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgWithdrawCollateralResponse proto.InternalMessageInfo
+
+// MsgBid buys the lot of an auction (id = the loan id) at the current price,
+// if that price is at most max_price (uusdai). The titles go to the bidder.
+type MsgBid struct {
+	Bidder    string     `protobuf:"bytes,1,opt,name=bidder,proto3" json:"bidder,omitempty"`
+	AuctionId uint64     `protobuf:"varint,2,opt,name=auction_id,json=auctionId,proto3" json:"auction_id,omitempty"`
+	MaxPrice  types.Coin `protobuf:"bytes,3,opt,name=max_price,json=maxPrice,proto3" json:"max_price"`
+}
+
+func (m *MsgBid) Reset()         { *m = MsgBid{} }
+func (m *MsgBid) String() string { return proto.CompactTextString(m) }
+func (*MsgBid) ProtoMessage()    {}
+func (*MsgBid) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{18}
+}
+func (m *MsgBid) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgBid) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgBid.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgBid) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgBid.Merge(m, src)
+}
+func (m *MsgBid) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgBid) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgBid.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgBid proto.InternalMessageInfo
+
+func (m *MsgBid) GetBidder() string {
+	if m != nil {
+		return m.Bidder
+	}
+	return ""
+}
+
+func (m *MsgBid) GetAuctionId() uint64 {
+	if m != nil {
+		return m.AuctionId
+	}
+	return 0
+}
+
+func (m *MsgBid) GetMaxPrice() types.Coin {
+	if m != nil {
+		return m.MaxPrice
+	}
+	return types.Coin{}
+}
+
+// MsgBidResponse is the Msg/Bid response.
+type MsgBidResponse struct {
+	// price is what the bidder paid.
+	Price    cosmossdk_io_math.Int `protobuf:"bytes,1,opt,name=price,proto3,customtype=cosmossdk.io/math.Int" json:"price"`
+	TitleIds []uint64              `protobuf:"varint,2,rep,packed,name=title_ids,json=titleIds,proto3" json:"title_ids,omitempty"`
+}
+
+func (m *MsgBidResponse) Reset()         { *m = MsgBidResponse{} }
+func (m *MsgBidResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgBidResponse) ProtoMessage()    {}
+func (*MsgBidResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_fb5052f09c7bd15e, []int{19}
+}
+func (m *MsgBidResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgBidResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgBidResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgBidResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgBidResponse.Merge(m, src)
+}
+func (m *MsgBidResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgBidResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgBidResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgBidResponse proto.InternalMessageInfo
+
+func (m *MsgBidResponse) GetTitleIds() []uint64 {
+	if m != nil {
+		return m.TitleIds
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*MsgCreateProduct)(nil), "infrafi.lending.v1.MsgCreateProduct")
 	proto.RegisterType((*MsgCreateProductResponse)(nil), "infrafi.lending.v1.MsgCreateProductResponse")
@@ -709,71 +1028,94 @@ func init() {
 	proto.RegisterType((*MsgRepayResponse)(nil), "infrafi.lending.v1.MsgRepayResponse")
 	proto.RegisterType((*MsgUpdateParams)(nil), "infrafi.lending.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "infrafi.lending.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgAddCollateral)(nil), "infrafi.lending.v1.MsgAddCollateral")
+	proto.RegisterType((*MsgAddCollateralResponse)(nil), "infrafi.lending.v1.MsgAddCollateralResponse")
+	proto.RegisterType((*MsgWithdrawCollateral)(nil), "infrafi.lending.v1.MsgWithdrawCollateral")
+	proto.RegisterType((*MsgWithdrawCollateralResponse)(nil), "infrafi.lending.v1.MsgWithdrawCollateralResponse")
+	proto.RegisterType((*MsgBid)(nil), "infrafi.lending.v1.MsgBid")
+	proto.RegisterType((*MsgBidResponse)(nil), "infrafi.lending.v1.MsgBidResponse")
 }
 
 func init() { proto.RegisterFile("infrafi/lending/v1/tx.proto", fileDescriptor_fb5052f09c7bd15e) }
 
 var fileDescriptor_fb5052f09c7bd15e = []byte{
-	// 932 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xd4, 0x56, 0x3f, 0x6f, 0x23, 0x45,
-	0x14, 0xcf, 0xda, 0x89, 0x13, 0xbf, 0xbb, 0x1c, 0x64, 0x15, 0x2e, 0xce, 0xe6, 0x70, 0xc2, 0x12,
-	0x44, 0x64, 0xc8, 0x3a, 0xc9, 0xa1, 0x14, 0x96, 0x90, 0xb8, 0x90, 0x02, 0xc3, 0xe5, 0x84, 0x8c,
-	0xae, 0x41, 0x42, 0x61, 0xb2, 0x3b, 0xd9, 0x0c, 0x67, 0xef, 0x2c, 0x33, 0xe3, 0xdc, 0xb9, 0x43,
-	0x88, 0x8a, 0x8a, 0x2f, 0x40, 0x4f, 0x99, 0xe2, 0xe8, 0xa0, 0xa0, 0x41, 0x57, 0x9e, 0xae, 0x42,
-	0x14, 0x11, 0x4a, 0x8a, 0x7c, 0x0d, 0x34, 0x3b, 0xb3, 0x6b, 0xaf, 0xbd, 0x9b, 0x58, 0xa6, 0xa2,
-	0x49, 0x76, 0xde, 0xfc, 0xde, 0xbf, 0xdf, 0x7b, 0xf3, 0x9e, 0x61, 0x85, 0x04, 0xc7, 0x0c, 0x1d,
-	0x93, 0x7a, 0x1b, 0x07, 0x1e, 0x09, 0xfc, 0xfa, 0xe9, 0x76, 0x5d, 0x3c, 0x73, 0x42, 0x46, 0x05,
-	0x35, 0x4d, 0x7d, 0xe9, 0xe8, 0x4b, 0xe7, 0x74, 0xdb, 0x5a, 0x40, 0x1d, 0x12, 0xd0, 0x7a, 0xf4,
-	0x57, 0xc1, 0xac, 0x25, 0x97, 0xf2, 0x0e, 0xe5, 0xf5, 0x0e, 0x8f, 0xd4, 0x3b, 0xdc, 0xd7, 0x17,
-	0xcb, 0xea, 0xe2, 0x30, 0x3a, 0xd5, 0xd5, 0x41, 0x5f, 0x2d, 0xfa, 0xd4, 0xa7, 0x4a, 0x2e, 0xbf,
-	0xb4, 0x74, 0x2d, 0x23, 0x9a, 0xd8, 0xb7, 0x42, 0xac, 0x66, 0x20, 0x42, 0xc4, 0x50, 0x47, 0x1b,
-	0xb6, 0xff, 0x30, 0xe0, 0xf5, 0x03, 0xee, 0x7f, 0xcc, 0x30, 0x12, 0xf8, 0x73, 0x46, 0xbd, 0xae,
-	0x2b, 0xcc, 0x5d, 0x28, 0xa3, 0xae, 0x38, 0xa1, 0x8c, 0x88, 0x5e, 0xc5, 0x58, 0x33, 0x36, 0xca,
-	0x7b, 0x95, 0x57, 0xcf, 0x37, 0x17, 0x75, 0x48, 0x0f, 0x3c, 0x8f, 0x61, 0xce, 0xbf, 0x10, 0x8c,
-	0x04, 0x7e, 0xab, 0x0f, 0x35, 0x3f, 0x82, 0xd9, 0x50, 0x99, 0xa8, 0x14, 0xd6, 0x8c, 0x8d, 0x5b,
-	0x3b, 0x2b, 0xce, 0x28, 0x25, 0x8e, 0xf6, 0xb2, 0x57, 0x7e, 0x71, 0xbe, 0x3a, 0xf5, 0xcb, 0xd5,
-	0x59, 0xcd, 0x68, 0xc5, 0x6a, 0x8d, 0xfb, 0xdf, 0x5f, 0x9d, 0xd5, 0xfa, 0x16, 0x7f, 0xbc, 0x3a,
-	0xab, 0x8d, 0x24, 0x39, 0x1c, 0xae, 0x6d, 0x41, 0x65, 0x58, 0xd6, 0xc2, 0x3c, 0xa4, 0x01, 0xc7,
-	0x71, 0x7e, 0x8f, 0x43, 0xef, 0xff, 0x94, 0x5f, 0x2a, 0x5c, 0x9d, 0x5f, 0x4a, 0x96, 0xe4, 0xf7,
-	0x43, 0x01, 0xee, 0x1c, 0x70, 0xbf, 0x85, 0xbf, 0xed, 0x62, 0x2e, 0x1e, 0x52, 0x14, 0x98, 0x1f,
-	0xc0, 0xdc, 0x11, 0x65, 0x8c, 0x3e, 0xc5, 0xec, 0xc6, 0xe4, 0x12, 0xa4, 0xb9, 0x02, 0x65, 0x41,
-	0x44, 0x1b, 0x1f, 0x12, 0x8f, 0x57, 0x0a, 0x6b, 0xc5, 0x8d, 0xe9, 0xd6, 0x5c, 0x24, 0x68, 0x7a,
-	0xdc, 0x7c, 0x13, 0x40, 0x67, 0x70, 0x48, 0xbc, 0x4a, 0x51, 0x1a, 0x6d, 0x95, 0xb5, 0xa4, 0xe9,
-	0x99, 0x8f, 0xa0, 0x1c, 0x32, 0x12, 0xb8, 0x24, 0x44, 0xed, 0xca, 0x74, 0xe4, 0x72, 0x4b, 0x26,
-	0xff, 0xf7, 0xf9, 0xea, 0x1b, 0xca, 0x2d, 0xf7, 0x9e, 0x38, 0x84, 0xd6, 0x3b, 0x48, 0x9c, 0x38,
-	0xcd, 0x40, 0xbc, 0x7a, 0xbe, 0x09, 0x3a, 0x9e, 0x66, 0x20, 0x14, 0x47, 0x7d, 0x13, 0x8d, 0x2d,
-	0xc9, 0x52, 0x12, 0x9a, 0x24, 0xa9, 0x9a, 0x41, 0xd2, 0x40, 0xce, 0xf6, 0x36, 0xdc, 0x4d, 0x4b,
-	0x62, 0x82, 0xcc, 0x25, 0x98, 0x6d, 0x53, 0x14, 0xc8, 0xb8, 0x25, 0x19, 0xd3, 0xad, 0x92, 0x3c,
-	0x36, 0x3d, 0xfb, 0x67, 0x03, 0x16, 0x65, 0xdb, 0xa0, 0xc0, 0xc5, 0x6d, 0xa5, 0x12, 0x69, 0x4f,
-	0xc8, 0xdf, 0x80, 0x9f, 0xc2, 0xa0, 0x9f, 0xc6, 0xee, 0x48, 0x32, 0xeb, 0x59, 0x1d, 0x3d, 0x1c,
-	0x86, 0x5d, 0x85, 0x7b, 0x59, 0xf2, 0xa4, 0xf2, 0xbf, 0x16, 0x60, 0x41, 0xb6, 0x45, 0xe0, 0x61,
-	0xf6, 0x94, 0x11, 0x81, 0xa3, 0xe2, 0xef, 0xc0, 0xac, 0xdb, 0x65, 0x48, 0xd0, 0x9b, 0x63, 0x8f,
-	0x81, 0xb9, 0xa1, 0x9b, 0x9f, 0x40, 0x11, 0x85, 0x4c, 0xd5, 0x7b, 0x6f, 0x57, 0x57, 0x74, 0x65,
-	0xb4, 0xa2, 0x0f, 0xb1, 0x8f, 0xdc, 0xde, 0x3e, 0x76, 0x07, 0xea, 0xba, 0x8f, 0x5d, 0x55, 0x57,
-	0x69, 0xc2, 0x7c, 0x0c, 0xf3, 0xdf, 0x74, 0x03, 0x42, 0xd9, 0x21, 0xea, 0xd0, 0x6e, 0x20, 0x26,
-	0xee, 0x92, 0xdb, 0xca, 0xcc, 0x83, 0xc8, 0x4a, 0x63, 0x47, 0x72, 0x1b, 0xe7, 0x21, 0xa9, 0x7d,
-	0x2b, 0xeb, 0x31, 0xa5, 0x18, 0xb2, 0x9f, 0xc0, 0xf2, 0x88, 0x30, 0xe9, 0x96, 0x47, 0x50, 0xf6,
-	0x08, 0x3f, 0xea, 0x32, 0x8e, 0x3d, 0x4d, 0xe0, 0x04, 0x9d, 0x9c, 0x98, 0xb0, 0xff, 0x34, 0x60,
-	0x2e, 0x6a, 0xcc, 0x10, 0xf5, 0x4c, 0x07, 0x66, 0x42, 0xd4, 0x1b, 0xa3, 0xab, 0x14, 0xec, 0xba,
-	0xba, 0x94, 0x34, 0x8d, 0xc5, 0x09, 0x43, 0xd4, 0xfa, 0x8d, 0x77, 0x25, 0x81, 0xca, 0x9d, 0xa4,
-	0xaf, 0x92, 0xf9, 0xcc, 0x42, 0xd4, 0xb3, 0x4f, 0xa3, 0x31, 0x1a, 0x7d, 0x27, 0x64, 0x7d, 0x0a,
-	0xb3, 0x28, 0x0c, 0xdb, 0xe4, 0x3f, 0x50, 0x15, 0x1b, 0x30, 0xef, 0x42, 0xc9, 0x6d, 0x53, 0xc9,
-	0xba, 0x4c, 0x75, 0xae, 0xa5, 0x4f, 0xf6, 0x6f, 0x06, 0xbc, 0xd6, 0x1f, 0x7e, 0xd1, 0xe6, 0x9a,
-	0x78, 0x7c, 0x7f, 0x08, 0x25, 0xb5, 0xfb, 0xf4, 0xf4, 0xb6, 0x32, 0xa7, 0x77, 0x84, 0x18, 0x1c,
-	0xde, 0x5a, 0x49, 0x35, 0x5b, 0x7a, 0x76, 0xaf, 0xe6, 0xcf, 0xee, 0x48, 0xc7, 0x5e, 0x86, 0xa5,
-	0x21, 0x51, 0xcc, 0xde, 0xce, 0xef, 0x33, 0x50, 0x3c, 0xe0, 0xbe, 0xe9, 0xc2, 0x7c, 0x7a, 0xfb,
-	0xae, 0x67, 0x85, 0x35, 0xbc, 0xe0, 0xac, 0xf7, 0xc7, 0x41, 0x25, 0xa5, 0x72, 0x61, 0x3e, 0xbd,
-	0x02, 0xf3, 0x9c, 0xa4, 0x50, 0xb9, 0x4e, 0x32, 0x77, 0x91, 0xf9, 0x15, 0xdc, 0x1a, 0xdc, 0x43,
-	0x76, 0x8e, 0xf2, 0x00, 0xc6, 0xaa, 0xdd, 0x8c, 0x49, 0xcc, 0x53, 0x58, 0x18, 0x1d, 0xd6, 0x1b,
-	0x79, 0x34, 0x0c, 0x23, 0xad, 0xad, 0x71, 0x91, 0x89, 0xc3, 0x63, 0xb8, 0x33, 0x34, 0x5d, 0xdf,
-	0xc9, 0xe3, 0x23, 0x05, 0xb3, 0x36, 0xc7, 0x82, 0x25, 0x7e, 0x3e, 0x83, 0x19, 0x35, 0x20, 0xee,
-	0xe5, 0xb2, 0x11, 0xa2, 0x9e, 0xb5, 0x7e, 0xdd, 0x6d, 0x62, 0xec, 0x6b, 0xb8, 0x9d, 0x7a, 0x2c,
-	0x6f, 0x5f, 0x5f, 0xc2, 0x08, 0x64, 0xbd, 0x37, 0x06, 0x28, 0xf6, 0x60, 0xcd, 0x7c, 0x27, 0x9f,
-	0xc5, 0xde, 0xfe, 0x8b, 0x8b, 0xaa, 0xf1, 0xf2, 0xa2, 0x6a, 0xfc, 0x73, 0x51, 0x35, 0x7e, 0xba,
-	0xac, 0x4e, 0xbd, 0xbc, 0xac, 0x4e, 0xfd, 0x75, 0x59, 0x9d, 0xfa, 0xb2, 0xe6, 0x13, 0x71, 0xd2,
-	0x3d, 0x72, 0x5c, 0xda, 0xa9, 0xc7, 0x0f, 0x24, 0xfe, 0xff, 0x2c, 0x79, 0x2a, 0xa2, 0x17, 0x62,
-	0x7e, 0x54, 0x8a, 0x7e, 0x86, 0xde, 0xff, 0x37, 0x00, 0x00, 0xff, 0xff, 0xf9, 0xd5, 0x6e, 0x3b,
-	0x59, 0x0b, 0x00, 0x00,
+	// 1209 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xd4, 0x57, 0x5f, 0x6f, 0xdb, 0x54,
+	0x14, 0xaf, 0x9b, 0x36, 0x6d, 0x4e, 0xd7, 0x42, 0xad, 0xae, 0x4d, 0xdd, 0x2d, 0x2d, 0xa6, 0x83,
+	0x52, 0xa8, 0xd3, 0x64, 0xa8, 0x48, 0x91, 0x90, 0x68, 0x5a, 0xd0, 0x02, 0xeb, 0x34, 0x65, 0x9a,
+	0x90, 0x90, 0x50, 0xb9, 0xf1, 0x75, 0xdd, 0xcb, 0x1c, 0x5f, 0x63, 0x5f, 0xa7, 0xcd, 0x1b, 0x42,
+	0x3c, 0xf1, 0xc4, 0x07, 0x80, 0x77, 0x1e, 0x2b, 0x34, 0xde, 0x78, 0x41, 0x42, 0x68, 0x8f, 0xd3,
+	0x9e, 0x10, 0x12, 0x13, 0x6a, 0x1f, 0xfa, 0x35, 0xd0, 0xb5, 0x6f, 0xdc, 0x38, 0xb1, 0xdb, 0x28,
+	0x4c, 0x42, 0x7b, 0xd9, 0xe2, 0x73, 0x7f, 0xe7, 0xdf, 0xef, 0x9c, 0x7b, 0xee, 0x29, 0x2c, 0x11,
+	0xfb, 0xc0, 0x45, 0x07, 0xa4, 0x68, 0x19, 0x36, 0x26, 0xb6, 0x59, 0x6c, 0x95, 0x8a, 0xec, 0x58,
+	0x73, 0x5c, 0xca, 0xa8, 0x2c, 0x8b, 0x43, 0x4d, 0x1c, 0x6a, 0xad, 0x92, 0x32, 0x8b, 0x9a, 0xc4,
+	0xa6, 0xc5, 0xe0, 0xdf, 0x10, 0xa6, 0x2c, 0xe8, 0xd4, 0x6b, 0x52, 0xaf, 0xd8, 0xf4, 0x02, 0xf5,
+	0xa6, 0x67, 0x8a, 0x83, 0x82, 0x38, 0x68, 0x20, 0xcf, 0x28, 0xb6, 0x4a, 0x0d, 0x83, 0xa1, 0x52,
+	0x51, 0xa7, 0xc4, 0x16, 0xe7, 0x8b, 0xe1, 0xf9, 0x7e, 0xf0, 0x55, 0x0c, 0x3f, 0xc4, 0xd1, 0x9c,
+	0x49, 0x4d, 0x1a, 0xca, 0xf9, 0x2f, 0x21, 0x5d, 0x49, 0x88, 0xb6, 0x13, 0x5b, 0x88, 0x58, 0x4e,
+	0x40, 0x38, 0xc8, 0x45, 0x4d, 0x61, 0x58, 0xfd, 0x4d, 0x82, 0x57, 0xf7, 0x3c, 0x73, 0xc7, 0x35,
+	0x10, 0x33, 0xee, 0xbb, 0x14, 0xfb, 0x3a, 0x93, 0xb7, 0x20, 0x87, 0x7c, 0x76, 0x48, 0x5d, 0xc2,
+	0xda, 0x79, 0x69, 0x45, 0x5a, 0xcb, 0x55, 0xf3, 0xcf, 0x1e, 0x6f, 0xcc, 0x89, 0x90, 0xb6, 0x31,
+	0x76, 0x0d, 0xcf, 0x7b, 0xc0, 0x5c, 0x62, 0x9b, 0xf5, 0x0b, 0xa8, 0xfc, 0x01, 0x4c, 0x38, 0xa1,
+	0x89, 0xfc, 0xe8, 0x8a, 0xb4, 0x36, 0x55, 0x5e, 0xd2, 0xfa, 0x29, 0xd3, 0x84, 0x97, 0x6a, 0xee,
+	0xc9, 0xf3, 0xe5, 0x91, 0x9f, 0xce, 0x4f, 0xd6, 0xa5, 0x7a, 0x47, 0xad, 0x72, 0xfb, 0x9b, 0xf3,
+	0x93, 0xf5, 0x0b, 0x8b, 0xdf, 0x9d, 0x9f, 0xac, 0xf7, 0x25, 0xd9, 0x1b, 0xae, 0xaa, 0x40, 0xbe,
+	0x57, 0x56, 0x37, 0x3c, 0x87, 0xda, 0x9e, 0xd1, 0xc9, 0xef, 0xa1, 0x83, 0x5f, 0xa6, 0xfc, 0x62,
+	0xe1, 0x8a, 0xfc, 0x62, 0xb2, 0x28, 0xbf, 0x6f, 0x47, 0x61, 0x66, 0xcf, 0x33, 0xeb, 0xc6, 0x57,
+	0xbe, 0xe1, 0xb1, 0xbb, 0x14, 0xd9, 0xf2, 0xbb, 0x30, 0xd9, 0xa0, 0xae, 0x4b, 0x8f, 0x0c, 0xf7,
+	0xca, 0xe4, 0x22, 0xa4, 0xbc, 0x04, 0x39, 0x46, 0x98, 0x65, 0xec, 0x13, 0xec, 0xe5, 0x47, 0x57,
+	0x32, 0x6b, 0x63, 0xf5, 0xc9, 0x40, 0x50, 0xc3, 0x9e, 0x7c, 0x13, 0x40, 0x64, 0xb0, 0x4f, 0x70,
+	0x3e, 0xc3, 0x8d, 0xd6, 0x73, 0x42, 0x52, 0xc3, 0xf2, 0x3d, 0xc8, 0x39, 0x2e, 0xb1, 0x75, 0xe2,
+	0x20, 0x2b, 0x3f, 0x16, 0xb8, 0xdc, 0xe4, 0xc9, 0xff, 0xf5, 0x7c, 0xf9, 0x7a, 0xe8, 0xd6, 0xc3,
+	0x8f, 0x34, 0x42, 0x8b, 0x4d, 0xc4, 0x0e, 0xb5, 0x9a, 0xcd, 0x9e, 0x3d, 0xde, 0x00, 0x11, 0x4f,
+	0xcd, 0x66, 0x21, 0x47, 0x17, 0x26, 0x2a, 0x9b, 0x9c, 0xa5, 0x28, 0x34, 0x4e, 0x52, 0x21, 0x81,
+	0xa4, 0xae, 0x9c, 0xd5, 0x12, 0xcc, 0xc7, 0x25, 0x1d, 0x82, 0xe4, 0x05, 0x98, 0xb0, 0x28, 0xb2,
+	0x79, 0xdc, 0x9c, 0x8c, 0xb1, 0x7a, 0x96, 0x7f, 0xd6, 0xb0, 0xfa, 0xa3, 0x04, 0x73, 0xbc, 0x6d,
+	0x90, 0xad, 0x1b, 0x56, 0xa8, 0x12, 0x68, 0x0f, 0xc9, 0x5f, 0x97, 0x9f, 0xd1, 0x6e, 0x3f, 0x95,
+	0xad, 0xbe, 0x64, 0x56, 0x93, 0x3a, 0xba, 0x37, 0x0c, 0xb5, 0x00, 0x37, 0x92, 0xe4, 0x51, 0xe5,
+	0x7f, 0x19, 0x85, 0x59, 0xde, 0x16, 0x36, 0x36, 0xdc, 0x23, 0x97, 0x30, 0x23, 0x28, 0x7e, 0x19,
+	0x26, 0x74, 0xdf, 0x45, 0x8c, 0x5e, 0x1d, 0x7b, 0x07, 0x98, 0x1a, 0xba, 0x7c, 0x07, 0x32, 0xc8,
+	0x71, 0xc3, 0x7a, 0x57, 0xb7, 0x44, 0x45, 0x97, 0xfa, 0x2b, 0x7a, 0xd7, 0x30, 0x91, 0xde, 0xde,
+	0x35, 0xf4, 0xae, 0xba, 0xee, 0x1a, 0x7a, 0x58, 0x57, 0x6e, 0x42, 0x7e, 0x08, 0xd3, 0x5f, 0xfa,
+	0x36, 0xa1, 0xee, 0x3e, 0x6a, 0x52, 0xdf, 0x66, 0x43, 0x77, 0xc9, 0xb5, 0xd0, 0xcc, 0x76, 0x60,
+	0xa5, 0x52, 0xe6, 0xdc, 0x76, 0xf2, 0xe0, 0xd4, 0xbe, 0x96, 0x74, 0x99, 0x62, 0x0c, 0xa9, 0x8f,
+	0x60, 0xb1, 0x4f, 0x18, 0x75, 0xcb, 0x3d, 0xc8, 0x61, 0xe2, 0x35, 0x7c, 0xd7, 0x33, 0xb0, 0x20,
+	0x70, 0x88, 0x4e, 0x8e, 0x4c, 0xa8, 0x7f, 0x48, 0x30, 0x19, 0x34, 0xa6, 0x83, 0xda, 0xb2, 0x06,
+	0xe3, 0x0e, 0x6a, 0x0f, 0xd0, 0x55, 0x21, 0xec, 0xb2, 0xba, 0x64, 0x05, 0x8d, 0x99, 0x21, 0x43,
+	0x14, 0xfa, 0x95, 0x37, 0x39, 0x81, 0xa1, 0x3b, 0x4e, 0x5f, 0x3e, 0xf1, 0x9a, 0x39, 0xa8, 0xad,
+	0xb6, 0x82, 0x31, 0x1a, 0xfc, 0x8e, 0xc8, 0xfa, 0x18, 0x26, 0x90, 0xe3, 0x58, 0xe4, 0x3f, 0x50,
+	0xd5, 0x31, 0x20, 0xcf, 0x43, 0x56, 0xb7, 0x28, 0x67, 0x9d, 0xa7, 0x3a, 0x59, 0x17, 0x5f, 0xea,
+	0xaf, 0x12, 0xbc, 0x72, 0x31, 0xfc, 0x82, 0x97, 0x6b, 0xe8, 0xf1, 0xfd, 0x3e, 0x64, 0xc3, 0xb7,
+	0x4f, 0x4c, 0x6f, 0x25, 0x71, 0x7a, 0x07, 0x88, 0xee, 0xe1, 0x2d, 0x94, 0xc2, 0x66, 0x8b, 0xcf,
+	0xee, 0xe5, 0xf4, 0xd9, 0x1d, 0xe8, 0xa8, 0x8b, 0xb0, 0xd0, 0x23, 0x8a, 0xee, 0xef, 0xcf, 0xe1,
+	0xcb, 0xb4, 0x8d, 0xf1, 0x0e, 0xb5, 0x2c, 0xc4, 0x0c, 0x17, 0x59, 0x2f, 0x78, 0xf6, 0xc4, 0x87,
+	0x7a, 0x26, 0x3e, 0xd4, 0xc3, 0x7c, 0x62, 0x83, 0x29, 0xe9, 0x29, 0x8a, 0xc5, 0xa7, 0xfe, 0x20,
+	0x05, 0x6f, 0x51, 0x4c, 0x18, 0xf5, 0xc3, 0x1d, 0xc8, 0x58, 0xac, 0x25, 0xe2, 0x1e, 0x7a, 0x5c,
+	0x58, 0xac, 0x25, 0x6f, 0x41, 0xd6, 0x63, 0x88, 0xf9, 0x61, 0xa5, 0x66, 0xca, 0x85, 0xa4, 0x4a,
+	0xf1, 0x8b, 0xfb, 0x20, 0x40, 0xd5, 0x05, 0x9a, 0x77, 0xcb, 0xf5, 0x3d, 0xcf, 0xfc, 0x94, 0xb0,
+	0x43, 0xec, 0xa2, 0xa3, 0xff, 0x89, 0xd8, 0xf7, 0xfa, 0x88, 0xbd, 0x95, 0x40, 0x6c, 0x7f, 0x90,
+	0x2a, 0x81, 0x9b, 0x89, 0x07, 0x2f, 0x9e, 0x61, 0xf5, 0x77, 0x09, 0xb2, 0x7b, 0x9e, 0x59, 0x25,
+	0x58, 0xde, 0x84, 0x6c, 0x83, 0x60, 0x3c, 0x00, 0x31, 0x02, 0xc7, 0xd7, 0x01, 0xe4, 0xeb, 0x8c,
+	0xd0, 0x2e, 0x66, 0x72, 0x42, 0x52, 0xc3, 0xf2, 0x36, 0xe4, 0x9a, 0xe8, 0x78, 0xdf, 0x71, 0x89,
+	0x6e, 0x04, 0x13, 0x6a, 0xaa, 0xbc, 0xa8, 0x09, 0x83, 0x7c, 0xf7, 0xd5, 0xc4, 0xee, 0xab, 0xed,
+	0x50, 0x62, 0x77, 0xdf, 0xb4, 0xc9, 0x26, 0x3a, 0xbe, 0xcf, 0xb5, 0x2a, 0x6f, 0x70, 0x0a, 0x85,
+	0x3b, 0x4e, 0xe0, 0x7c, 0x02, 0x81, 0x55, 0x82, 0x55, 0x3f, 0xd8, 0x7e, 0xaa, 0x04, 0x47, 0x14,
+	0x7d, 0x04, 0xe3, 0xa1, 0xe3, 0x61, 0x47, 0x52, 0xa8, 0x7e, 0xe9, 0x3e, 0x54, 0xfe, 0x7b, 0x02,
+	0x32, 0x7b, 0x9e, 0x29, 0xeb, 0x30, 0x1d, 0xdf, 0x9c, 0x57, 0x93, 0x1a, 0xb5, 0x77, 0x39, 0x55,
+	0xde, 0x19, 0x04, 0x15, 0x65, 0xa4, 0xc3, 0x74, 0x7c, 0x7d, 0x4d, 0x73, 0x12, 0x43, 0xa5, 0x3a,
+	0x49, 0xdc, 0x23, 0xe5, 0xcf, 0x61, 0xaa, 0x7b, 0x87, 0x54, 0x53, 0x94, 0xbb, 0x30, 0xca, 0xfa,
+	0xd5, 0x98, 0xc8, 0x3c, 0x85, 0xd9, 0xfe, 0x45, 0x6b, 0x2d, 0x8d, 0x86, 0x5e, 0xa4, 0xb2, 0x39,
+	0x28, 0x32, 0x72, 0x78, 0x00, 0x33, 0x3d, 0x9b, 0xd1, 0xad, 0x34, 0x3e, 0x62, 0x30, 0x65, 0x63,
+	0x20, 0x58, 0xe4, 0xe7, 0x13, 0x18, 0x0f, 0x1f, 0xf7, 0x1b, 0xa9, 0x6c, 0x38, 0xa8, 0xad, 0xac,
+	0x5e, 0x76, 0xda, 0x5d, 0xe9, 0xf8, 0x73, 0x90, 0xa6, 0x16, 0x43, 0xa5, 0x56, 0x3a, 0x79, 0x4a,
+	0xbb, 0x20, 0x27, 0xcc, 0xc7, 0xb7, 0x52, 0x6c, 0xf4, 0x43, 0x95, 0xd2, 0xc0, 0xd0, 0xc8, 0xe7,
+	0x87, 0x90, 0xe1, 0x93, 0x46, 0x49, 0xd1, 0xac, 0x12, 0xac, 0xa8, 0xe9, 0x67, 0x91, 0x99, 0x2f,
+	0xe0, 0x5a, 0x6c, 0x11, 0x78, 0xfd, 0xf2, 0x16, 0x0f, 0x40, 0xca, 0xdb, 0x03, 0x80, 0x3a, 0x1e,
+	0x94, 0xf1, 0xaf, 0xf9, 0x0c, 0xa8, 0xee, 0x3e, 0x39, 0x2d, 0x48, 0x4f, 0x4f, 0x0b, 0xd2, 0x3f,
+	0xa7, 0x05, 0xe9, 0xfb, 0xb3, 0xc2, 0xc8, 0xd3, 0xb3, 0xc2, 0xc8, 0x9f, 0x67, 0x85, 0x91, 0xcf,
+	0xd6, 0x4d, 0xc2, 0x0e, 0xfd, 0x86, 0xa6, 0xd3, 0x66, 0xb1, 0x33, 0x93, 0x3a, 0xff, 0x1f, 0x47,
+	0xd3, 0x89, 0xb5, 0x1d, 0xc3, 0x6b, 0x64, 0x83, 0x3f, 0xb1, 0x6f, 0xff, 0x1b, 0x00, 0x00, 0xff,
+	0xff, 0x2c, 0xd2, 0x25, 0x32, 0x55, 0x10, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -800,6 +1142,12 @@ type MsgClient interface {
 	UnderwriteLoan(ctx context.Context, in *MsgUnderwriteLoan, opts ...grpc.CallOption) (*MsgUnderwriteLoanResponse, error)
 	// Repay pays a loan (anyone).
 	Repay(ctx context.Context, in *MsgRepay, opts ...grpc.CallOption) (*MsgRepayResponse, error)
+	// AddCollateral pledges more titles to a funded loan (borrower only); it can cure a margin call.
+	AddCollateral(ctx context.Context, in *MsgAddCollateral, opts ...grpc.CallOption) (*MsgAddCollateralResponse, error)
+	// WithdrawCollateral releases titles of an ACTIVE loan while its LTV stays <= max_ltv (borrower only).
+	WithdrawCollateral(ctx context.Context, in *MsgWithdrawCollateral, opts ...grpc.CallOption) (*MsgWithdrawCollateralResponse, error)
+	// Bid buys a foreclosure auction's lot at the current price (anyone).
+	Bid(ctx context.Context, in *MsgBid, opts ...grpc.CallOption) (*MsgBidResponse, error)
 	// UpdateParams replaces the module parameters (authority only).
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 }
@@ -866,6 +1214,33 @@ func (c *msgClient) Repay(ctx context.Context, in *MsgRepay, opts ...grpc.CallOp
 	return out, nil
 }
 
+func (c *msgClient) AddCollateral(ctx context.Context, in *MsgAddCollateral, opts ...grpc.CallOption) (*MsgAddCollateralResponse, error) {
+	out := new(MsgAddCollateralResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Msg/AddCollateral", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) WithdrawCollateral(ctx context.Context, in *MsgWithdrawCollateral, opts ...grpc.CallOption) (*MsgWithdrawCollateralResponse, error) {
+	out := new(MsgWithdrawCollateralResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Msg/WithdrawCollateral", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) Bid(ctx context.Context, in *MsgBid, opts ...grpc.CallOption) (*MsgBidResponse, error) {
+	out := new(MsgBidResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Msg/Bid", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error) {
 	out := new(MsgUpdateParamsResponse)
 	err := c.cc.Invoke(ctx, "/infrafi.lending.v1.Msg/UpdateParams", in, out, opts...)
@@ -889,6 +1264,12 @@ type MsgServer interface {
 	UnderwriteLoan(context.Context, *MsgUnderwriteLoan) (*MsgUnderwriteLoanResponse, error)
 	// Repay pays a loan (anyone).
 	Repay(context.Context, *MsgRepay) (*MsgRepayResponse, error)
+	// AddCollateral pledges more titles to a funded loan (borrower only); it can cure a margin call.
+	AddCollateral(context.Context, *MsgAddCollateral) (*MsgAddCollateralResponse, error)
+	// WithdrawCollateral releases titles of an ACTIVE loan while its LTV stays <= max_ltv (borrower only).
+	WithdrawCollateral(context.Context, *MsgWithdrawCollateral) (*MsgWithdrawCollateralResponse, error)
+	// Bid buys a foreclosure auction's lot at the current price (anyone).
+	Bid(context.Context, *MsgBid) (*MsgBidResponse, error)
 	// UpdateParams replaces the module parameters (authority only).
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 }
@@ -914,6 +1295,15 @@ func (*UnimplementedMsgServer) UnderwriteLoan(ctx context.Context, req *MsgUnder
 }
 func (*UnimplementedMsgServer) Repay(ctx context.Context, req *MsgRepay) (*MsgRepayResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Repay not implemented")
+}
+func (*UnimplementedMsgServer) AddCollateral(ctx context.Context, req *MsgAddCollateral) (*MsgAddCollateralResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddCollateral not implemented")
+}
+func (*UnimplementedMsgServer) WithdrawCollateral(ctx context.Context, req *MsgWithdrawCollateral) (*MsgWithdrawCollateralResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method WithdrawCollateral not implemented")
+}
+func (*UnimplementedMsgServer) Bid(ctx context.Context, req *MsgBid) (*MsgBidResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Bid not implemented")
 }
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
@@ -1031,6 +1421,60 @@ func _Msg_Repay_Handler(srv interface{}, ctx context.Context, dec func(interface
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_AddCollateral_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAddCollateral)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AddCollateral(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Msg/AddCollateral",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AddCollateral(ctx, req.(*MsgAddCollateral))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_WithdrawCollateral_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgWithdrawCollateral)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).WithdrawCollateral(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Msg/WithdrawCollateral",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).WithdrawCollateral(ctx, req.(*MsgWithdrawCollateral))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_Bid_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgBid)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).Bid(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.lending.v1.Msg/Bid",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).Bid(ctx, req.(*MsgBid))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(MsgUpdateParams)
 	if err := dec(in); err != nil {
@@ -1077,6 +1521,18 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Repay",
 			Handler:    _Msg_Repay_Handler,
+		},
+		{
+			MethodName: "AddCollateral",
+			Handler:    _Msg_AddCollateral_Handler,
+		},
+		{
+			MethodName: "WithdrawCollateral",
+			Handler:    _Msg_WithdrawCollateral_Handler,
+		},
+		{
+			MethodName: "Bid",
+			Handler:    _Msg_Bid_Handler,
 		},
 		{
 			MethodName: "UpdateParams",
@@ -1603,6 +2059,279 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgAddCollateral) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAddCollateral) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAddCollateral) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.TitleIds) > 0 {
+		dAtA7 := make([]byte, len(m.TitleIds)*10)
+		var j6 int
+		for _, num := range m.TitleIds {
+			for num >= 1<<7 {
+				dAtA7[j6] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j6++
+			}
+			dAtA7[j6] = uint8(num)
+			j6++
+		}
+		i -= j6
+		copy(dAtA[i:], dAtA7[:j6])
+		i = encodeVarintTx(dAtA, i, uint64(j6))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Borrower) > 0 {
+		i -= len(m.Borrower)
+		copy(dAtA[i:], m.Borrower)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Borrower)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAddCollateralResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAddCollateralResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAddCollateralResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Status != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	{
+		size := m.Ltv.Size()
+		i -= size
+		if _, err := m.Ltv.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawCollateral) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawCollateral) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawCollateral) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.TitleIds) > 0 {
+		dAtA9 := make([]byte, len(m.TitleIds)*10)
+		var j8 int
+		for _, num := range m.TitleIds {
+			for num >= 1<<7 {
+				dAtA9[j8] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j8++
+			}
+			dAtA9[j8] = uint8(num)
+			j8++
+		}
+		i -= j8
+		copy(dAtA[i:], dAtA9[:j8])
+		i = encodeVarintTx(dAtA, i, uint64(j8))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.LoanId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.LoanId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Borrower) > 0 {
+		i -= len(m.Borrower)
+		copy(dAtA[i:], m.Borrower)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Borrower)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgWithdrawCollateralResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgWithdrawCollateralResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgWithdrawCollateralResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Ltv.Size()
+		i -= size
+		if _, err := m.Ltv.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgBid) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgBid) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgBid) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.MaxPrice.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.AuctionId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AuctionId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Bidder) > 0 {
+		i -= len(m.Bidder)
+		copy(dAtA[i:], m.Bidder)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Bidder)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgBidResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgBidResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgBidResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.TitleIds) > 0 {
+		dAtA12 := make([]byte, len(m.TitleIds)*10)
+		var j11 int
+		for _, num := range m.TitleIds {
+			for num >= 1<<7 {
+				dAtA12[j11] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j11++
+			}
+			dAtA12[j11] = uint8(num)
+			j11++
+		}
+		i -= j11
+		copy(dAtA[i:], dAtA12[:j11])
+		i = encodeVarintTx(dAtA, i, uint64(j11))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size := m.Price.Size()
+		i -= size
+		if _, err := m.Price.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1809,6 +2538,113 @@ func (m *MsgUpdateParamsResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *MsgAddCollateral) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Borrower)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.LoanId != 0 {
+		n += 1 + sovTx(uint64(m.LoanId))
+	}
+	if len(m.TitleIds) > 0 {
+		l = 0
+		for _, e := range m.TitleIds {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *MsgAddCollateralResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Ltv.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if m.Status != 0 {
+		n += 1 + sovTx(uint64(m.Status))
+	}
+	return n
+}
+
+func (m *MsgWithdrawCollateral) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Borrower)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.LoanId != 0 {
+		n += 1 + sovTx(uint64(m.LoanId))
+	}
+	if len(m.TitleIds) > 0 {
+		l = 0
+		for _, e := range m.TitleIds {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *MsgWithdrawCollateralResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Ltv.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgBid) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Bidder)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.AuctionId != 0 {
+		n += 1 + sovTx(uint64(m.AuctionId))
+	}
+	l = m.MaxPrice.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgBidResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Price.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.TitleIds) > 0 {
+		l = 0
+		for _, e := range m.TitleIds {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
 	return n
 }
 
@@ -3228,6 +4064,841 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAddCollateral) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAddCollateral: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAddCollateral: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Borrower", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Borrower = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.TitleIds = append(m.TitleIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.TitleIds) == 0 {
+					m.TitleIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.TitleIds = append(m.TitleIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleIds", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAddCollateralResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAddCollateralResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAddCollateralResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ltv", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Ltv.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= LoanStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawCollateral) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawCollateral: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawCollateral: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Borrower", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Borrower = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LoanId", wireType)
+			}
+			m.LoanId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LoanId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.TitleIds = append(m.TitleIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.TitleIds) == 0 {
+					m.TitleIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.TitleIds = append(m.TitleIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleIds", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgWithdrawCollateralResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgWithdrawCollateralResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgWithdrawCollateralResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ltv", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Ltv.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgBid) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgBid: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgBid: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bidder", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Bidder = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AuctionId", wireType)
+			}
+			m.AuctionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AuctionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxPrice", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MaxPrice.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgBidResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgBidResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgBidResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Price", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Price.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.TitleIds = append(m.TitleIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.TitleIds) == 0 {
+					m.TitleIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.TitleIds = append(m.TitleIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field TitleIds", wireType)
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
