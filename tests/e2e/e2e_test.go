@@ -46,6 +46,7 @@ func TestLocalnet(t *testing.T) {
 	t.Run("Stable", func(t *testing.T) { testStable(t, network) })
 	t.Run("Caliber", func(t *testing.T) { testCaliber(t, network) })
 	t.Run("Lending", func(t *testing.T) { testLending(t, network) })
+	t.Run("DefaultAndMarginCall", func(t *testing.T) { testDefault(t, network) })
 	t.Run("StopAndRestartValidator", func(t *testing.T) { testStopAndRestart(t, network) })
 }
 
