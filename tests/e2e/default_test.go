@@ -101,7 +101,7 @@ func testDefault(t *testing.T, network *localnet.Network) {
 	for _, m := range []struct {
 		key  localnet.Key
 		usdc int64
-	}{{insurer, 400_000}, {curator, 20_000}, {borrower, 5_000}, {lender, 400_000}, {bidder, 40_000}} {
+	}{{insurer, 400_000}, {curator, 20_000}, {borrower, 20_000}, {lender, 400_000}, {bidder, 40_000}} {
 		tx("stable", "mint", fmt.Sprintf("%d000000%s", m.usdc, usdcDenom), "--from", m.key.Name)
 	}
 	tx("caliber", "fund-insurance-pool", "350000000000", "--from", insurer.Name)

@@ -43,15 +43,9 @@ func testLending(t *testing.T, network *localnet.Network) {
 	started := time.Now()
 	txVia, readVia := network.Nodes[0], network.Nodes[len(network.Nodes)-1]
 	borrower, depositor, curator := network.Key(t, "borrower"), network.Key(t, "depositor"), network.Key(t, "curator")
-	custodian, insurer, lender := network.Key(t, "custodian"), network.Key(t, "insurer"), network.Key(t, "issuer")
+	insurer, lender := network.Key(t, "insurer"), network.Key(t, "issuer")
 	lending := lendingtypes.NewQueryClient(readVia.GRPC())
-	tx := func(args ...string) *localnet.TxResult {
-		t.Helper()
-		res, err := txVia.Tx(args...)
-		require.NoError(t, err)
-		require.NoError(t, readVia.WaitForHeight(res.Height, time.Minute))
-		return res
-	}
+	tx := newChainTx(t, txVia, readVia)
 	usdai := func(k localnet.Key) sdkmath.Int { return balance(t, readVia, k.Address, usdaiDenom) }
 	loan := func(id uint64) *lendingtypes.QueryLoanResponse {
 		t.Helper()
@@ -82,40 +76,9 @@ func testLending(t *testing.T, network *localnet.Network) {
 
 	// An 8-GPU H100 title for the borrower: custody confirmed, appraised at
 	// 200,000 USDai (market 8 × 30,000), insured for 150,000 for 200 days.
-	run := time.Now().UnixNano() % 1_000_000_000
-	mintArgs := []string{"caliber", "mint-title", caliberH100Class, borrower.Address, custodian.Address, "8"}
-	for i := 1; i <= 8; i++ {
-		mintArgs = append(mintArgs, fmt.Sprintf("LOAN%09d-%d", run, i))
-	}
-	tx(append(mintArgs, "--from", "issuer")...)
-	var bySerial struct {
-		Title struct {
-			ID string `json:"id"`
-		} `json:"title"`
-	}
-	require.NoError(t, readVia.RESTGet(fmt.Sprintf("/infrafi/caliber/v1/title_by_serial/LOAN%09d-1", run), &bySerial))
-	titleID := bySerial.Title.ID
-	tx("caliber", "confirm-custody", titleID, "--from", custodian.Name)
 	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
-	tx("caliber", "appraise", titleID, "200000000000", time.Now().UTC().Add(300*24*time.Hour).Format(time.RFC3339), caliberReport, "--from", "appraiser")
 	tx("caliber", "fund-insurance-pool", "200000000000", "--from", insurer.Name)
-	tx("caliber", "request-policy", titleID, insurer.Address, "200000000000", "150000000000",
-		time.Now().UTC().Add(200*24*time.Hour).Format(time.RFC3339), "3000000000", "--from", borrower.Name)
-	var requests struct {
-		Requests []struct {
-			ID      string `json:"id"`
-			TitleID string `json:"title_id"`
-		} `json:"requests"`
-	}
-	require.NoError(t, readVia.RESTGet("/infrafi/caliber/v1/policy_requests?insurer="+insurer.Address, &requests))
-	requestID := ""
-	for _, r := range requests.Requests {
-		if r.TitleID == titleID {
-			requestID = r.ID
-		}
-	}
-	require.NotEmpty(t, requestID)
-	tx("caliber", "issue-policy", requestID, "2500000000", "--from", insurer.Name)
+	titleID := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("LOAN%09d", time.Now().UnixNano()%1_000_000_000), 200_000_000_000, 150_000_000_000)
 	require.Equal(t, "TITLE_STATUS_ACTIVE", titleStatus(titleID))
 
 	// The quote: 70% of the title's value.
