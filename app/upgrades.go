@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	storetypes "cosmossdk.io/store/types"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 )
 
@@ -22,8 +24,44 @@ type Upgrade struct {
 // release that needs a migration. A plain module migration needs only a Name.
 var Upgrades []Upgrade
 
+// UpgradeName, set at build time with
+//
+//	-ldflags "-X github.com/infrafi/infrafi/app.UpgradeName=<plan name>"
+//
+// registers one more upgrade of that name with the plain module migration
+// (unless Upgrades already lists the name).
+// It builds, from unchanged code, a binary that differs from the running one
+// only in knowing the plan: enough to rehearse the halt and binary swap of
+// an upgrade on a localnet (tests/e2e/upgrade_test.go). Real releases list
+// their upgrades in Upgrades.
+var UpgradeName string
+
+// Upgrade events: every applied upgrade emits one in the FinalizeBlock events
+// of the plan's height, so operators and indexers can see the handler ran.
+const (
+	EventTypeUpgradeApplied = "upgrade_applied"
+	AttributeKeyUpgradeName = "name"
+	AttributeKeyHeight      = "height"
+	AttributeKeyModules     = "modules"
+)
+
+// registeredUpgrades is Upgrades plus the build-time UpgradeName, if any.
+func registeredUpgrades() []Upgrade {
+	all := append([]Upgrade(nil), Upgrades...)
+	if UpgradeName == "" {
+		return all
+	}
+	for _, u := range all {
+		if u.Name == UpgradeName {
+			return all
+		}
+	}
+	return append(all, Upgrade{Name: UpgradeName})
+}
+
 func (app *App) registerUpgradeHandlers() {
-	for _, u := range Upgrades {
+	upgrades := registeredUpgrades()
+	for _, u := range upgrades {
 		handler := u.Handler
 		if handler == nil {
 			handler = func(ctx context.Context, app *App, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
@@ -31,7 +69,18 @@ func (app *App) registerUpgradeHandlers() {
 			}
 		}
 		app.UpgradeKeeper.SetUpgradeHandler(u.Name, func(ctx context.Context, plan upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
-			return handler(ctx, app, plan, fromVM)
+			vm, err := handler(ctx, app, plan, fromVM)
+			if err != nil {
+				return nil, err
+			}
+			sdkCtx := sdk.UnwrapSDKContext(ctx)
+			sdkCtx.Logger().Info("upgrade handler done", "name", plan.Name, "height", plan.Height, "modules", len(vm))
+			sdkCtx.EventManager().EmitEvent(sdk.NewEvent(EventTypeUpgradeApplied,
+				sdk.NewAttribute(AttributeKeyUpgradeName, plan.Name),
+				sdk.NewAttribute(AttributeKeyHeight, strconv.FormatInt(plan.Height, 10)),
+				sdk.NewAttribute(AttributeKeyModules, strconv.Itoa(len(vm))),
+			))
+			return vm, nil
 		})
 	}
 
@@ -42,7 +91,7 @@ func (app *App) registerUpgradeHandlers() {
 	if info.Name == "" || app.UpgradeKeeper.IsSkipHeight(info.Height) {
 		return
 	}
-	for _, u := range Upgrades {
+	for _, u := range upgrades {
 		if u.Name == info.Name {
 			stores := u.StoreUpgrades
 			app.SetStoreLoader(upgradetypes.UpgradeStoreLoader(info.Height, &stores))

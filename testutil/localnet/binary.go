@@ -50,21 +50,30 @@ func RemoveBinary() {
 }
 
 func build() (string, error) {
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err
-	}
+	var err error
 	buildDir, err = os.MkdirTemp("", "infrafid-bin-")
 	if err != nil {
 		return "", err
 	}
 	out := filepath.Join(buildDir, "infrafid")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/infrafid")
+	return out, buildTo(out)
+}
+
+// buildTo builds ./cmd/infrafid into out. Extra go build arguments (e.g.
+// -ldflags) change only the link step, so packages compiled for BuildBinary
+// are reused from the Go build cache.
+func buildTo(out string, extra ...string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	args := append(append([]string{"build"}, extra...), "-o", out, "./cmd/infrafid")
+	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	if bz, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/infrafid: %w\n%s", err, bz)
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, bz)
 	}
-	return out, nil
+	return nil
 }
 
 func moduleRoot() (string, error) {

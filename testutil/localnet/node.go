@@ -47,6 +47,7 @@ type Node struct {
 	network *Network
 
 	mu       sync.Mutex
+	binary   string
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	exitErr  error
@@ -97,7 +98,7 @@ func (n *Node) Start() error {
 		return err
 	}
 	fmt.Fprintf(logFile, "==== %s start at %s ====\n", n.Name, time.Now().Format(time.RFC3339))
-	cmd := exec.Command(n.network.Binary, "start", "--home", n.Home, "--log_no_color")
+	cmd := exec.Command(n.binaryLocked(), "start", "--home", n.Home, "--log_no_color")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = nodeSysProcAttr()
 	if err := cmd.Start(); err != nil {
@@ -151,6 +152,30 @@ func (n *Node) Pid() int {
 		return 0
 	}
 	return n.cmd.Process.Pid
+}
+
+// Binary is the infrafid this node starts with and runs CLI commands with:
+// the network's unless SetBinary chose another.
+func (n *Node) Binary() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.binaryLocked()
+}
+
+func (n *Node) binaryLocked() string {
+	if n.binary != "" {
+		return n.binary
+	}
+	return n.network.Binary
+}
+
+// SetBinary makes the node's next Start (and its CLI calls) use another
+// infrafid, as a validator swaps binaries at an upgrade. The running process,
+// if any, is left alone.
+func (n *Node) SetBinary(path string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.binary = path
 }
 
 // RPC calls a CometBFT RPC GET endpoint (path with query, e.g.
@@ -368,7 +393,7 @@ func (n *Node) closeGRPC() {
 // error carries stderr.
 func (n *Node) CLI(args ...string) ([]byte, error) {
 	args = append(args, "--home", n.Home)
-	cmd := exec.Command(n.network.Binary, args...)
+	cmd := exec.Command(n.Binary(), args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -1,0 +1,182 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/testutil/localnet"
+)
+
+const (
+	upgradeTestPlan = "e2e-upgrade"
+	// upgradeDeposit is the localnet preset's expedited minimum deposit.
+	upgradeDeposit = "5000000uinfra"
+	// upgradeLead is how far past the submission height the plan lies. The
+	// expedited voting period of the localnet preset is 15 s and a localnet
+	// block takes at least its 1 s timeout_commit, so the proposal passes
+	// (and schedules the plan) within about 16 blocks; slower blocks only
+	// add room.
+	upgradeLead = 22
+)
+
+// TestUpgrade runs a software upgrade through x/gov on two validators: an
+// expedited MsgSoftwareUpgrade proposal, both validators vote yes, the chain
+// halts at the plan height ("UPGRADE ... NEEDED"), every node is stopped and
+// restarted with a binary built from the same code with the plan's name
+// registered at link time (app.UpgradeName), and the chain resumes past the
+// plan height with the handler applied.
+//
+// Two validators, not four: the halt and the binary swap happen per node, and
+// two nodes already show that every validator halts at the same height and
+// that blocks resume only once the validators holding more than 2/3 of the
+// power (here both) run the new binary; more nodes would only add start-up
+// time and CPU on a shared CI machine.
+func TestUpgrade(t *testing.T) {
+	// The new binary links while the chain runs; only the link step is new.
+	localnet.BuildBinary(t)
+	binDir := t.TempDir()
+	type built struct {
+		path string
+		err  error
+	}
+	newBinary := make(chan built, 1)
+	go func() {
+		path, err := localnet.BuildUpgradeBinary(binDir, upgradeTestPlan)
+		newBinary <- built{path, err}
+	}()
+	awaitBuild := sync.OnceValue(func() built { return <-newBinary })
+	// The build is a process this test started: wait for it even on failure.
+	t.Cleanup(func() { awaitBuild() })
+
+	network := localnet.New(t, localnet.Options{Validators: 2})
+	network.Start()
+	node0 := network.Nodes[0]
+	ctx := context.Background()
+
+	require.Zero(t, appliedUpgradeHeight(t, node0, upgradeTestPlan))
+
+	now, err := node0.Height(ctx)
+	require.NoError(t, err)
+	planHeight := now + upgradeLead
+	id, err := node0.ProposeSoftwareUpgrade(node0.ValidatorKey, localnet.UpgradePlan{
+		Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal",
+	}, upgradeDeposit, true)
+	require.NoError(t, err)
+	t.Logf("proposal %d: upgrade %q at height %d (chain at %d)", id, upgradeTestPlan, planHeight, now)
+	require.NoError(t, network.VoteYes(id))
+
+	proposal, err := node0.WaitForProposal(id, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, localnet.ProposalStatusPassed, proposal.Status, "failed reason: %s", proposal.FailedReason)
+	passedAt, err := node0.Height(ctx)
+	require.NoError(t, err)
+	require.Less(t, passedAt, planHeight, "the proposal passed after the plan height")
+	t.Logf("proposal passed by height %d", passedAt)
+
+	require.Equal(t, localnet.UpgradePlan{Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal"}, currentUpgradePlan(t, node0))
+
+	// Every node halts at the plan height: its app commits planHeight-1 and
+	// no more, logs the upgrade as needed and writes upgrade-info.json.
+	haltTimeout := time.Duration(planHeight-passedAt)*5*time.Second + 30*time.Second
+	for _, node := range network.Nodes {
+		require.NoError(t, node.WaitForLog(localnet.UpgradeNeededLog(upgradeTestPlan, planHeight), haltTimeout))
+		info, err := node.UpgradeInfo()
+		require.NoError(t, err)
+		require.Equal(t, localnet.UpgradeInfo{Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal"}, info, node.Name)
+	}
+	// Longer than a few block intervals: the halt is not a slow block.
+	time.Sleep(4 * time.Second)
+	for _, node := range network.Nodes {
+		require.True(t, node.IsRunning(), "%s exited at the halt; the harness expects to stop it", node.Name)
+		h, err := node.Height(ctx)
+		require.NoError(t, err)
+		require.Equal(t, planHeight-1, h, "%s's last committed height", node.Name)
+	}
+
+	t.Logf("every node halted at height %d", planHeight)
+
+	// The operators' part: stop every node, swap the binary, start again.
+	upgraded := awaitBuild()
+	require.NoError(t, upgraded.err)
+	for _, node := range network.Nodes {
+		require.NoError(t, node.Stop(), "stop %s (pid %d)", node.Name, node.Pid())
+		node.SetBinary(upgraded.path)
+	}
+	for _, node := range network.Nodes {
+		require.NoError(t, node.Start())
+	}
+	require.NoError(t, network.WaitForHeight(planHeight+2, 2*time.Minute), "the chain resumes past the plan height")
+	t.Logf("the chain resumed with %s", upgraded.path)
+
+	// The plan is applied at its height and cleared.
+	for _, node := range network.Nodes {
+		require.Equal(t, planHeight, appliedUpgradeHeight(t, node, upgradeTestPlan), node.Name)
+		require.Equal(t, localnet.UpgradePlan{}, currentUpgradePlan(t, node), "%s still has a pending plan", node.Name)
+	}
+
+	// The handler ran exactly once, in the plan height's block, on every node.
+	var results struct {
+		Events []localnet.Event `json:"finalize_block_events"`
+	}
+	require.NoError(t, node0.RPC(ctx, "/block_results?height="+strconv.FormatInt(planHeight, 10), &results))
+	var applied []localnet.Event
+	for _, ev := range results.Events {
+		if ev.Type == app.EventTypeUpgradeApplied {
+			applied = append(applied, ev)
+		}
+	}
+	require.Len(t, applied, 1, "upgrade events at the plan height")
+	attrs := map[string]string{}
+	for _, a := range applied[0].Attributes {
+		attrs[a.Key] = a.Value
+	}
+	require.Equal(t, upgradeTestPlan, attrs[app.AttributeKeyUpgradeName])
+	require.Equal(t, strconv.FormatInt(planHeight, 10), attrs[app.AttributeKeyHeight])
+	for _, node := range network.Nodes {
+		require.NoError(t, node.WaitForLog("upgrade handler done", 10*time.Second))
+	}
+
+	// Both validators agree on the state the upgrade produced.
+	want, err := node0.AppHashAt(planHeight + 1)
+	require.NoError(t, err)
+	got, err := network.Nodes[1].AppHashAt(planHeight + 1)
+	require.NoError(t, err)
+	require.Equal(t, want, got, "app hash after the upgrade block")
+}
+
+// appliedUpgradeHeight is `query upgrade applied <name>`: the height the
+// named upgrade was applied at, zero if never.
+func appliedUpgradeHeight(t *testing.T, node *localnet.Node, name string) int64 {
+	t.Helper()
+	out, err := node.CLI("query", "upgrade", "applied", name, "--output", "json")
+	require.NoError(t, err)
+	var applied struct {
+		Height int64 `json:"height,string"`
+	}
+	require.NoError(t, json.Unmarshal(out, &applied), "%s", out)
+	return applied.Height
+}
+
+// currentUpgradePlan is `query upgrade plan`: the pending plan, zero if none.
+func currentUpgradePlan(t *testing.T, node *localnet.Node) localnet.UpgradePlan {
+	t.Helper()
+	out, err := node.CLI("query", "upgrade", "plan", "--output", "json")
+	require.NoError(t, err)
+	var res struct {
+		Plan *localnet.UpgradePlan `json:"plan"`
+	}
+	require.NoError(t, json.Unmarshal(out, &res), "%s", out)
+	if res.Plan == nil {
+		return localnet.UpgradePlan{}
+	}
+	return *res.Plan
+}
