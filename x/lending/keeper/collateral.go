@@ -113,6 +113,12 @@ func (k Keeper) AddCollateral(ctx context.Context, borrower sdk.AccAddress, loan
 		if err := k.rebucket(ctx, &l, append(append([]uint64{}, l.TitleIds...), titleIDs...)); err != nil {
 			return err
 		}
+		if l.Status == types.LoanDelinquent {
+			// More collateral raises the expected recovery: re-impair.
+			if _, err := k.impair(ctx, &l); err != nil {
+				return err
+			}
+		}
 		if err := k.Loans.Set(ctx, l.Id, l); err != nil {
 			return err
 		}

@@ -130,10 +130,15 @@ func (k Keeper) HandleCasualty(ctx context.Context, titleID uint64) error {
 		if err != nil {
 			return err
 		}
+		// The lot loses the title: its value leaves the reference and the top
+		// price (a lot priced on the debt keeps its price).
 		var values []math.Int
 		for i, id := range a.TitleIds {
 			if id != titleID {
 				values = append(values, a.TitleValues[i])
+			} else if a.TitleValues[i].IsPositive() {
+				a.ReferenceValue = a.ReferenceValue.Sub(a.TitleValues[i])
+				a.TopPrice = l.Terms.Auction.StartMultiplier.MulInt(a.ReferenceValue).TruncateInt()
 			}
 		}
 		a.TitleIds, a.TitleValues = without(a.TitleIds, titleID), values

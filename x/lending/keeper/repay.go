@@ -99,14 +99,16 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 // (SourceReserve) or is already in the module account (SourceCasualty: the
 // caller refunds what is not applied). Paying the payoff closes the loan
 // (exit fee, DSR remainder to the borrower, titles released, REPAID); a
-// casualty claim closes it once it covers the debt, the exit fee then coming
-// from the DSR only. When the period's dues reach zero the period advances;
+// reserve or casualty payment closes it once it covers the debt, the exit fee
+// then coming from what is left of the DSR only. When the period's dues reach zero the period advances;
 // a DELINQUENT loan is then cured (its vault claim reinstated).
 func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
 	from := l.Status
+	// Only a payer tops up the exit fee: a reserve or casualty payment that
+	// covers the debt closes the loan with the fee from what the DSR has left.
 	shortfall := feeShortfall(*l)
-	if source == SourceCasualty {
+	if source != SourcePayer {
 		shortfall = math.ZeroInt()
 	}
 	lateOwed := lateInterest(*l, now)
@@ -130,10 +132,6 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 			"amount %s repays all principal but not the exit fee: pay the payoff %s", amount, payoff)
 	}
 	feeFromPayment := rem // the exit-fee shortfall when closing, else zero
-	fee := math.ZeroInt()
-	if closing {
-		fee = math.MinInt(exitFee(*l), l.Dsr.Add(feeFromPayment))
-	}
 
 	seniorBal, juniorBal := l.Senior.Balance, l.JuniorPrincipal
 	seniorInterest, juniorInterest, premium := types.SplitInterest(late.Add(interest), seniorBal, juniorBal, l.Terms.FirstLossPremiumBps)
@@ -156,6 +154,11 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		if err := k.addTotal(ctx, totalDSR, applied.Neg()); err != nil {
 			return math.Int{}, false, err
 		}
+	}
+	// The fee is computed once the reserve paid its part, from what it has left.
+	fee := math.ZeroInt()
+	if closing {
+		fee = math.MinInt(exitFee(*l), l.Dsr.Add(feeFromPayment))
 	}
 	if seniorPrincipal.IsPositive() || seniorInterest.IsPositive() {
 		pos, err := k.yield.ReceiveSenior(ctx, types.ModuleName, l.Senior, seniorPrincipal, seniorInterest)
