@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -183,7 +184,17 @@ func testDefault(t *testing.T, network *localnet.Network) {
 	require.Equal(t, "grace_expired", a.DefaultReason)
 	out, err := readVia.CLI("query", "lending", "auction", fmt.Sprint(idA), "--output", "json")
 	require.NoError(t, err)
-	require.Contains(t, string(out), `"top_price":"30800000000"`)
+	var auction struct {
+		Auction struct {
+			TopPrice string `json:"top_price"`
+			Status   string `json:"status"`
+		} `json:"auction"`
+		CurrentPrice sdkmath.Int `json:"current_price"`
+	}
+	require.NoError(t, json.Unmarshal(out, &auction), string(out))
+	require.Equal(t, "30800000000", auction.Auction.TopPrice)
+	require.Equal(t, "AUCTION_STATUS_OPEN", auction.Auction.Status)
+	require.True(t, auction.CurrentPrice.LTE(sdkmath.NewInt(30_800_000_000)) && auction.CurrentPrice.IsPositive())
 
 	// One validator stops in the middle of the auction; the other three go on.
 	stopped := network.Nodes[1]

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infrafi/infrafi/testutil/localnet"
+	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 )
 
 // TestExport checks that a zero-height export of a localnet that has run is
@@ -117,6 +118,35 @@ func exportTestState(t *testing.T, network *localnet.Network) {
 	tx("caliber", "confirm-custody", bySerial.Title.ID, "--from", custodian.Name)
 	validUntil := time.Now().UTC().Add(300 * 24 * time.Hour).Format(time.RFC3339)
 	tx("caliber", "appraise", bySerial.Title.ID, "200000000000", validUntil, caliberReport, "--from", "appraiser")
+	exportLoans(t, network, serial)
+}
+
+// exportLoans adds the lending state: a funded loan (senior position in the
+// vault's book, DSR, due queue, exposures) and a PENDING one (the vault's
+// commitment), on insured titles.
+func exportLoans(t *testing.T, network *localnet.Network, serial string) {
+	t.Helper()
+	node := network.Nodes[0]
+	chain := newChainTx(t, node, node)
+	borrower, depositor, insurer, curator := network.Key(t, "borrower"), network.Key(t, "depositor"), network.Key(t, "insurer"), network.Key(t, "curator")
+	for key, usdc := range map[localnet.Key]string{insurer: "250000000000", curator: "10000000000", borrower: "10000000000", depositor: "100000000000"} {
+		chain("stable", "mint", usdc+usdcDenom, "--from", key.Name)
+	}
+	chain("caliber", "fund-insurance-pool", "240000000000", "--from", insurer.Name)
+	funded := mintInsuredTitle(t, network, chain, node, borrower, serial+"F", 200_000_000_000, 100_000_000_000)
+	pending := mintInsuredTitle(t, network, chain, node, borrower, serial+"P", 200_000_000_000, 100_000_000_000)
+	id := lendingEvent[*lendingtypes.EventLoanRequested](t, chain("lending", "request-loan", funded, lendingProduct, "50000000000", "--from", borrower.Name)).LoanId
+	chain("lending", "request-loan", pending, lendingProduct, "20000000000", "--from", borrower.Name)
+	for attempt := 1; ; attempt++ {
+		lendingAwaitRebalance(t, node)
+		chain("yield", "deposit", "90000000000"+usdaiDenom, "--from", depositor.Name)
+		_, err := node.Tx("lending", "underwrite", fmt.Sprint(id), "0.15", "5000000000", "--from", curator.Name)
+		if err == nil {
+			return
+		}
+		require.Less(t, attempt, 3, "underwriting: %v", err)
+		t.Logf("underwriting raced a treasury rebalance; retrying: %v", err)
+	}
 }
 
 // requireExportHoldsTestState spot-checks that the export has exportTestState's
@@ -152,6 +182,19 @@ func requireExportHoldsTestState(t *testing.T, network *localnet.Network, g loca
 	}
 	require.NoError(t, json.Unmarshal(g.AppState["oracle"], &oracle))
 	require.Len(t, oracle.Prices, 2)
+
+	var lending struct {
+		Loans []struct {
+			Status string `json:"status"`
+		} `json:"loans"`
+	}
+	require.NoError(t, json.Unmarshal(g.AppState["lending"], &lending))
+	var statuses []string
+	for _, l := range lending.Loans {
+		statuses = append(statuses, l.Status)
+	}
+	require.Contains(t, statuses, "LOAN_STATUS_PENDING")
+	require.Contains(t, statuses, "LOAN_STATUS_ACTIVE")
 }
 
 // compareExports requires the new chain's export after its first block to
