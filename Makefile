@@ -13,7 +13,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset \
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
 	test test-unit test-e2e proto-gen proto-check vet clean
 
 all: build
@@ -40,6 +40,10 @@ localnet-status:
 
 localnet-reset:
 	bash scripts/localnet.sh reset
+
+## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
+demo: build
+	go run ./cmd/infrafi-demo
 
 ## test: unit and in-process integration tests
 test:
