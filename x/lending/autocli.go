@@ -30,7 +30,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Schedule", Use: "schedule [loan-id]", Short: "List a loan's upcoming payments (at most --limit, default 120)", Example: "infrafid query lending schedule 1 --limit 3", PositionalArgs: args("loan_id")},
 				{RpcMethod: "Quote", Use: "quote [product-id] [title-ids]", Short: "Show the most one can borrow against titles under a product, and the binding constraint", Example: "infrafid query lending quote gpu-senior 1,2", PositionalArgs: args("product_id", "title_ids")},
 				{RpcMethod: "BookSummary", Use: "book", Short: "Show the loan book: principal totals, DSR held, loans per status, exposures", Example: "infrafid query lending book"},
-				{RpcMethod: "Auctions", Use: "auctions", Short: "List foreclosure auctions, optionally by --status (AUCTION_STATUS_OPEN, _SOLD, _UNSOLD, _RECOVERED)", Example: "infrafid query lending auctions --status AUCTION_STATUS_OPEN"},
+				{RpcMethod: "Auctions", Use: "auctions", Short: "List foreclosure auctions, optionally by --status (open, sold, unsold, recovered)", Example: "infrafid query lending auctions --status open"},
 				{RpcMethod: "Auction", Use: "auction [id]", Short: "Show a foreclosure auction (id = loan id) with its current price", Example: "infrafid query lending auction 2", PositionalArgs: args("id")},
 				{RpcMethod: "Impairments", Use: "impairments", Short: "List the loans whose senior claim the vault has written down", Example: "infrafid query lending impairments"},
 			},
