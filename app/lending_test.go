@@ -159,8 +159,12 @@ func setupLendingWith(t *testing.T, genesis func([]testutil.Account, app.Genesis
 	})
 	a := fx.Accounts
 	// Genesis uusdai balances are refused: everyone mints USDai from uusdc.
-	for i, amount := range map[int]int64{lInsurer: 1_000_000, lCurator: 100_000, lBorrower: 50_000, lDepositor: 500_000, lPayer: 10_000} {
-		fx.MustDeliver(a[i], &stabletypes.MsgMint{Sender: a[i].Address.String(), Amount: sdk.NewCoin(app.LocalnetReserveDenom, lUSD(amount))})
+	// In a fixed order: the fixture is the same chain on every run.
+	for _, m := range []struct {
+		acc    int
+		amount int64
+	}{{lInsurer, 1_000_000}, {lCurator, 100_000}, {lBorrower, 50_000}, {lDepositor, 500_000}, {lPayer, 10_000}} {
+		fx.MustDeliver(a[m.acc], &stabletypes.MsgMint{Sender: a[m.acc].Address.String(), Amount: sdk.NewCoin(app.LocalnetReserveDenom, lUSD(m.amount))})
 	}
 	depositor := a[lDepositor]
 	fx.MustDeliver(depositor, &yieldtypes.MsgDeposit{Depositor: depositor.Address.String(), Amount: sdk.NewCoin(app.USDaiDenom, lUSD(200_000))})

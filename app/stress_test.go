@@ -43,6 +43,23 @@ func msgResponses[T proto.Message](t *testing.T, res *abci.ExecTxResult, newT fu
 // first loss -> senior; every queued request is served or still queued with
 // its shares intact.
 func TestStressCrashDefaultsAndRedemptionRun(t *testing.T) {
+	runStress(t)
+}
+
+// TestStressIsDeterministic runs the stress scenario twice on fresh chains:
+// both give the same app hash at every height.
+func TestStressIsDeterministic(t *testing.T) {
+	first, second := runStress(t), runStress(t)
+	require.Equal(t, len(first), len(second), "same number of blocks")
+	for h := range first {
+		require.Equal(t, first[h], second[h], "app hash of block %d", h+1)
+	}
+}
+
+// runStress runs the stress scenario with its assertions and returns the app
+// hash of every block.
+func runStress(t *testing.T) [][]byte {
+	t.Helper()
 	const loans, defaulting = 10, 3
 	coverage := lUSD(40_000)
 	// One borrower holds the whole book here: concentration limits off; and
@@ -210,6 +227,7 @@ func TestStressCrashDefaultsAndRedemptionRun(t *testing.T) {
 		total = total.Add(v)
 	}
 	require.True(t, total.IsPositive(), "some redemptions were served")
+	return f.AppHashes()
 }
 
 // mustAuction reads an auction.

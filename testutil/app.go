@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	"github.com/cosmos/cosmos-sdk/testutil/mock"
@@ -61,6 +62,8 @@ type App struct {
 	height   int64
 	time     time.Time
 	rng      *rand.Rand
+	// appHashes are the app hashes of the committed blocks, in height order.
+	appHashes [][]byte
 }
 
 // NewAccount returns a deterministic account from a seed, so addresses are
@@ -98,7 +101,9 @@ func Setup(t testing.TB, opts Options) *App {
 		balances[i] = banktypes.Balance{Address: accounts[i].Address.String(), Coins: opts.Balance}
 	}
 
-	valPriv := mock.NewPV()
+	// A fixed validator key: two fixtures with the same inputs are the same
+	// chain, block for block (determinism tests compare their app hashes).
+	valPriv := &mock.PV{PrivKey: ed25519.GenPrivKeyFromSecret([]byte("infrafi-test-validator"))}
 	valPub, err := valPriv.GetPubKey()
 	require.NoError(t, err)
 	valSet := cmttypes.NewValidatorSet([]*cmttypes.Validator{cmttypes.NewValidator(valPub, 1)})
@@ -151,8 +156,13 @@ func (a *App) NextBlock(dt time.Duration, txs ...[]byte) *abci.ResponseFinalizeB
 	require.NoError(a.t, err)
 	_, err = a.Commit()
 	require.NoError(a.t, err)
+	a.appHashes = append(a.appHashes, res.AppHash)
 	return res
 }
+
+// AppHashes returns the app hash of every block NextBlock committed, in
+// height order (determinism checks compare two runs).
+func (a *App) AppHashes() [][]byte { return a.appHashes }
 
 // SignTx builds and signs a tx of msgs from signer, with no fee.
 func (a *App) SignTx(signer Account, msgs ...sdk.Msg) []byte {
