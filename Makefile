@@ -6,6 +6,8 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 COMMIT      ?= $(shell git rev-parse HEAD 2>/dev/null)
 VALIDATORS  ?= 4
 TESTFLAGS   ?=
+FUZZTIME    ?= 3s
+FUZZ        ?= .
 GO_TEST     := go test -p 2 -count=1
 
 ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
@@ -14,7 +16,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
-	test test-unit test-e2e proto-gen proto-check vet clean
+	test test-unit test-fuzz test-e2e proto-gen proto-check vet clean
 
 all: build
 
@@ -48,6 +50,10 @@ demo: build
 ## test: unit and in-process integration tests
 test:
 	$(GO_TEST) $(TESTFLAGS) ./...
+
+## test-fuzz: every Go fuzz target under x/ for $(FUZZTIME) each (FUZZ=<grep -E pattern> picks targets)
+test-fuzz:
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh '$(FUZZ)'
 
 ## test-e2e: a 4-validator localnet driven through the real binary (CLI, REST, gRPC)
 test-e2e:
