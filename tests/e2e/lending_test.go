@@ -205,7 +205,7 @@ func testLending(t *testing.T, network *localnet.Network) {
 
 	// A repaid loan takes no more payments.
 	res, err = txVia.Tx("lending", "repay", fmt.Sprint(id), "1000000", "--from", borrower.Name, "--gas", lendingRefusedGas)
-	requireLendingRefused(t, res, err, lendingtypes.ModuleName, lendingtypes.ErrInvalidLoanStatus.ABCICode(), "not ACTIVE")
+	requireLendingRefused(t, res, err, lendingtypes.ModuleName, lendingtypes.ErrInvalidLoanStatus.ABCICode(), "only ACTIVE, DELINQUENT and MARGIN_CALL loans take payments")
 	t.Logf("lending flow took %s", time.Since(started).Round(time.Second))
 }
 
