@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -351,7 +352,16 @@ func (k Keeper) walkQueue(ctx sdk.Context, name string, queue collections.KeySet
 		return err
 	}
 	for _, key := range keys {
-		if err := atomically(ctx, func(ctx sdk.Context) error { return fn(ctx, key) }); err != nil {
+		if err := atomically(ctx, func(ctx sdk.Context) (err error) {
+			// A panic in one unit (e.g. a math overflow on extreme terms) must
+			// not halt the chain: it fails that unit like an error.
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return fn(ctx, key)
+		}); err != nil {
 			k.logger.Error(name+" failed; retried later", "loan_id", key.K2(), "error", err)
 			if err := queue.Remove(ctx, key); err != nil {
 				return err
