@@ -16,7 +16,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
-	test test-unit test-fuzz test-e2e proto-gen proto-check vet clean
+	test test-fuzz test-e2e bench proto-gen proto-check vet clean
 
 all: build
 
@@ -58,6 +58,17 @@ test-fuzz:
 ## test-e2e: a 4-validator localnet driven through the real binary (CLI, REST, gRPC)
 test-e2e:
 	$(GO_TEST) -tags e2e -timeout 30m $(TESTFLAGS) ./tests/e2e/...
+
+## bench: in-process benchmarks (app/bench_*_test.go): ns per transaction through
+## FinalizeBlock+Commit as a multiple of a bank send, block-hook cost by book size,
+## state bytes per record. BENCH_BOOKS=100,1000,10000,100000 adds the 10^5 book
+## (minutes to write); BENCH selects benchmarks, BENCHTIME sets -benchtime.
+BENCH       ?= .
+BENCHTIME   ?= 1s
+BENCH_BOOKS ?= 100,1000,10000
+bench:
+	INFRAFI_BENCH_BOOKS=$(BENCH_BOOKS) go test -p 2 -count=1 -run '^$$' -bench '$(BENCH)' \
+		-benchtime $(BENCHTIME) -timeout 120m ./app/
 
 ## proto-gen: regenerate *.pb.go and *.pb.gw.go from proto/
 proto-gen:

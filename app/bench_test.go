@@ -1,0 +1,182 @@
+package app_test
+
+// The benchmarks of `make bench`. They drive the real app in process: signed
+// transactions in blocks through FinalizeBlock + Commit, and the block hooks
+// on books of business written through the modules' own msg servers and
+// keepers (bench_book_test.go). Benchmark functions never run under `go test`
+// without -bench.
+//
+// BenchmarkTx comes first on purpose: a fixture app is never freed (each IAVL
+// store runs a pruning goroutine that holds its database until the store is
+// closed, and neither testutil nor BaseApp.Close closes them), so the
+// gigabytes of BenchmarkBlockHooks' books would otherwise weigh on the
+// transaction timings through the GC.
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/infrafi/infrafi/app"
+	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+)
+
+// BenchmarkTx measures, per transaction, FinalizeBlock + Commit of blocks of
+// txsPerBlock signed transactions of one message type (ns/op is ns per
+// transaction; signing is not timed), on a chain holding a book of
+// txsPerBlock loans. x-send is the cost as a multiple of a bank MsgSend in the
+// same run: signature checks and the ante handler are the floor every
+// transaction pays. empty-block is a block without transactions (its cost is
+// in every per-tx figure, divided by txsPerBlock). The summary table printed
+// last measures CPU time in interleaved rounds (one block of each type per
+// round), which a busy machine distorts far less than the sequential runs.
+func BenchmarkTx(b *testing.B) {
+	bk := newBenchBook(b, txsPerBlock)
+	bk.requireBookState()
+	signers := newBenchSigners(b, bk.App, bk.signers())
+	borrower, custodian := bk.acc(bkBorrower), bk.acc(bkCustodian)
+	titles := 0 // serials must stay unique across the benchmark's runs
+
+	benches := []txBench{
+		{"bank-send", func(i int, s *benchSigner) sdk.Msg {
+			return banktypes.NewMsgSend(s.acc.Address, borrower.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1)))
+		}, "transfer"},
+		{"stable-mint", func(i int, s *benchSigner) sdk.Msg {
+			return &stabletypes.MsgMint{Sender: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.LocalnetReserveDenom, benchUSD)}
+		}, "infrafi.stable.v1.EventMint"},
+		{"yield-deposit", func(i int, s *benchSigner) sdk.Msg {
+			return &yieldtypes.MsgDeposit{Depositor: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD)}
+		}, "infrafi.yield.v1.EventDeposit"},
+		{"caliber-mint-title", func(i int, s *benchSigner) sdk.Msg {
+			titles++
+			serials := make([]string, bookUnits)
+			for j := range serials {
+				serials[j] = fmt.Sprintf("TX%08d-%d", titles, j)
+			}
+			return &calibertypes.MsgMintTitle{
+				Issuer: s.acc.Address.String(), ClassId: caliberH100, Owner: borrower.Address.String(),
+				Custodian: custodian.Address.String(), Units: bookUnits, Serials: serials,
+				Facility: "DAL-01", Jurisdiction: "US-TX", Legal: calibertypes.LegalInfo{SpvId: "SPV-BENCH", DocumentSha256: caliberDoc},
+			}
+		}, "infrafi.caliber.v1.EventTitleMinted"},
+		{"lending-repay", func(i int, s *benchSigner) sdk.Msg {
+			// One scheduled payment (interest and principal due) of each loan per block.
+			l, err := bk.LendingKeeper.GetLoan(bk.Ctx(), bk.loans[i%len(bk.loans)])
+			require.NoError(b, err)
+			require.Equal(b, lendingtypes.LoanActive, l.Status, "loan %d ran out of payments", l.Id)
+			return &lendingtypes.MsgRepay{Payer: s.acc.Address.String(), LoanId: l.Id, Amount: l.InterestDue.Add(l.PrincipalDue)}
+		}, "infrafi.lending.v1.EventLoanPayment"},
+		{"oracle-post-price", func(i int, s *benchSigner) sdk.Msg {
+			// Every signer posts once per feed per block; EndBlock aggregates each feed.
+			feed := (i / benchSigners) % benchFeeds
+			return &oracletypes.MsgPostPrice{Feeder: s.acc.Address.String(), FeedId: benchFeedID(feed), Value: sdkmath.LegacyNewDec(int64(1_000_000 + i))}
+		}, "infrafi.oracle.v1.EventPricePosted"},
+	}
+
+	b.Run("empty-block", func(b *testing.B) {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			bk.NextBlock(time.Second)
+		}
+	})
+	var send float64
+	for _, bench := range benches {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.StopTimer()
+			b.ResetTimer()
+			var spent time.Duration
+			for done := 0; done < b.N; done += txsPerBlock {
+				spent += deliverBlock(b, b, wallClock, bk, signers, bench, done, min(txsPerBlock, b.N-done))
+			}
+			ns := float64(spent.Nanoseconds()) / float64(b.N)
+			if bench.name == "bank-send" {
+				send = ns
+			} else if send > 0 {
+				b.ReportMetric(ns/send, "x-send")
+			}
+		})
+	}
+	logTxTable(benches, interleaveTxs(b, bk, signers, benches))
+}
+
+// BenchmarkBlockHooks measures the app's PreBlock + BeginBlock + EndBlock
+// (every module, in the app's order) on books of 10^2.. units (each a title,
+// an ACTIVE loan, a depositor and a queued redemption; see benchBook):
+//
+//   - idle: a block in which nothing is due. The cost must not grow with the
+//     book (target: book 10^5 within 1.2x of book 10^2).
+//   - due=k: a block in which k loans reach their due date and k custody
+//     attestations lapse (the k units written first); the cost grows with k.
+//   - block: a whole empty block, FinalizeBlock + Commit (IAVL hashing and
+//     commit included), nothing due.
+//   - bytes: the store bytes (keys + values) per title, loan, redemption
+//     request and depositor.
+//
+// Hooks run on a fresh cache of the committed state each iteration, so every
+// iteration is the same block. All books stay in memory: after the
+// sub-benchmarks, the summary table measures CPU time in interleaved rounds
+// (each round visits every book), which keeps the book-to-book ratios honest
+// on a machine whose load changes, and counts each block's allocations.
+func BenchmarkBlockHooks(b *testing.B) {
+	var books []*hookBook
+	for _, n := range benchBookSizes(b) {
+		start := time.Now()
+		bk := newBenchBook(b, n)
+		bk.requireBookState()
+		hb := &hookBook{benchBook: bk, setup: time.Since(start)}
+		dueAt := bk.t0.Add(benchInterval)
+		hb.until = dueAt.Add(-time.Second)
+		hb.cases = []hookCase{{name: "idle", at: hb.until}}
+		due := 0
+		for j, g := range dueGroups {
+			due += g
+			if due > n {
+				break
+			}
+			hb.cases = append(hb.cases, hookCase{name: fmt.Sprintf("due=%d", due), at: dueAt.Add(time.Duration(j) * time.Second), due: due})
+		}
+		hb.perRecord, hb.collection = perRecordBytes(bk.before, bk.after, n)
+		books = append(books, hb)
+		fmt.Printf("book of %d units written in %s\n", n, hb.setup.Round(time.Millisecond))
+	}
+	for _, hb := range books {
+		for _, c := range hb.cases {
+			b.Run(fmt.Sprintf("book=%d/%s", hb.units, c.name), func(b *testing.B) {
+				base, req := blockCtx(hb.benchBook, c.at)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					ctx, _ := base.CacheContext()
+					b.StartTimer()
+					events := runHooks(b, hb.benchBook, ctx, req)
+					if i == 0 {
+						b.StopTimer()
+						requireDue(b, hb, c, ctx, events)
+					}
+				}
+			})
+		}
+		b.Run(fmt.Sprintf("book=%d/block", hb.units), func(b *testing.B) {
+			runEmptyBlocks(b, hb, b.N, wallClock)
+		})
+		b.Run(fmt.Sprintf("book=%d/bytes", hb.units), func(b *testing.B) {
+			for _, unit := range recordUnits {
+				b.ReportMetric(hb.perRecord[unit], "B/"+unit)
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+	logHookTable(books, interleaveHooks(b, books))
+}
