@@ -242,7 +242,10 @@ func requireImportExportEqual(tb testing.TB, ti simsx.TestInstance[*app.App], bl
 		keyA, keyB := a.GetKey(name), b.GetKey(name)
 		storeA, storeB := ctxA.KVStore(keyA), ctxB.KVStore(keyB)
 		onlyA, onlyB := simtestutil.DiffKVStores(storeA, storeB, skip[name])
-		require.Equal(tb, len(onlyA), len(onlyB), "store %s: different number of differing records", name)
+		if len(onlyA) != len(onlyB) {
+			tb.Fatalf("store %s differs after import/export: exported chain %d records, imported %d:\n%v\n%v",
+				name, len(onlyA), len(onlyB), onlyA, onlyB)
+		}
 		require.Empty(tb, onlyA, "store %s differs after import/export:\n%s", name,
 			simtestutil.GetSimulationLog(name, decoders, onlyA, onlyB))
 		compared++
