@@ -334,15 +334,15 @@ func buildUpdateParams(k *keeper.Keeper) simutil.AuthorityMsgBuilder[*types.MsgU
 }
 
 // ProposalMsgFactories registers the valid authority messages, submitted
-// through x/gov.
+// through x/gov (which submits proposals at 1/25 of these weights).
 func ProposalMsgFactories(weights simsx.WeightSource, reg simsx.Registry, k *keeper.Keeper) {
 	auth := k.GetAuthority()
-	reg.Add(weights.Get("msg_add_feed", 20), simutil.ProposalFactory(auth, buildAddFeed(k)))
-	reg.Add(weights.Get("msg_update_feed", 20), simutil.ProposalFactory(auth, buildUpdateFeed(k)))
-	reg.Add(weights.Get("msg_remove_feed", 10), simutil.ProposalFactory(auth, buildRemoveFeed(k)))
-	reg.Add(weights.Get("msg_add_feeder", 20), simutil.ProposalFactory(auth, buildAddFeeder(k)))
-	reg.Add(weights.Get("msg_remove_feeder", 10), simutil.ProposalFactory(auth, buildRemoveFeeder(k)))
-	reg.Add(weights.Get("msg_update_params", 10), simutil.ProposalFactory(auth, buildUpdateParams(k)))
+	reg.Add(weights.Get("msg_add_feed", 75), simutil.ProposalFactory(auth, buildAddFeed(k)))
+	reg.Add(weights.Get("msg_update_feed", 75), simutil.ProposalFactory(auth, buildUpdateFeed(k)))
+	reg.Add(weights.Get("msg_remove_feed", 50), simutil.ProposalFactory(auth, buildRemoveFeed(k)))
+	reg.Add(weights.Get("msg_add_feeder", 75), simutil.ProposalFactory(auth, buildAddFeeder(k)))
+	reg.Add(weights.Get("msg_remove_feeder", 50), simutil.ProposalFactory(auth, buildRemoveFeeder(k)))
+	reg.Add(weights.Get("msg_update_params", 50), simutil.ProposalFactory(auth, buildUpdateParams(k)))
 }
 
 // MsgFactories registers the operations: valid and invalid price posts, and
