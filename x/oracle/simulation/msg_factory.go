@@ -65,8 +65,10 @@ func randFactor(r *simsx.XRand, lo, hi int64) math.LegacyDec {
 }
 
 // nextValue is the feeder's next post for feedID: a random walk within ±10% of
-// the current price, and for GPU feeds rarely (1 in 25) a crash of 30–60%;
-// protected feeds stay in their valueRange.
+// the current price, and for GPU feeds rarely (1 in 50) a crash of 30–60%;
+// protected feeds stay in their valueRange. The walk leans back towards the
+// middle of the range (down at most 5% in the lower fifth, up at most 5% in
+// the upper fifth), so that crashes do not pin a GPU at its floor.
 func nextValue(ctx context.Context, k *keeper.Keeper, r *simsx.XRand, feedID string) math.LegacyDec {
 	lo, hi, protected := valueRange(feedID)
 	current := math.LegacyNewDec(int64(1 + r.Intn(1000)))
@@ -76,11 +78,21 @@ func nextValue(ctx context.Context, k *keeper.Keeper, r *simsx.XRand, feedID str
 	if price, err := k.Prices.Get(ctx, feedID); err == nil && price.Value.IsPositive() {
 		current = price.Value
 	}
+	down, up := int64(9000), int64(11000)
+	if protected {
+		fifth := hi.Sub(lo).QuoInt64(5)
+		switch {
+		case current.LT(lo.Add(fifth)):
+			down = 9500
+		case current.GT(hi.Sub(fifth)):
+			up = 10500
+		}
+	}
 	var next math.LegacyDec
-	if isGPUFeed(feedID) && r.Intn(25) == 0 {
+	if isGPUFeed(feedID) && r.Intn(50) == 0 {
 		next = current.Mul(randFactor(r, 4000, 7000))
 	} else {
-		next = current.Mul(randFactor(r, 9000, 11000))
+		next = current.Mul(randFactor(r, down, up))
 	}
 	if protected {
 		next = math.LegacyMaxDec(lo, math.LegacyMinDec(hi, next))
