@@ -37,12 +37,14 @@ func (r *registry) Add(_ uint32, f simsx.SimMsgFactoryX) { *r = append(*r, f) }
 
 type noModules struct{}
 
-func (noModules) GetModuleAddress(name string) sdk.AccAddress { return authtypes.NewModuleAddress(name) }
+func (noModules) GetModuleAddress(name string) sdk.AccAddress {
+	return authtypes.NewModuleAddress(name)
+}
 
 type noBalances struct{}
 
 func (noBalances) SpendableCoins(context.Context, sdk.AccAddress) sdk.Coins { return sdk.NewCoins() }
-func (noBalances) IsSendEnabledDenom(context.Context, string) bool        { return true }
+func (noBalances) IsSendEnabledDenom(context.Context, string) bool          { return true }
 
 // TestFactoriesAgainstKeeper runs every factory of the module many times on a
 // keeper started from the generated genesis, delivering each message through
