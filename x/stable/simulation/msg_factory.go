@@ -52,6 +52,7 @@ func randAmount(r *simsx.XRand, lo, hi math.Int) math.Int {
 
 // MsgMintFactory mints USDai against a mintable reserve the sender holds:
 // 1 to 1,000,000 USDai, at most half the sender's balance, within both caps.
+// The sender is any account but the treasury custodian.
 func MsgMintFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgMint] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgMint) {
 		r := testData.Rand()
@@ -72,7 +73,10 @@ func MsgMintFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgMint] {
 		}
 		st := mintable[r.Intn(len(mintable))]
 		denom := st.Asset.Denom
-		sender := testData.AnyAccountN(10, reporter, simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool {
+		// The treasury custodian's reserve coins are the vault's T-bills: it
+		// does not mint with them.
+		custodian := testData.AccountAt(reporter, simutil.TreasuryCustodian)
+		sender := testData.AnyAccountN(10, reporter, simsx.ExcludeAccounts(custodian), simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool {
 			return a.LiquidBalance().AmountOf(denom).GTE(MinMint.MulRaw(2)) && mayUse(ctx, k, params, a.Address)
 		}))
 		if reporter.IsSkipped() {

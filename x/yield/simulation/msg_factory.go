@@ -327,7 +327,8 @@ func custodianAccount(ctx context.Context, k *keeper.Keeper, testData *simsx.Cha
 
 // MsgSettleTreasuryFactory is the custodian settling: the recall order (in
 // full or in part) when there is one, with the accrued yield (sometimes a
-// little less or more); a yield-only settlement otherwise.
+// little less or more); a yield-only settlement otherwise. It pays at most
+// half its reserve coins (the rest covers fees).
 func MsgSettleTreasuryFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSettleTreasury] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSettleTreasury) {
 		r := testData.Rand()
@@ -361,12 +362,19 @@ func MsgSettleTreasuryFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.Msg
 			reporter.Skip("no recall and no yield to settle")
 			return nil, nil
 		}
-		coin := sdk.NewCoin(simutil.ReserveDenom, principal.Add(yield))
 		params, err := k.GetParams(ctx)
 		if err != nil {
 			panic(err)
 		}
-		coin.Denom = params.TreasuryReserveDenom
+		// A custodian short of reserve coins returns what it has.
+		available := custodian.LiquidBalance().AmountOf(params.TreasuryReserveDenom).QuoRaw(2)
+		yield = math.MinInt(yield, available)
+		principal = math.MinInt(principal, available.Sub(yield))
+		if principal.IsZero() && !yield.IsPositive() {
+			reporter.Skip("the custodian holds no reserve coins")
+			return nil, nil
+		}
+		coin := sdk.NewCoin(params.TreasuryReserveDenom, principal.Add(yield))
 		if !custodian.LiquidBalance().BlockAmount(coin) {
 			reporter.Skipf("the custodian lacks %s", coin)
 			return nil, nil
