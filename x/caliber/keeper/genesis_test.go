@@ -62,6 +62,20 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrInvalidGenesis)
 }
 
+// Governance lowering max_serials_per_title must not make the chain's own
+// titles invalid genesis: the cap is checked at mint.
+func TestGenesisKeepsTitlesAboveALoweredSerialCap(t *testing.T) {
+	f := populated(t)
+	g := f.state().Genesis
+	g.Params.MaxSerialsPerTitle = 1
+	for i := range g.Titles {
+		if g.Titles[i].Status == types.StatusActive {
+			g.Titles[i].Serials = []string{"CAP-1", "CAP-2", "CAP-3"}
+		}
+	}
+	require.NoError(t, g.Validate())
+}
+
 func TestGenesisValidateRejects(t *testing.T) {
 	f := populated(t)
 	base := f.state().Genesis

@@ -3,6 +3,7 @@ package types
 import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
+	stdmath "math"
 )
 
 // DefaultGenesis returns the default genesis: default params, nothing registered.
@@ -71,7 +72,9 @@ func (gs GenesisState) Validate() error {
 	titles := make(map[uint64]Title, len(gs.Titles))
 	serials := make(map[string]uint64)
 	for _, t := range gs.Titles {
-		if err := t.Validate(gs.Params.MaxSerialsPerTitle); err != nil {
+		// The serial cap applies when a title is minted; governance may lower
+		// it later, and titles already on chain must still export and import.
+		if err := t.Validate(stdmath.MaxUint32); err != nil {
 			return err
 		}
 		if _, dup := titles[t.Id]; dup {
