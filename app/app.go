@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
@@ -52,7 +53,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
-	authsims "github.com/cosmos/cosmos-sdk/x/auth/simulation"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
@@ -72,6 +72,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/gov"
 	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	"github.com/cosmos/cosmos-sdk/x/mint"
 	mintkeeper "github.com/cosmos/cosmos-sdk/x/mint/keeper"
 	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
@@ -162,6 +163,10 @@ type App struct {
 	BasicModuleManager module.BasicManager
 
 	configurator module.Configurator
+	sm           *module.SimulationManager
+	// endBlockCheck runs after every EndBlock when set (the simulation checks
+	// all invariants there); nil on a node.
+	endBlockCheck func(sdk.Context) error
 }
 
 // New returns the infrafi application. loadLatest loads the newest committed
@@ -267,6 +272,10 @@ func New(
 		appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]), app.AccountKeeper,
 		app.BankKeeper, app.StakingKeeper, app.DistrKeeper, app.MsgServiceRouter(),
 		govtypes.DefaultConfig(), authority)
+	// Legacy (v1beta1) text proposals still arrive as MsgExecLegacyContent;
+	// without a router the gov keeper would panic on them.
+	legacyRouter := govv1beta1.NewRouter().AddRoute(govtypes.RouterKey, govv1beta1.ProposalHandler)
+	govKeeper.SetLegacyRouter(legacyRouter)
 	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
 	evidenceKeeper := evidencekeeper.NewKeeper(
@@ -300,7 +309,7 @@ func New(
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
-		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
+		auth.NewAppModule(appCodec, app.AccountKeeper, simGenesisAccounts, nil),
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, interfaceRegistry),
 		gov.NewAppModule(appCodec, &app.GovKeeper, app.AccountKeeper, app.BankKeeper, nil),
@@ -382,6 +391,12 @@ func New(
 		logger.Error("proto annotations", "err", err)
 	}
 
+	// The simulation manager takes every module that implements
+	// AppModuleSimulation; auth's random genesis accounts come from its
+	// constructor above.
+	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, nil)
+	app.sm.RegisterStoreDecoders()
+
 	app.MountKVStores(keys)
 	app.MountTransientStores(tkeys)
 
@@ -427,10 +442,19 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 	return app.ModuleManager.BeginBlock(ctx)
 }
 
-// EndBlocker runs every module's EndBlock in the configured order.
+// EndBlocker runs every module's EndBlock in the configured order, then the
+// end-block check if one is set.
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
-	return app.ModuleManager.EndBlock(ctx)
+	res, err := app.ModuleManager.EndBlock(ctx)
+	if err != nil || app.endBlockCheck == nil {
+		return res, err
+	}
+	return res, app.endBlockCheck(ctx)
 }
+
+// SetEndBlockCheck installs a check that runs after every EndBlock; an error
+// fails the block. For the simulation, which checks every invariant there.
+func (app *App) SetEndBlockCheck(check func(sdk.Context) error) { app.endBlockCheck = check }
 
 // InitChainer decodes the genesis app state and initializes every module.
 func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
@@ -464,11 +488,33 @@ func (app *App) DefaultGenesis() map[string]json.RawMessage {
 	return app.BasicModuleManager.DefaultGenesis(app.appCodec)
 }
 
+// StoreNames returns the names of the app's KV stores, sorted.
+func (app *App) StoreNames() []string {
+	names := make([]string, 0, len(app.keys))
+	for name := range app.keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // GetKey returns the store key of a module (tests and simulation).
 func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }
 
-// SimulationManager is not wired yet: the simulation issue adds it.
-func (app *App) SimulationManager() *module.SimulationManager { return nil }
+// SimulationManager returns the modules' simulation (genesis generators,
+// store decoders, operations).
+func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
+
+// GetBaseApp returns the BaseApp (the simulation framework drives it).
+func (app *App) GetBaseApp() *baseapp.BaseApp { return app.BaseApp }
+
+// SetNotSigverifyTx is part of the simulation framework's app interface, for
+// runs that skip signature checks (-SigverifyTx=false). infrafi's ante chain
+// is fixed at construction and always verifies signatures, so such a run is
+// refused rather than silently verifying anyway.
+func (app *App) SetNotSigverifyTx() {
+	panic("infrafi: the simulation always verifies signatures; run without -SigverifyTx=false")
+}
 
 // AutoCliOpts gives autocli every module's services and options.
 func (app *App) AutoCliOpts() autocli.AppOptions {

@@ -17,13 +17,11 @@ import (
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil"
-	caliberkeeper "github.com/infrafi/infrafi/x/caliber/keeper"
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	lendingkeeper "github.com/infrafi/infrafi/x/lending/keeper"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
-	yieldkeeper "github.com/infrafi/infrafi/x/yield/keeper"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -224,17 +222,7 @@ func (f *lendingFixture) usdai(addr sdk.AccAddress) sdkmath.Int {
 
 func (f *lendingFixture) requireInvariants(t *testing.T) {
 	t.Helper()
-	for name, inv := range lendingkeeper.Invariants(f.LendingKeeper) {
-		msg, broken := inv(f.Ctx())
-		require.False(t, broken, "lending %s: %s", name, msg)
-	}
-	for name, inv := range caliberkeeper.Invariants(f.CaliberKeeper) {
-		msg, broken := inv(f.Ctx())
-		require.False(t, broken, "caliber %s: %s", name, msg)
-	}
-	msg, broken := yieldkeeper.AllInvariants(f.YieldKeeper)(f.Ctx())
-	require.False(t, broken, msg)
-	requireStableInvariants(t, f.App)
+	require.NoError(t, f.CheckInvariants(f.Ctx()))
 }
 
 // lendingSnapshot is the state a refused lending tx must leave unchanged.
