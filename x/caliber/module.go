@@ -13,9 +13,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/infrafi/infrafi/x/caliber/keeper"
+	"github.com/infrafi/infrafi/x/caliber/simulation"
 	"github.com/infrafi/infrafi/x/caliber/types"
 )
 
@@ -31,6 +34,8 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+
+	_ module.AppModuleSimulation = AppModule{}
 )
 
 // AppModuleBasic is the stateless part of the module: codecs, gateway routes and
@@ -75,14 +80,15 @@ func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingCo
 type AppModule struct {
 	AppModuleBasic
 
+	cdc    codec.Codec
 	keeper *keeper.Keeper
 }
 
-// NewAppModule returns the x/caliber module. The codec parameter keeps the SDK's
-// usual constructor shape; the module needs none beyond the keeper's. keeper is
-// shared by pointer so that hooks set after construction are seen by EndBlock.
-func NewAppModule(_ codec.Codec, keeper *keeper.Keeper) AppModule {
-	return AppModule{keeper: keeper}
+// NewAppModule returns the x/caliber module. The codec decodes store entries
+// for the simulation. keeper is shared by pointer so that hooks set after
+// construction are seen by EndBlock.
+func NewAppModule(cdc codec.Codec, keeper *keeper.Keeper) AppModule {
+	return AppModule{cdc: cdc, keeper: keeper}
 }
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.
@@ -123,4 +129,30 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // policies, bounded per block.
 func (am AppModule) EndBlock(ctx context.Context) error {
 	return am.keeper.EndBlocker(ctx)
+}
+
+// GenerateGenesisState writes the randomized genesis of the simulation (see
+// simulation.RandomizedGenState).
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder registers the decoder of the module's store entries.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simulation.NewDecodeStore(am.cdc)
+}
+
+// WeightedOperations returns nil: WeightedOperationsX supersedes it.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
+}
+
+// ProposalMsgsX registers the authority messages as governance proposals.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.ProposalMsgsX(am.keeper, weights, reg)
+}
+
+// WeightedOperationsX registers the valid and invalid operations of every message.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.WeightedOperationsX(am.keeper, weights, reg)
 }

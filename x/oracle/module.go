@@ -12,10 +12,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/infrafi/infrafi/x/oracle/keeper"
+	"github.com/infrafi/infrafi/x/oracle/simulation"
 	"github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -29,6 +32,7 @@ var (
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
 )
@@ -75,14 +79,15 @@ func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingCo
 type AppModule struct {
 	AppModuleBasic
 
+	cdc    codec.Codec
 	keeper *keeper.Keeper
 }
 
-// NewAppModule returns the x/oracle module. The codec parameter keeps the SDK's
-// usual constructor shape; the module needs none beyond the keeper's. keeper is
+// NewAppModule returns the x/oracle module. The codec decodes store records for
+// the simulation's store comparison. keeper is
 // shared by pointer so that hooks set after construction are seen by EndBlock.
-func NewAppModule(_ codec.Codec, keeper *keeper.Keeper) AppModule {
-	return AppModule{keeper: keeper}
+func NewAppModule(cdc codec.Codec, keeper *keeper.Keeper) AppModule {
+	return AppModule{cdc: cdc, keeper: keeper}
 }
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.
@@ -122,4 +127,29 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // EndBlock aggregates the feeds posted to in this block.
 func (am AppModule) EndBlock(ctx context.Context) error {
 	return am.keeper.EndBlocker(ctx)
+}
+
+// GenerateGenesisState writes a randomized genesis (see simulation.RandomizedGenState).
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder registers the decoder of the module's store records.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simulation.NewDecodeStore(am.cdc)
+}
+
+// WeightedOperations returns nil: WeightedOperationsX supersedes it.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
+}
+
+// WeightedOperationsX registers the module's simulated operations.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.MsgFactories(weights, reg, am.keeper)
+}
+
+// ProposalMsgsX registers the authority messages submitted through x/gov.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.ProposalMsgFactories(weights, reg, am.keeper)
 }

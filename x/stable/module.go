@@ -12,10 +12,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/infrafi/infrafi/x/stable/keeper"
+	"github.com/infrafi/infrafi/x/stable/simulation"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
 
@@ -29,6 +32,7 @@ var (
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ module.AppModuleSimulation = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 )
 
@@ -75,13 +79,14 @@ func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingCo
 type AppModule struct {
 	AppModuleBasic
 
+	cdc    codec.Codec
 	keeper *keeper.Keeper
 }
 
-// NewAppModule returns the x/stable module. The codec parameter keeps the SDK's
-// usual constructor shape.
-func NewAppModule(_ codec.Codec, keeper *keeper.Keeper) AppModule {
-	return AppModule{keeper: keeper}
+// NewAppModule returns the x/stable module. The codec decodes store records for
+// the simulation's store comparison.
+func NewAppModule(cdc codec.Codec, keeper *keeper.Keeper) AppModule {
+	return AppModule{cdc: cdc, keeper: keeper}
 }
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.
@@ -116,4 +121,29 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("failed to export %s genesis state: %w", types.ModuleName, err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState writes a randomized genesis (see simulation.RandomizedGenState).
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder registers the decoder of the module's store records.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simulation.NewDecodeStore(am.cdc)
+}
+
+// WeightedOperations returns nil: WeightedOperationsX supersedes it.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
+}
+
+// WeightedOperationsX registers the module's simulated operations.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.MsgFactories(weights, reg, am.keeper)
+}
+
+// ProposalMsgsX registers the authority messages submitted through x/gov.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.ProposalMsgFactories(weights, reg, am.keeper)
 }

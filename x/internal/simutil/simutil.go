@@ -25,6 +25,9 @@ const (
 	SUSDaiDenom = "ususdai"
 	// TBillFeed is the oracle feed x/yield reads the T-bill rate from.
 	TBillFeed = "sim-tbill-apr"
+	// ReserveFXFeed is the oracle feed of ReserveDenom's USD price, x/stable's
+	// depeg guard on it; its value stays near 1.
+	ReserveFXFeed = "sim-fx-uusdc"
 )
 
 // GPUClasses are the asset classes x/caliber's simulated genesis registers;

@@ -72,6 +72,17 @@ func (k Keeper) custodian(ctx context.Context, params types.Params) (sdk.AccAddr
 	return addr, nil
 }
 
+// TreasuryCustodian returns the configured treasury custodian if it is an
+// active TREASURY_CUSTODIAN party in x/caliber, the account that may settle
+// now: ErrTreasuryDisabled without a custodian, ErrUnauthorized without the role.
+func (k Keeper) TreasuryCustodian(ctx context.Context) (sdk.AccAddress, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return k.custodian(ctx, params)
+}
+
 // rebalanceIfDue runs at most once per rebalance_interval (EndBlock). The
 // vault wants target = buffer + queue need + committed idle (committed is
 // the principal of x/lending's PENDING loans, held for their underwriting). Above it, the excess is

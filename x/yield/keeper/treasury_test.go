@@ -265,3 +265,19 @@ func TestSettleTreasuryBadInput(t *testing.T) {
 	})
 	f.requireInvariants()
 }
+
+func TestTreasuryCustodian(t *testing.T) {
+	f := setup(t)
+	got, err := f.k.TreasuryCustodian(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, custodian, got)
+
+	// Without the TREASURY_CUSTODIAN role the custodian may not settle.
+	f.caliber.custodians = map[string]bool{}
+	_, err = f.k.TreasuryCustodian(f.ctx)
+	require.ErrorIs(t, err, sdkerrors.ErrUnauthorized)
+
+	off := setupWith(t, noTreasury)
+	_, err = off.k.TreasuryCustodian(off.ctx)
+	require.ErrorIs(t, err, types.ErrTreasuryDisabled)
+}
