@@ -24,7 +24,7 @@ func decodeKey[K any](kc collcodec.KeyCodec[K], key []byte) string {
 	if err != nil {
 		panic(fmt.Sprintf("x/%s: undecodable key %X: %s", types.ModuleName, key, err))
 	}
-	return fmt.Sprintf("%v", k)
+	return kc.Stringify(k)
 }
 
 // decodeValue renders a collections value.
@@ -32,6 +32,9 @@ func decodeValue[V any](vc collcodec.ValueCodec[V], bz []byte) string {
 	v, err := vc.Decode(bz)
 	if err != nil {
 		panic(fmt.Sprintf("x/%s: undecodable value %X: %s", types.ModuleName, bz, err))
+	}
+	if s, ok := any(&v).(fmt.Stringer); ok {
+		return s.String()
 	}
 	return fmt.Sprintf("%v", v)
 }

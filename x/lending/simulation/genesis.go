@@ -41,8 +41,9 @@ func RandomParams(r *rand.Rand) types.Params {
 		MaxBorrowerConcentrationBps:  uint32(3_000 + r.Intn(7_001)),
 		MaxClassConcentrationBps:     uint32(7_000 + r.Intn(3_001)),
 		MaxCustodianConcentrationBps: types.BpsDenominator,
-		// 1,000 to 10,000,000 USDai.
-		ConcentrationMinBook:    math.NewInt(1_000_000_000).MulRaw(int64(1) << uint(r.Intn(14))),
+		// 250,000 to 16,000,000 USDai: a simulated loan is worth up to a few
+		// 100,000 USDai, so the limits bind only once the book has grown.
+		ConcentrationMinBook:    math.NewInt(250_000_000_000).MulRaw(int64(1) << uint(r.Intn(7))),
 		MaxPendingAge:           time.Duration(6+r.Intn(43)) * time.Hour,
 		MaxTitlesPerLoan:        uint32(3 + r.Intn(18)),
 		MaxExpiriesPerBlock:     uint32(3 + r.Intn(98)),
