@@ -45,31 +45,40 @@ func MsgRequestLoanFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgRequestLoa
 			reporter.Skip("no enabled product")
 			return nil, nil
 		}
-		p := pick(r, products)
 		params := must(k.Lending.Params.Get(ctx))
-
-		var owners []string
-		byOwner := map[string][]uint64{}
-		value := map[uint64]math.Int{}
-		for _, t := range k.titlesWith(ctx, calibertypes.StatusActive, "") {
-			if !testData.HasAccount(t.Owner) || !p.AllowsClass(t.ClassId) || k.stale(ctx, t.Id) {
-				continue
+		active := k.titlesWith(ctx, calibertypes.StatusActive, "")
+		// The first product, in a random order, some simulated account can borrow under.
+		var (
+			p       types.Product
+			owners  []string
+			byOwner map[string][]uint64
+			value   map[uint64]math.Int
+		)
+		for _, i := range r.Perm(len(products)) {
+			p, owners, byOwner, value = products[i], nil, map[string][]uint64{}, map[uint64]math.Int{}
+			for _, t := range active {
+				if !testData.HasAccount(t.Owner) || !p.AllowsClass(t.ClassId) || k.stale(ctx, t.Id) {
+					continue
+				}
+				v, ok := k.value(ctx, t.Id)
+				if !ok || !k.insured(ctx, t.Id, v, p.MinInsuranceBps, now.Add(p.Duration).Add(requestSlack)) {
+					continue
+				}
+				if has := must(k.Lending.TitleLoan.Has(ctx, t.Id)); has {
+					continue
+				}
+				if _, seen := byOwner[t.Owner]; !seen {
+					owners = append(owners, t.Owner)
+				}
+				byOwner[t.Owner] = append(byOwner[t.Owner], t.Id)
+				value[t.Id] = v
 			}
-			v, ok := k.value(ctx, t.Id)
-			if !ok || !k.insured(ctx, t.Id, v, p.MinInsuranceBps, now.Add(p.Duration).Add(requestSlack)) {
-				continue
+			if len(owners) > 0 {
+				break
 			}
-			if has := must(k.Lending.TitleLoan.Has(ctx, t.Id)); has {
-				continue
-			}
-			if _, seen := byOwner[t.Owner]; !seen {
-				owners = append(owners, t.Owner)
-			}
-			byOwner[t.Owner] = append(byOwner[t.Owner], t.Id)
-			value[t.Id] = v
 		}
 		if len(owners) == 0 {
-			reporter.Skipf("no simulated account owns an ACTIVE, valued, current (and insured) title for product %s", p.Id)
+			reporter.Skip("no simulated account owns an ACTIVE, valued, current (and insured) title any product accepts")
 			return nil, nil
 		}
 		owner := pick(r, owners)
@@ -429,16 +438,21 @@ func installmentNow(l types.Loan, now time.Time) math.Int {
 	return lateOwed(l, now).Add(l.InterestDue).Add(l.PrincipalDue)
 }
 
+// defaulting reports whether a loan is one of the quarter whose borrowers
+// never pay (MsgRepayFactory leaves them alone): they run through
+// delinquency, default and the foreclosure auction.
+func defaulting(l types.Loan) bool { return l.Id%4 == 0 }
+
 // MsgRepayFactory pays a performing loan: the installment due, part of it, a
 // prepayment or the payoff, from the borrower (or, sometimes, any account
-// holding the USDai).
+// holding the USDai). A quarter of the loans are never paid (defaulting).
 func MsgRepayFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgRepay] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRepay) {
 		r := testData.Rand().Rand
 		now := blockTime(ctx)
-		performing := k.loans(ctx, func(l types.Loan) bool { return types.Performing(l.Status) })
+		performing := k.loans(ctx, func(l types.Loan) bool { return types.Performing(l.Status) && !defaulting(l) })
 		if len(performing) == 0 {
-			reporter.Skip("no performing loan")
+			reporter.Skip("no performing loan that its borrower pays")
 			return nil, nil
 		}
 		l := pick(r, performing)
@@ -506,10 +520,9 @@ func MsgRepayInvalidFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*types
 			performing := k.loans(ctx, func(l types.Loan) bool { return types.Performing(l.Status) })
 			if len(performing) > 0 {
 				l := pick(r, performing)
-				poor := testData.AnyAccount(reporter, simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool {
-					return balanceOf(a).LT(payoffOf(l, now))
-				}))
-				if reporter.IsSkipped() {
+				poor, ok := poorAccount(testData, payoffOf(l, now))
+				if !ok {
+					reporter.Skip("every account holds the payoff")
 					return nil, nil, nil
 				}
 				msg.Payer, msg.LoanId, msg.Amount = poor.AddressBech32, l.Id, payoffOf(l, now)
@@ -800,10 +813,9 @@ func MsgBidInvalidFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*types.M
 			if len(open) > 0 {
 				a := pick(r, open)
 				price := currentPrice(a, now)
-				poor := testData.AnyAccount(reporter, simsx.SimAccountFilterFn(func(acc simsx.SimAccount) bool {
-					return balanceOf(acc).LT(price)
-				}))
-				if reporter.IsSkipped() {
+				poor, ok := poorAccount(testData, price)
+				if !ok {
+					reporter.Skip("every account holds the price")
 					return nil, nil, nil
 				}
 				msg.Bidder, msg.AuctionId, msg.MaxPrice = poor.AddressBech32, a.Id, usdai(price)
@@ -836,14 +848,15 @@ func WeightedOperationsX(k Keepers, weights simsx.WeightSource, reg simsx.Regist
 	reg.Add(weights.Get("msg_add_collateral_invalid", 5), MsgAddCollateralInvalidFactory(k))
 	reg.Add(weights.Get("msg_withdraw_collateral_invalid", 5), MsgWithdrawCollateralInvalidFactory(k))
 	reg.Add(weights.Get("msg_bid_invalid", 5), MsgBidInvalidFactory(k))
-	reg.Add(weights.Get("msg_create_product_invalid", 3), MsgCreateProductInvalidFactory())
-	reg.Add(weights.Get("msg_update_product_invalid", 3), MsgUpdateProductInvalidFactory())
-	reg.Add(weights.Get("msg_update_params_invalid", 3), MsgUpdateParamsInvalidFactory())
+	reg.Add(weights.Get("msg_create_product_invalid", 3), MsgCreateProductInvalidFactory(k))
+	reg.Add(weights.Get("msg_update_product_invalid", 3), MsgUpdateProductInvalidFactory(k))
+	reg.Add(weights.Get("msg_update_params_invalid", 3), MsgUpdateParamsInvalidFactory(k))
 }
 
-// ProposalMsgsX registers the authority-only messages as gov proposals.
+// ProposalMsgsX registers the authority-only messages as gov proposals
+// (x/gov submits proposals at 1/25 of these weights).
 func ProposalMsgsX(k Keepers, weights simsx.WeightSource, reg simsx.Registry) {
-	reg.Add(weights.Get("msg_create_product", 20), MsgCreateProductFactory())
-	reg.Add(weights.Get("msg_update_product", 20), MsgUpdateProductFactory(k))
-	reg.Add(weights.Get("msg_update_params", 10), MsgUpdateParamsFactory())
+	reg.Add(weights.Get("msg_create_product", 50), MsgCreateProductFactory(k))
+	reg.Add(weights.Get("msg_update_product", 100), MsgUpdateProductFactory(k))
+	reg.Add(weights.Get("msg_update_params", 50), MsgUpdateParamsFactory(k))
 }

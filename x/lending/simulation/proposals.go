@@ -15,15 +15,15 @@ import (
 // invalid ones plain transactions from an account that is not the authority.
 
 // MsgCreateProductFactory proposes a new product for one or all simulated GPU classes.
-func MsgCreateProductFactory() simsx.SimMsgFactoryFn[*types.MsgCreateProduct] {
-	return func(_ context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgCreateProduct) {
+func MsgCreateProductFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgCreateProduct] {
+	return func(_ context.Context, testData *simsx.ChainDataSource, _ simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgCreateProduct) {
 		r := testData.Rand().Rand
 		classes := simutil.GPUClasses
 		if r.Intn(2) == 0 {
 			classes = []string{pick(r, simutil.GPUClasses)}
 		}
 		p := RandomProduct(r, fmt.Sprintf("sim-gov-%d", r.Intn(1_000_000_000)), classes)
-		return nil, &types.MsgCreateProduct{Authority: testData.ModuleAccountAddress(reporter, "gov"), Product: p}
+		return nil, &types.MsgCreateProduct{Authority: k.Lending.GetAuthority(), Product: p}
 	}
 }
 
@@ -40,27 +40,27 @@ func MsgUpdateProductFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgUpdatePr
 		old := pick(r, products)
 		p := RandomProduct(r, old.Id, old.AssetClasses)
 		p.Enabled = old.Enabled
-		return nil, &types.MsgUpdateProduct{Authority: testData.ModuleAccountAddress(reporter, "gov"), Product: p}
+		return nil, &types.MsgUpdateProduct{Authority: k.Lending.GetAuthority(), Product: p}
 	}
 }
 
 // MsgUpdateParamsFactory proposes new random params in working ranges.
-func MsgUpdateParamsFactory() simsx.SimMsgFactoryFn[*types.MsgUpdateParams] {
-	return func(_ context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateParams) {
-		return nil, &types.MsgUpdateParams{Authority: testData.ModuleAccountAddress(reporter, "gov"), Params: RandomParams(testData.Rand().Rand)}
+func MsgUpdateParamsFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgUpdateParams] {
+	return func(_ context.Context, testData *simsx.ChainDataSource, _ simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateParams) {
+		return nil, &types.MsgUpdateParams{Authority: k.Lending.GetAuthority(), Params: RandomParams(testData.Rand().Rand)}
 	}
 }
 
 // nonAuthority is a simulated account signing an authority-only message.
-func nonAuthority(testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) simsx.SimAccount {
-	return testData.AnyAccount(reporter, simsx.ExcludeAddresses(testData.ModuleAccountAddress(reporter, "gov")))
+func nonAuthority(k Keepers, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) simsx.SimAccount {
+	return testData.AnyAccount(reporter, simsx.ExcludeAddresses(k.Lending.GetAuthority()))
 }
 
 // MsgCreateProductInvalidFactory creates a valid product signed by an account
 // that is not the authority.
-func MsgCreateProductInvalidFactory() *simsx.ResultHandlingSimMsgFactory[*types.MsgCreateProduct] {
+func MsgCreateProductInvalidFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*types.MsgCreateProduct] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(_ context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgCreateProduct, simsx.SimDeliveryResultHandler) {
-		signer := nonAuthority(testData, reporter)
+		signer := nonAuthority(k, testData, reporter)
 		if reporter.IsSkipped() {
 			return nil, nil, nil
 		}
@@ -72,9 +72,9 @@ func MsgCreateProductInvalidFactory() *simsx.ResultHandlingSimMsgFactory[*types.
 
 // MsgUpdateProductInvalidFactory updates a product, signed by an account that
 // is not the authority.
-func MsgUpdateProductInvalidFactory() *simsx.ResultHandlingSimMsgFactory[*types.MsgUpdateProduct] {
+func MsgUpdateProductInvalidFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*types.MsgUpdateProduct] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(_ context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateProduct, simsx.SimDeliveryResultHandler) {
-		signer := nonAuthority(testData, reporter)
+		signer := nonAuthority(k, testData, reporter)
 		if reporter.IsSkipped() {
 			return nil, nil, nil
 		}
@@ -86,9 +86,9 @@ func MsgUpdateProductInvalidFactory() *simsx.ResultHandlingSimMsgFactory[*types.
 
 // MsgUpdateParamsInvalidFactory updates the params, signed by an account that
 // is not the authority.
-func MsgUpdateParamsInvalidFactory() *simsx.ResultHandlingSimMsgFactory[*types.MsgUpdateParams] {
+func MsgUpdateParamsInvalidFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*types.MsgUpdateParams] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(_ context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateParams, simsx.SimDeliveryResultHandler) {
-		signer := nonAuthority(testData, reporter)
+		signer := nonAuthority(k, testData, reporter)
 		if reporter.IsSkipped() {
 			return nil, nil, nil
 		}

@@ -238,3 +238,20 @@ func (k Keepers) holderOf(ctx context.Context, testData *simsx.ChainDataSource, 
 	}
 	return pick(testData.Rand().Rand, candidates), true
 }
+
+// poorAccount is a simulated account holding less than need USDai (looking
+// at up to 20 in a random order), false when none does.
+func poorAccount(testData *simsx.ChainDataSource, need math.Int) (simsx.SimAccount, bool) {
+	accs := testData.AllAccounts()
+	r := testData.Rand().Rand
+	for n, i := range r.Perm(len(accs)) {
+		if n == 20 {
+			break
+		}
+		a := testData.GetAccount(simsx.NewBasicSimulationReporter(), accs[i].AddressBech32)
+		if balanceOf(a).LT(need) {
+			return a, true
+		}
+	}
+	return simsx.SimAccount{}, false
+}
