@@ -74,9 +74,14 @@ func NewAccount(seed string) Account {
 }
 
 // NewApp returns an infrafi app on a fresh in-memory database, before InitChain.
+// Pruning runs synchronously and the app is closed when the test ends, so no
+// background goroutine keeps a finished test's stores in memory.
 func NewApp(t testing.TB) *app.App {
-	return app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
-		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID))
+	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
+		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID),
+		baseapp.SetIAVLSyncPruning(true))
+	t.Cleanup(func() { _ = a.Close() })
+	return a
 }
 
 // Setup starts a fixture chain: InitChain with one bonded validator and funded

@@ -30,7 +30,7 @@ func decodeKey[K any](kc collcodec.KeyCodec[K], key []byte) string {
 	if err != nil {
 		return fmt.Sprintf("undecodable key %X: %s", key, err)
 	}
-	return fmt.Sprintf("%v", k)
+	return kc.Stringify(k)
 }
 
 // decodeUint64 decodes a sequence or uint64 value.
@@ -51,7 +51,7 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 		ma, mb := newMsg(), newMsg()
 		cdc.MustUnmarshal(a, ma)
 		cdc.MustUnmarshal(b, mb)
-		return fmt.Sprintf("%v\n%v", ma, mb)
+		return fmt.Sprintf("%s\n%s", cdc.MustMarshalJSON(ma), cdc.MustMarshalJSON(mb))
 	}
 	keys := func(a, b []byte, decode func([]byte) string) string {
 		return fmt.Sprintf("%s\n%s", decode(a), decode(b))

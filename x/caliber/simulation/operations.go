@@ -11,8 +11,8 @@ import (
 // within a few blocks for x/lending's simulation; redemption and casualty,
 // which take titles away, are rarer. Invalid inputs get small weights.
 const (
-	weightMintTitle             = 60
-	weightConfirmCustody        = 60
+	weightMintTitle             = 50
+	weightConfirmCustody        = 70
 	weightAppraise              = 60
 	weightAttestCustody         = 40
 	weightTransferTitle         = 15

@@ -54,7 +54,20 @@ func LevelPayment(balance math.Int, apr math.LegacyDec, period time.Duration, n 
 
 // PeriodInterest is ceil(balance × apr × seconds / year): debt rounds up.
 func PeriodInterest(balance math.Int, apr math.LegacyDec, period time.Duration) math.Int {
-	return apr.MulInt(balance).MulInt64(int64(period / time.Second)).QuoInt64(SecondsPerYear).Ceil().TruncateInt()
+	// In integers: apr is exactly apr.BigInt() / 10^18, so the ceiling is
+	// exact (dividing a LegacyDec first would truncate at 18 decimals).
+	num := math.NewIntFromBigInt(apr.BigInt()).Mul(balance).MulRaw(int64(period / time.Second))
+	den := math.NewInt(SecondsPerYear).Mul(math.NewIntWithDecimal(1, math.LegacyPrecision))
+	return ceilQuo(num, den)
+}
+
+// ceilQuo is ⌈num / den⌉ for num >= 0, den > 0.
+func ceilQuo(num, den math.Int) math.Int {
+	q := num.Quo(den)
+	if !num.Mod(den).IsZero() {
+		q = q.AddRaw(1)
+	}
+	return q
 }
 
 // Installment is what the next period owes on balance with n periods left

@@ -62,6 +62,8 @@ func TestPeriodInterestRoundsUp(t *testing.T) {
 	// 1 uusdai for 1 s at 1% is a tiny fraction: debt rounds up to 1.
 	require.Equal(t, math.OneInt(), types.PeriodInterest(math.OneInt(), math.LegacyMustNewDecFromStr("0.01"), time.Second))
 	require.Equal(t, math.ZeroInt(), types.PeriodInterest(usd(5), math.LegacyZeroDec(), month))
+	// Exact ceiling below the 18th decimal: 10^-18 × 1 × 1 s / year > 0.
+	require.Equal(t, math.OneInt(), types.PeriodInterest(math.OneInt(), math.LegacyNewDecWithPrec(1, math.LegacyPrecision), time.Second))
 }
 
 func TestInstallment(t *testing.T) {

@@ -65,8 +65,10 @@ func randFactor(r *simsx.XRand, lo, hi int64) math.LegacyDec {
 }
 
 // nextValue is the feeder's next post for feedID: a random walk within ±10% of
-// the current price, and for GPU feeds rarely (1 in 25) a crash of 30–60%;
-// protected feeds stay in their valueRange.
+// the current price, and for GPU feeds rarely (1 in 50) a crash of 30–60%;
+// protected feeds stay in their valueRange. The walk leans back towards the
+// middle of the range (down at most 5% in the lower fifth, up at most 5% in
+// the upper fifth), so that crashes do not pin a GPU at its floor.
 func nextValue(ctx context.Context, k *keeper.Keeper, r *simsx.XRand, feedID string) math.LegacyDec {
 	lo, hi, protected := valueRange(feedID)
 	current := math.LegacyNewDec(int64(1 + r.Intn(1000)))
@@ -76,11 +78,21 @@ func nextValue(ctx context.Context, k *keeper.Keeper, r *simsx.XRand, feedID str
 	if price, err := k.Prices.Get(ctx, feedID); err == nil && price.Value.IsPositive() {
 		current = price.Value
 	}
+	down, up := int64(9000), int64(11000)
+	if protected {
+		fifth := hi.Sub(lo).QuoInt64(5)
+		switch {
+		case current.LT(lo.Add(fifth)):
+			down = 9500
+		case current.GT(hi.Sub(fifth)):
+			up = 10500
+		}
+	}
 	var next math.LegacyDec
-	if isGPUFeed(feedID) && r.Intn(25) == 0 {
+	if isGPUFeed(feedID) && r.Intn(50) == 0 {
 		next = current.Mul(randFactor(r, 4000, 7000))
 	} else {
-		next = current.Mul(randFactor(r, 9000, 11000))
+		next = current.Mul(randFactor(r, down, up))
 	}
 	if protected {
 		next = math.LegacyMaxDec(lo, math.LegacyMinDec(hi, next))
@@ -334,15 +346,15 @@ func buildUpdateParams(k *keeper.Keeper) simutil.AuthorityMsgBuilder[*types.MsgU
 }
 
 // ProposalMsgFactories registers the valid authority messages, submitted
-// through x/gov.
+// through x/gov (which submits proposals at 1/25 of these weights).
 func ProposalMsgFactories(weights simsx.WeightSource, reg simsx.Registry, k *keeper.Keeper) {
 	auth := k.GetAuthority()
-	reg.Add(weights.Get("msg_add_feed", 20), simutil.ProposalFactory(auth, buildAddFeed(k)))
-	reg.Add(weights.Get("msg_update_feed", 20), simutil.ProposalFactory(auth, buildUpdateFeed(k)))
-	reg.Add(weights.Get("msg_remove_feed", 10), simutil.ProposalFactory(auth, buildRemoveFeed(k)))
-	reg.Add(weights.Get("msg_add_feeder", 20), simutil.ProposalFactory(auth, buildAddFeeder(k)))
-	reg.Add(weights.Get("msg_remove_feeder", 10), simutil.ProposalFactory(auth, buildRemoveFeeder(k)))
-	reg.Add(weights.Get("msg_update_params", 10), simutil.ProposalFactory(auth, buildUpdateParams(k)))
+	reg.Add(weights.Get("msg_add_feed", 75), simutil.ProposalFactory(auth, buildAddFeed(k)))
+	reg.Add(weights.Get("msg_update_feed", 75), simutil.ProposalFactory(auth, buildUpdateFeed(k)))
+	reg.Add(weights.Get("msg_remove_feed", 50), simutil.ProposalFactory(auth, buildRemoveFeed(k)))
+	reg.Add(weights.Get("msg_add_feeder", 75), simutil.ProposalFactory(auth, buildAddFeeder(k)))
+	reg.Add(weights.Get("msg_remove_feeder", 50), simutil.ProposalFactory(auth, buildRemoveFeeder(k)))
+	reg.Add(weights.Get("msg_update_params", 50), simutil.ProposalFactory(auth, buildUpdateParams(k)))
 }
 
 // MsgFactories registers the operations: valid and invalid price posts, and

@@ -282,11 +282,11 @@ func buildUpdateAllowlist(k *keeper.Keeper) simutil.AuthorityMsgBuilder[*types.M
 }
 
 // ProposalMsgFactories registers the valid authority messages, submitted
-// through x/gov.
+// through x/gov (which submits proposals at 1/25 of these weights).
 func ProposalMsgFactories(weights simsx.WeightSource, reg simsx.Registry, k *keeper.Keeper) {
 	auth := k.GetAuthority()
-	reg.Add(weights.Get("msg_update_params", 20), simutil.ProposalFactory(auth, buildUpdateParams(k)))
-	reg.Add(weights.Get("msg_update_allowlist", 20), simutil.ProposalFactory(auth, buildUpdateAllowlist(k)))
+	reg.Add(weights.Get("msg_update_params", 100), simutil.ProposalFactory(auth, buildUpdateParams(k)))
+	reg.Add(weights.Get("msg_update_allowlist", 75), simutil.ProposalFactory(auth, buildUpdateAllowlist(k)))
 }
 
 // MsgFactories registers the operations: valid and invalid mints and

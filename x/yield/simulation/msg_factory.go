@@ -435,9 +435,9 @@ func buildUpdateParams(k *keeper.Keeper) simutil.AuthorityMsgBuilder[*types.MsgU
 }
 
 // ProposalMsgFactories registers the valid authority message, submitted
-// through x/gov.
+// through x/gov (which submits proposals at 1/25 of this weight).
 func ProposalMsgFactories(weights simsx.WeightSource, reg simsx.Registry, k *keeper.Keeper) {
-	reg.Add(weights.Get("msg_update_params", 20), simutil.ProposalFactory(k.GetAuthority(), buildUpdateParams(k)))
+	reg.Add(weights.Get("msg_update_params", 100), simutil.ProposalFactory(k.GetAuthority(), buildUpdateParams(k)))
 }
 
 // MsgFactories registers the operations, valid and invalid.
@@ -450,7 +450,7 @@ func MsgFactories(weights simsx.WeightSource, reg simsx.Registry, k *keeper.Keep
 	reg.Add(weights.Get("msg_update_bid_invalid", 5), MsgUpdateBidInvalidFactory(k))
 	reg.Add(weights.Get("msg_cancel_redeem", 15), MsgCancelRedeemFactory(k))
 	reg.Add(weights.Get("msg_cancel_redeem_invalid", 5), MsgCancelRedeemInvalidFactory(k))
-	reg.Add(weights.Get("msg_settle_treasury", 30), MsgSettleTreasuryFactory(k))
+	reg.Add(weights.Get("msg_settle_treasury", 20), MsgSettleTreasuryFactory(k))
 	reg.Add(weights.Get("msg_settle_treasury_invalid", 5), MsgSettleTreasuryInvalidFactory(k))
 	reg.Add(weights.Get("msg_update_params_unauthorized", 3), simutil.UnauthorizedFactory(buildUpdateParams(k)))
 }
