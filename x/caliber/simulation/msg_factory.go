@@ -23,9 +23,6 @@ import (
 // Each message has a factory building a message that must succeed and one
 // building a realistic wrong input that must fail with a registered error.
 
-// invalidFn is the signature of the invalid-input factories.
-type invalidFn[T sdk.Msg] = func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, T, simsx.SimDeliveryResultHandler)
-
 // MsgMintTitleFactory mints a title of an eligible class for a user, signed
 // by an active issuer, held by an active custodian, with fresh serials.
 func MsgMintTitleFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgMintTitle] {
