@@ -326,7 +326,7 @@ func New(
 		caliber.NewAppModule(appCodec, app.CaliberKeeper),
 		stable.NewAppModule(appCodec, app.StableKeeper),
 		yield.NewAppModule(appCodec, app.YieldKeeper),
-		lending.NewAppModule(appCodec, app.LendingKeeper),
+		lending.NewAppModule(appCodec, app.LendingKeeper, app.CaliberKeeper, caliberkeeper.NewQueryServerImpl(app.CaliberKeeper), app.YieldKeeper),
 	)
 
 	// The basic manager carries infrafi's genesis defaults (denoms, metadata)

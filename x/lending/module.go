@@ -12,10 +12,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/infrafi/infrafi/x/lending/keeper"
+	"github.com/infrafi/infrafi/x/lending/simulation"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -31,6 +34,8 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+
+	_ module.AppModuleSimulation = AppModule{}
 )
 
 // AppModuleBasic is the stateless part of the module: codecs, gateway routes and
@@ -75,13 +80,17 @@ func (AppModuleBasic) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingCo
 type AppModule struct {
 	AppModuleBasic
 
+	cdc    codec.Codec
 	keeper *keeper.Keeper
+	// sim reads x/caliber and the vault for the simulation's message factories.
+	sim simulation.Keepers
 }
 
-// NewAppModule returns the x/lending module. The codec parameter keeps the SDK's
-// usual constructor shape; the module needs none beyond the keeper's.
-func NewAppModule(_ codec.Codec, keeper *keeper.Keeper) AppModule {
-	return AppModule{keeper: keeper}
+// NewAppModule returns the x/lending module. The codec decodes the store in
+// the simulation; caliber, titles (x/caliber's query server) and yield are
+// read only by the simulation's message factories.
+func NewAppModule(cdc codec.Codec, keeper *keeper.Keeper, caliber simulation.CaliberKeeper, titles simulation.TitleQuerier, yield simulation.YieldKeeper) AppModule {
+	return AppModule{cdc: cdc, keeper: keeper, sim: simulation.Keepers{Lending: keeper, Caliber: caliber, Titles: titles, Yield: yield}}
 }
 
 // IsOnePerModuleType implements depinject.OnePerModuleType.
@@ -121,4 +130,31 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // EndBlock expires PENDING loans past max_pending_age, bounded per block.
 func (am AppModule) EndBlock(ctx context.Context) error {
 	return am.keeper.EndBlocker(ctx)
+}
+
+// GenerateGenesisState implements module.AppModuleSimulation.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder implements module.AppModuleSimulation.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simulation.NewDecodeStore(am.cdc)
+}
+
+// WeightedOperations implements module.AppModuleSimulation; WeightedOperationsX
+// supersedes it (the simsx runner uses that).
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
+}
+
+// WeightedOperationsX registers the operations of every x/lending message,
+// with valid and invalid input.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.WeightedOperationsX(am.sim, weights, reg)
+}
+
+// ProposalMsgsX registers the authority-only messages as gov proposals.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.ProposalMsgsX(am.sim, weights, reg)
 }

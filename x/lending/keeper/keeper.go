@@ -193,13 +193,18 @@ func (k Keeper) total(ctx context.Context, key string) (math.Int, error) {
 	return v, nil
 }
 
-// addTotal adds delta (may be negative) to a Totals entry.
+// addTotal adds delta (may be negative) to a Totals entry; a zero total is
+// removed, as InitGenesis (which rebuilds the totals from the loans) would
+// leave it, so an exported and re-imported store is the same.
 func (k Keeper) addTotal(ctx context.Context, key string, delta math.Int) error {
 	v, err := k.total(ctx, key)
 	if err != nil {
 		return err
 	}
-	return k.Totals.Set(ctx, key, v.Add(delta))
+	if v = v.Add(delta); v.IsZero() {
+		return k.Totals.Remove(ctx, key)
+	}
+	return k.Totals.Set(ctx, key, v)
 }
 
 // exposure reads an Exposures entry (zero when absent).

@@ -79,8 +79,9 @@ func FuzzMsgValidateBasic(f *testing.F) {
 
 // Schedule fuzzing covers loans up to 2×10^26 uusdai (200 titles at the
 // x/caliber maximum value), APRs up to 100%, up to 1,200 payments and terms
-// up to 30 years. Products may allow more (APR up to 1,000%, terms up to 292
-// years), where (1+i)^n overflows LegacyDec: see the x/lending issue note.
+// up to 30 years. Products may have APRs up to 1,000% on shorter terms:
+// Product.Validate bounds apr_max × years by 30, so (1+i)^n <= e^30
+// (TestProductBoundsScheduleGrowth).
 var (
 	maxScheduleBalance = math.NewIntWithDecimal(2, 26)
 	maxScheduleTerm    = 30 * 365 * 24 * time.Hour

@@ -143,3 +143,41 @@ func TestSplitAndBps(t *testing.T) {
 	require.Equal(t, math.NewInt(700), types.MaxByLTV(math.NewInt(1000), math.LegacyMustNewDecFromStr("0.7")))
 	require.Equal(t, math.NewInt(1000), types.MaxByLiquidity(math.NewInt(900), 1000))
 }
+
+// product is a valid product of n payments every interval at apr_max apr.
+func product(apr string, interval time.Duration, n uint32) types.Product {
+	d := math.LegacyMustNewDecFromStr
+	return types.Product{
+		Id: "p", AssetClasses: []string{"gpu"}, MaxLtv: d("0.7"), LiquidationLtv: d("0.8"),
+		AprMin: d("0"), AprMax: d(apr), Duration: interval * time.Duration(n), RepaymentInterval: interval,
+		Schedule: types.ScheduleAmortizing, GraceApr: d("0.1"),
+		Auction:         types.AuctionTerms{StartMultiplier: d("1"), FloorRatio: d("0.5")},
+		RecoveryHaircut: d("0.3"),
+	}
+}
+
+// Regression: Product.Validate allowed APR 10 over 1,200 monthly payments,
+// whose level payment (1+i)^n (≈ e^1000) overflows LegacyDec and panics.
+// Validate now bounds apr_max × duration in years by 30, and the costliest
+// schedule it allows is computable for a 10^30 balance.
+func TestProductBoundsScheduleGrowth(t *testing.T) {
+	huge := product("10", month, 1_200)
+	require.Panics(t, func() { types.LevelPayment(usd(1), huge.AprMax, month, 1_200) })
+	require.ErrorIs(t, huge.Validate(), types.ErrInvalidProduct)
+
+	year := 365 * 24 * time.Hour
+	for _, p := range []types.Product{
+		product("10", year/400, 1_200), // 10 × 3 years = 30
+		product("0.3", year/12, 1_200), // 0.3 × 100 years = 30
+		product("10", 3*year, 1),       // one payment
+		product("0.15", month, 12),     // the design's loan
+	} {
+		require.NoError(t, p.Validate(), "%v over %s", p.AprMax, p.Duration)
+		require.NotPanics(t, func() {
+			interest, principal := types.Installment(p.Schedule, math.NewIntWithDecimal(1, 30), p.AprMax, p.RepaymentInterval, p.Payments())
+			require.True(t, interest.IsPositive() && principal.IsPositive())
+		})
+	}
+	require.ErrorIs(t, product("10", year/399, 1_200).Validate(), types.ErrInvalidProduct)
+	require.ErrorIs(t, product("0.31", year/12, 1_200).Validate(), types.ErrInvalidProduct)
+}

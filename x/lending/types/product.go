@@ -11,6 +11,13 @@ import (
 // maxPayments bounds a product's number of scheduled payments.
 const maxPayments = 1_200
 
+// maxRateYears bounds apr_max × duration (in years). The level payment
+// computes (1+i)^n <= e^(apr × years) with i = apr × interval / year and
+// n = duration / interval; within the bound it stays below e^30 ≈ 10^13, far
+// inside LegacyDec's range even for a 10^30 balance, while APR 10 over 1,200
+// monthly payments (e^1000) would overflow and panic.
+var maxRateYears = math.LegacyNewDec(30)
+
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // ValidateID checks a product or asset class id.
@@ -90,6 +97,9 @@ func (p Product) Validate() error {
 	}
 	if n := p.Duration / p.RepaymentInterval; n > maxPayments {
 		return errorsmod.Wrapf(ErrInvalidProduct, "at most %d payments, got %d", maxPayments, n)
+	}
+	if years := p.AprMax.MulInt64(int64(p.Duration / time.Second)).QuoInt64(SecondsPerYear); years.GT(maxRateYears) {
+		return errorsmod.Wrapf(ErrInvalidProduct, "apr_max × duration in years must be <= %s, got %s (%v over %s)", maxRateYears, years, p.AprMax, p.Duration)
 	}
 	if p.Schedule != ScheduleAmortizing && p.Schedule != ScheduleInterestOnly {
 		return errorsmod.Wrapf(ErrInvalidProduct, "schedule must be AMORTIZING or INTEREST_ONLY, got %s", p.Schedule)
