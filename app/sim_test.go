@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,6 +97,8 @@ type heightHash struct {
 type recorder struct {
 	hashes   []heightHash
 	lastTime time.Time
+	// executed counts the authority messages authorityOps ran, by type.
+	executed map[string]int
 }
 
 func (r *recorder) factory(logger log.Logger, db dbm.DB, trace io.Writer, loadLatest bool,
@@ -102,7 +106,8 @@ func (r *recorder) factory(logger log.Logger, db dbm.DB, trace io.Writer, loadLa
 ) *app.App {
 	a := app.New(logger, db, trace, loadLatest, opts, baseOpts...)
 	sm := a.SimulationManager()
-	sm.Modules = append(sm.Modules, authorityOps{a})
+	r.executed = map[string]int{}
+	sm.Modules = append(sm.Modules, authorityOps{a, r.executed})
 	a.SetEndBlockCheck(func(ctx sdk.Context) error {
 		r.hashes = append(r.hashes, heightHash{ctx.BlockHeight(), bytes.Clone(ctx.BlockHeader().AppHash)})
 		r.lastTime = ctx.BlockTime()
@@ -121,7 +126,10 @@ var infrafiModules = []string{"oracle", "caliber", "stable", "yield", "lending"}
 // almost never pass, so without this the valid authority messages (params,
 // feeds, parties, classes, products, allowlist) would never run. Each factory
 // builds a message that must succeed; an error fails the run.
-type authorityOps struct{ app *app.App }
+type authorityOps struct {
+	app      *app.App
+	executed map[string]int
+}
 
 func (authorityOps) GenerateGenesisState(*module.SimulationState)       {}
 func (authorityOps) RegisterStoreDecoder(simtypes.StoreDecoderRegistry) {}
@@ -159,6 +167,7 @@ func (o authorityOps) op(factory simsx.FactoryMethod) simtypes.Operation {
 				fmt.Errorf("authority message %s refused: %w", sdk.MsgTypeURL(msg), err)
 		}
 		write()
+		o.executed[sdk.MsgTypeURL(msg)]++
 		return simtypes.NewOperationMsg(msg, true, "executed as the gov authority"), nil, nil
 	}
 }
@@ -259,6 +268,12 @@ func runSim(t *testing.T, name string, seed int64, post func(testing.TB, simsx.T
 				// The last block's transactions ran after its EndBlock check.
 				ctx := ti.App.NewContextLegacy(true, cmtproto.Header{Height: ti.App.LastBlockHeight(), Time: rec.lastTime})
 				require.NoError(tb, ti.App.CheckInvariants(ctx))
+				types := slices.Sorted(maps.Keys(rec.executed))
+				summary := make([]string, len(types))
+				for i, typ := range types {
+					summary[i] = fmt.Sprintf("%s %d", typ, rec.executed[typ])
+				}
+				fmt.Printf("authority messages executed as x/gov: %s\n", strings.Join(summary, ", "))
 				if post != nil {
 					post(tb, ti, rec.lastTime)
 				}

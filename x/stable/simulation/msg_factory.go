@@ -76,9 +76,18 @@ func MsgMintFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgMint] {
 		// The treasury custodian's reserve coins are the vault's T-bills: it
 		// does not mint with them.
 		custodian := testData.AccountAt(reporter, simutil.TreasuryCustodian)
-		sender := testData.AnyAccountN(10, reporter, simsx.ExcludeAccounts(custodian), simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool {
+		eligible := func(a simsx.SimAccount) bool {
 			return a.LiquidBalance().AmountOf(denom).GTE(MinMint.MulRaw(2)) && mayUse(ctx, k, params, a.Address)
-		}))
+		}
+		var sender simsx.SimAccount
+		// A quarter of the mints go to the curator and the insurer, who need
+		// USDai for junior tranches and pools; a random pick among up to 150
+		// accounts would rarely reach them.
+		if role := []int{simutil.Curator, simutil.Insurer}[r.Intn(2)]; r.Intn(4) == 0 && eligible(testData.AccountAt(reporter, role)) {
+			sender = testData.AccountAt(reporter, role)
+		} else {
+			sender = testData.AnyAccountN(10, reporter, simsx.ExcludeAccounts(custodian), simsx.SimAccountFilterFn(eligible))
+		}
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
