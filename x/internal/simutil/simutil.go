@@ -4,12 +4,17 @@
 package simutil
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 )
 
@@ -85,5 +90,15 @@ func ExpectError(expected ...error) simsx.SimDeliveryResultHandler {
 		}
 		space, code, _ := errorsmod.ABCIInfo(err, false)
 		return fmt.Errorf("invalid input refused with an unexpected error (%s/%d): %w", space, code, err)
+	}
+}
+
+// NewSimulationState is the input of a module's genesis generator in its unit
+// tests: a seeded rand, that many random accounts, an empty genesis map.
+func NewSimulationState(cdc codec.Codec, seed int64, accounts int, genTime time.Time) *module.SimulationState {
+	r := rand.New(rand.NewSource(seed))
+	return &module.SimulationState{
+		Cdc: cdc, Rand: r, Accounts: simtypes.RandomAccounts(r, accounts),
+		GenState: map[string]json.RawMessage{}, GenTimestamp: genTime,
 	}
 }

@@ -1,7 +1,6 @@
 package simulation_test
 
 import (
-	"encoding/json"
 	"math/rand"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/kv"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/infrafi/infrafi/x/internal/simutil"
 	"github.com/infrafi/infrafi/x/yield"
@@ -25,11 +23,7 @@ import (
 
 func genState(t *testing.T, seed int64) (*module.SimulationState, types.GenesisState) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(yield.AppModuleBasic{})
-	r := rand.New(rand.NewSource(seed))
-	simState := &module.SimulationState{
-		Cdc: encCfg.Codec, Rand: r, Accounts: simtypes.RandomAccounts(r, simutil.NumRoles+4),
-		GenState: map[string]json.RawMessage{}, GenTimestamp: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
-	}
+	simState := simutil.NewSimulationState(encCfg.Codec, seed, simutil.NumRoles+4, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	simulation.RandomizedGenState(simState)
 	bz := simState.GenState[types.ModuleName]
 	require.NoError(t, yield.AppModuleBasic{}.ValidateGenesis(encCfg.Codec, nil, bz), "seed %d", seed)
