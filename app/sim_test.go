@@ -259,10 +259,10 @@ func evidenceFraction(seed int64) float64 {
 // post runs on the final app (before it is closed). A run that stops early
 // (the SDK's simulator skips when no validator is left) fails: every seed must
 // run all its blocks.
-func runSim(t *testing.T, name string, seed int64, post func(testing.TB, simsx.TestInstance[*app.App], time.Time)) []heightHash {
+func runSim(t *testing.T, name string, seed int64, post func(testing.TB, simsx.TestInstance[*app.App], time.Time)) ([]heightHash, bool) {
 	rec := &recorder{}
 	completed := false
-	t.Run(name, func(t *testing.T) {
+	passed := t.Run(name, func(t *testing.T) {
 		simsx.RunWithSeedAndRandAcc(t, simConfig(t), rec.factory, stateFactory, seed, nil, simAccounts,
 			func(tb testing.TB, ti simsx.TestInstance[*app.App], _ []simtypes.Account) {
 				// The last block's transactions ran after its EndBlock check.
@@ -280,13 +280,15 @@ func runSim(t *testing.T, name string, seed int64, post func(testing.TB, simsx.T
 				completed = true
 			})
 	})
-	if !completed {
-		t.Fatalf("%s did not run to the end: stopped after %d blocks (see the subtest: failed or skipped; "+
-			"a skip for an empty validator set means the SDK simulator's double-sign evidence, drawn at "+
-			"fraction %.3f for this seed, jailed every validator: see evidenceFraction)",
+	switch {
+	case !passed:
+		t.Errorf("%s failed after %d blocks (replay: -SimSeeds=%d)", name, len(rec.hashes), seed)
+	case !completed:
+		t.Errorf("%s stopped after %d blocks: the SDK simulator ran out of validators; its double-sign "+
+			"evidence, drawn at fraction %.3f for this seed, tombstones them (see evidenceFraction)",
 			name, len(rec.hashes), evidenceFraction(seed))
 	}
-	return rec.hashes
+	return rec.hashes, passed && completed
 }
 
 // TestAppSimulation runs the full app with every module's random operations
@@ -303,8 +305,9 @@ func TestAppSimulation(t *testing.T) {
 // same at every height.
 func TestAppStateDeterminism(t *testing.T) {
 	seed := seeds(t)[0]
-	first := runSim(t, fmt.Sprintf("seed=%d/run=1", seed), seed, nil)
-	second := runSim(t, fmt.Sprintf("seed=%d/run=2", seed), seed, nil)
+	first, ok1 := runSim(t, fmt.Sprintf("seed=%d/run=1", seed), seed, nil)
+	second, ok2 := runSim(t, fmt.Sprintf("seed=%d/run=2", seed), seed, nil)
+	require.True(t, ok1 && ok2, "both runs must complete")
 	require.NotEmpty(t, first)
 	require.Equal(t, len(first), len(second), "runs of seed %d made a different number of blocks", seed)
 	for i := range first {

@@ -1006,3 +1006,40 @@ func TestCollateralBadInput(t *testing.T) {
 	require.Equal(t, types.LoanDelinquent, status)
 	f.checkInvariants(t)
 }
+
+// Regression (found by the app simulation, seed 20): the pro-rata split gives
+// the senior tranche the rounding, so a partial payment of a DELINQUENT loan's
+// last installment can repay the whole senior claim while junior principal and
+// the delinquency remain. The vault then holds no impaired claim, and the loan
+// must leave the impaired set with it.
+func TestSeniorRepaidInFullLeavesImpairedSet(t *testing.T) {
+	f := setup(t)
+	p := testProduct()
+	p.DebtServiceReservePeriods = 0
+	p.Duration = month // one installment: all principal is due at once
+	require.NoError(t, f.k.UpdateProduct(f.ctx, p))
+	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
+
+	f.setTime(genesisTime.Add(month))
+	f.endBlock(t)
+	l := f.loan(t, id)
+	require.Equal(t, types.LoanDelinquent, l.Status)
+	require.True(t, l.Senior.Impaired)
+	eqInt(t, usd(10_000), l.PrincipalDue)
+
+	// All but 1 uusdai of the installment: 9,999.999999 of principal splits
+	// 9,000 senior (the whole claim) and 999.999999 junior.
+	amount := l.InterestDue.Add(l.PrincipalDue).SubRaw(1)
+	_, closed, err := f.k.Repay(f.ctx, payer, id, amount)
+	require.NoError(t, err)
+	require.False(t, closed)
+	l = f.loan(t, id)
+	require.Equal(t, types.LoanDelinquent, l.Status)
+	require.True(t, l.Senior.Balance.IsZero())
+	require.False(t, l.Senior.Impaired)
+	eqInt(t, math.OneInt(), l.JuniorPrincipal)
+	imp, err := f.k.Impaired.Has(f.ctx, id)
+	require.NoError(t, err)
+	require.False(t, imp)
+	f.checkInvariants(t)
+}

@@ -258,6 +258,14 @@ func (v *fakeVault) ReceiveSenior(ctx context.Context, from string, pos yieldtyp
 	v.interest = v.interest.Add(interest)
 	pos.Balance = pos.Balance.Sub(principal)
 	pos.Since = sdk.UnwrapSDKContext(ctx).BlockTime()
+	// As the vault: the write-down never exceeds the balance, and a position
+	// repaid in full is closed (no longer impaired).
+	if pos.Impaired {
+		pos.WriteDown = math.MinInt(pos.WriteDown, pos.Balance)
+	}
+	if pos.Balance.IsZero() {
+		pos = yieldtypes.SeniorPosition{Balance: math.ZeroInt(), Rate: pos.Rate, Since: pos.Since, WriteDown: math.ZeroInt()}
+	}
 	return pos, nil
 }
 

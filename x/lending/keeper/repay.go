@@ -169,6 +169,13 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "vault position balance %s, expected %s", pos.Balance, seniorBal.Sub(seniorPrincipal))
 		}
 		l.Senior = pos
+		// A senior claim repaid in full is closed, no longer impaired (the
+		// pro-rata split can clear it while junior principal remains).
+		if !pos.Impaired {
+			if err := k.Impaired.Remove(ctx, l.Id); err != nil {
+				return math.Int{}, false, err
+			}
+		}
 	}
 	if toCurator := juniorPrincipal.Add(juniorInterest); toCurator.IsPositive() {
 		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sdk.MustAccAddressFromBech32(l.Curator), usdai(toCurator)); err != nil {
