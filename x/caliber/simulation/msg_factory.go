@@ -242,13 +242,7 @@ func MsgRequestRedemptionInvalidFactory(k *keeper.Keeper) simsx.SimMsgFactoryX {
 					simutil.ExpectError(types.ErrInvalidStatus)
 			}
 		}
-		titles := titlesIn(ctx, k, liveStatuses...)
-		if len(titles) == 0 {
-			reporter.Skip("no live title")
-			return nil, nil, nil
-		}
-		t := simsx.OneOf(r, titles)
-		signer, ok := otherAccount(testData, reporter, t.Owner)
+		t, signer, ok := strangerOfLiveTitle(ctx, k, testData, reporter, titleOwner)
 		if !ok {
 			return nil, nil, nil
 		}
@@ -284,13 +278,7 @@ func MsgCancelRedemptionInvalidFactory(k *keeper.Keeper) simsx.SimMsgFactoryX {
 					simutil.ExpectError(types.ErrInvalidStatus)
 			}
 		}
-		titles := titlesIn(ctx, k, liveStatuses...)
-		if len(titles) == 0 {
-			reporter.Skip("no live title")
-			return nil, nil, nil
-		}
-		t := simsx.OneOf(r, titles)
-		signer, ok := otherAccount(testData, reporter, t.Owner)
+		t, signer, ok := strangerOfLiveTitle(ctx, k, testData, reporter, titleOwner)
 		if !ok {
 			return nil, nil, nil
 		}
@@ -329,13 +317,7 @@ func MsgConfirmRedemptionInvalidFactory(k *keeper.Keeper) simsx.SimMsgFactoryX {
 					simutil.ExpectError(types.ErrInvalidStatus)
 			}
 		}
-		titles := titlesIn(ctx, k, liveStatuses...)
-		if len(titles) == 0 {
-			reporter.Skip("no live title")
-			return nil, nil, nil
-		}
-		t := simsx.OneOf(r, titles)
-		signer, ok := otherAccount(testData, reporter, t.Custodian)
+		t, signer, ok := strangerOfLiveTitle(ctx, k, testData, reporter, titleCustodian)
 		if !ok {
 			return nil, nil, nil
 		}
@@ -494,13 +476,7 @@ func MsgReportCasualtyInvalidFactory(k *keeper.Keeper) simsx.SimMsgFactoryX {
 					simutil.ExpectError(types.ErrInvalidStatus)
 			}
 		}
-		titles := titlesIn(ctx, k, liveStatuses...)
-		if len(titles) == 0 {
-			reporter.Skip("no live title")
-			return nil, nil, nil
-		}
-		t := simsx.OneOf(r, titles)
-		signer, ok := otherAccount(testData, reporter, t.Custodian)
+		t, signer, ok := strangerOfLiveTitle(ctx, k, testData, reporter, titleCustodian)
 		if !ok {
 			return nil, nil, nil
 		}

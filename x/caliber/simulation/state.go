@@ -75,6 +75,25 @@ func otherAccount(testData *simsx.ChainDataSource, reporter simsx.SimulationRepo
 	return acc, !reporter.IsSkipped()
 }
 
+// strangerOfLiveTitle picks a live title and a signer who is not the party
+// of it that the message requires (its owner or its custodian): the
+// wrong-signer case of those messages. ok is false after a skip.
+func strangerOfLiveTitle(ctx context.Context, k *keeper.Keeper, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, party func(types.Title) string) (types.Title, simsx.SimAccount, bool) {
+	titles := titlesIn(ctx, k, liveStatuses...)
+	if len(titles) == 0 {
+		reporter.Skip("no live title")
+		return types.Title{}, simsx.SimAccount{}, false
+	}
+	t := simsx.OneOf(testData.Rand(), titles)
+	signer, ok := otherAccount(testData, reporter, party(t))
+	return t, signer, ok
+}
+
+func titleOwner(t types.Title) string { return t.Owner }
+func titleCustodian(t types.Title) string {
+	return t.Custodian
+}
+
 // titlesIn returns the titles in the given statuses, by status then id.
 func titlesIn(ctx context.Context, k *keeper.Keeper, statuses ...types.TitleStatus) []types.Title {
 	var out []types.Title
