@@ -1,6 +1,7 @@
 package simulation
 
 import (
+	"bytes"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -25,38 +26,34 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 		}
 		prefix, key := kvA.Key[:1], kvA.Key[1:]
 		switch {
-		case prefixIs(prefix, types.ParamsKey):
+		case bytes.Equal(prefix, types.ParamsKey.Bytes()):
 			var a, b types.Params
 			cdc.MustUnmarshal(kvA.Value, &a)
 			cdc.MustUnmarshal(kvB.Value, &b)
 			return fmt.Sprintf("Params A: %v\nParams B: %v", a, b)
-		case prefixIs(prefix, types.FeedsKey):
+		case bytes.Equal(prefix, types.FeedsKey.Bytes()):
 			var a, b types.Feed
 			cdc.MustUnmarshal(kvA.Value, &a)
 			cdc.MustUnmarshal(kvB.Value, &b)
 			return fmt.Sprintf("Feed %s\nA: %v\nB: %v", decodeString(key), a, b)
-		case prefixIs(prefix, types.FeedersKey):
+		case bytes.Equal(prefix, types.FeedersKey.Bytes()):
 			return fmt.Sprintf("Feeder %s\nA: registered\nB: registered", decodeFeederKey(key))
-		case prefixIs(prefix, types.PostsKey):
+		case bytes.Equal(prefix, types.PostsKey.Bytes()):
 			var a, b types.Post
 			cdc.MustUnmarshal(kvA.Value, &a)
 			cdc.MustUnmarshal(kvB.Value, &b)
 			return fmt.Sprintf("Post %s\nA: %v\nB: %v", decodeFeederKey(key), a, b)
-		case prefixIs(prefix, types.PricesKey):
+		case bytes.Equal(prefix, types.PricesKey.Bytes()):
 			var a, b types.Price
 			cdc.MustUnmarshal(kvA.Value, &a)
 			cdc.MustUnmarshal(kvB.Value, &b)
 			return fmt.Sprintf("Price %s\nA: %v\nB: %v", decodeString(key), a, b)
-		case prefixIs(prefix, types.PendingFeedsKey):
+		case bytes.Equal(prefix, types.PendingFeedsKey.Bytes()):
 			return fmt.Sprintf("PendingFeed %s\nA: pending\nB: pending", decodeString(key))
 		default:
 			panic(fmt.Sprintf("x/oracle: unexpected store key prefix %X", prefix))
 		}
 	}
-}
-
-func prefixIs(prefix []byte, p collections.Prefix) bool {
-	return string(prefix) == string(p.Bytes())
 }
 
 func decodeString(key []byte) string {

@@ -1,6 +1,7 @@
 package simulation
 
 import (
+	"bytes"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -23,18 +24,18 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 		}
 		prefix, key := kvA.Key[:1], kvA.Key[1:]
 		switch {
-		case prefixIs(prefix, types.ParamsKey):
+		case bytes.Equal(prefix, types.ParamsKey.Bytes()):
 			var a, b types.Params
 			cdc.MustUnmarshal(kvA.Value, &a)
 			cdc.MustUnmarshal(kvB.Value, &b)
 			return fmt.Sprintf("Params A: %v\nParams B: %v", a, b)
-		case prefixIs(prefix, types.AllowlistKey):
+		case bytes.Equal(prefix, types.AllowlistKey.Bytes()):
 			_, addr, err := sdk.AccAddressKey.Decode(key)
 			if err != nil {
 				return fmt.Sprintf("Allowlist <undecodable %X: %s>", key, err)
 			}
 			return fmt.Sprintf("Allowlist %s\nA: listed\nB: listed", addr)
-		case prefixIs(prefix, types.TreasuryOutstandingKey):
+		case bytes.Equal(prefix, types.TreasuryOutstandingKey.Bytes()):
 			_, denom, err := collections.StringKey.Decode(key)
 			if err != nil {
 				denom = fmt.Sprintf("<undecodable %X: %s>", key, err)
@@ -44,10 +45,6 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 			panic(fmt.Sprintf("x/stable: unexpected store key prefix %X", prefix))
 		}
 	}
-}
-
-func prefixIs(prefix []byte, p collections.Prefix) bool {
-	return string(prefix) == string(p.Bytes())
 }
 
 func decodeInt(bz []byte) string {

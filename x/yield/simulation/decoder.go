@@ -1,6 +1,7 @@
 package simulation
 
 import (
+	"bytes"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -33,54 +34,50 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 			return fmt.Sprintf("%s\nA: %v\nB: %v", name, a, b)
 		}
 		switch {
-		case prefixIs(prefix, types.ParamsKey):
+		case bytes.Equal(prefix, types.ParamsKey.Bytes()):
 			return both("Params", &types.Params{}, &types.Params{})
-		case prefixIs(prefix, types.VaultKey):
+		case bytes.Equal(prefix, types.VaultKey.Bytes()):
 			return both("Vault", &types.VaultState{}, &types.VaultState{})
-		case prefixIs(prefix, types.BookKey):
+		case bytes.Equal(prefix, types.BookKey.Bytes()):
 			return both("Book", &types.SeniorBook{}, &types.SeniorBook{})
-		case prefixIs(prefix, types.TreasuryKey):
+		case bytes.Equal(prefix, types.TreasuryKey.Bytes()):
 			return both("Treasury", &types.TreasuryState{}, &types.TreasuryState{})
-		case prefixIs(prefix, types.EpochKey):
+		case bytes.Equal(prefix, types.EpochKey.Bytes()):
 			return both("Epoch", &types.EpochInfo{}, &types.EpochInfo{})
-		case prefixIs(prefix, types.RoundKey):
+		case bytes.Equal(prefix, types.RoundKey.Bytes()):
 			return both("Round", &types.ServingRound{}, &types.ServingRound{})
-		case prefixIs(prefix, types.RequestsKey):
+		case bytes.Equal(prefix, types.RequestsKey.Bytes()):
 			_, id, err := collections.Uint64Key.Decode(key)
 			if err != nil {
 				panic(fmt.Sprintf("x/yield: request key %X: %s", key, err))
 			}
 			return both(fmt.Sprintf("Request %d", id), &types.RedeemRequest{}, &types.RedeemRequest{})
-		case prefixIs(prefix, types.RequestsByOwnerKey):
+		case bytes.Equal(prefix, types.RequestsByOwnerKey.Bytes()):
 			_, k, err := ownerKeyCodec.Decode(key)
 			if err != nil {
 				panic(fmt.Sprintf("x/yield: owner index key %X: %s", key, err))
 			}
 			return fmt.Sprintf("RequestByOwner (%s, %d)\nA: indexed\nB: indexed", k.K1(), k.K2())
-		case prefixIs(prefix, types.QueueKey):
+		case bytes.Equal(prefix, types.QueueKey.Bytes()):
 			_, k, err := queueKeyCodec.Decode(key)
 			if err != nil {
 				panic(fmt.Sprintf("x/yield: queue key %X: %s", key, err))
 			}
 			return fmt.Sprintf("Queue (bid key %d, request %d)\nA: queued\nB: queued", k.K1(), k.K2())
-		case prefixIs(prefix, types.CheckpointsKey):
+		case bytes.Equal(prefix, types.CheckpointsKey.Bytes()):
 			_, t, err := collections.Int64Key.Decode(key)
 			if err != nil {
 				panic(fmt.Sprintf("x/yield: checkpoint key %X: %s", key, err))
 			}
 			return both(fmt.Sprintf("Checkpoint %d", t), &types.Checkpoint{}, &types.Checkpoint{})
-		case prefixIs(prefix, types.CheckpointCountKey):
+		case bytes.Equal(prefix, types.CheckpointCountKey.Bytes()):
 			return fmt.Sprintf("CheckpointCount\nA: %s\nB: %s", decodeUint64(kvA.Value), decodeUint64(kvB.Value))
-		case prefixIs(prefix, types.CommittedKey):
+		case bytes.Equal(prefix, types.CommittedKey.Bytes()):
 			return fmt.Sprintf("Committed\nA: %s\nB: %s", decodeInt(kvA.Value), decodeInt(kvB.Value))
 		default:
 			panic(fmt.Sprintf("x/yield: unexpected store key prefix %X", prefix))
 		}
 	}
-}
-
-func prefixIs(prefix []byte, p collections.Prefix) bool {
-	return string(prefix) == string(p.Bytes())
 }
 
 func decodeUint64(bz []byte) string {
