@@ -301,7 +301,7 @@ func New(
 
 	app.LendingKeeper = lendingkeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[lendingtypes.StoreKey]), authority,
-		app.BankKeeper, app.AccountKeeper, app.CaliberKeeper, app.YieldKeeper, logger)
+		app.BankKeeper, app.AccountKeeper, app.CaliberKeeper, app.YieldKeeper, app.StableKeeper, logger)
 	// x/lending reacts to valuation, custody and casualty changes of titles
 	// and to market-feed moves (class-wide covenant walks).
 	app.CaliberKeeper.SetHooks(app.LendingKeeper.Hooks())

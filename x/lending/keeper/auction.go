@@ -106,7 +106,7 @@ func emptyWaterfall() types.Waterfall {
 	return types.Waterfall{
 		SaleProceeds: z, Insurance: z, Casualty: z, Reserve: z, LiquidationFee: z,
 		SeniorPrincipal: z, SeniorInterest: z, JuniorPrincipal: z, JuniorInterest: z,
-		Surplus: z, SeniorLoss: z, JuniorLoss: z,
+		Surplus: z, SeniorLoss: z, JuniorLoss: z, Lockbox: z,
 	}
 }
 
@@ -285,7 +285,8 @@ func (k Keeper) pay(ctx context.Context, addr string, amount math.Int) error {
 }
 
 // settle pays out a foreclosed loan. Proceeds = sale + value-insurance
-// claims + casualty claims received while foreclosing + the DSR; they go
+// claims + casualty claims received while foreclosing + the DSR + the
+// lockbox's USDai (its reserves converted when the PSM accepts); they go
 // through the waterfall: liquidation fee to protocol_fees, senior principal
 // and interest to the vault, junior principal and interest to the curator,
 // the surplus to the borrower. The senior principal left unpaid is written
@@ -293,13 +294,17 @@ func (k Keeper) pay(ctx context.Context, addr string, amount math.Int) error {
 // get back. The loan closes with status; the caller stores loan and auction.
 func (k Keeper) settle(ctx sdk.Context, l *types.Loan, a *types.Auction, sale, insurance math.Int, status types.LoanStatus) error {
 	reserve := l.Dsr
-	proceeds := sale.Add(insurance).Add(a.CasualtyProceeds).Add(reserve)
+	lockbox, err := k.takeForWaterfall(ctx, l)
+	if err != nil {
+		return err
+	}
+	proceeds := sale.Add(insurance).Add(a.CasualtyProceeds).Add(reserve).Add(lockbox)
 	seniorBal, juniorBal := l.Senior.Balance, l.JuniorPrincipal
 	si, ji, _ := types.SplitInterest(l.LateInterest.Add(l.InterestDue), seniorBal, juniorBal, l.Terms.FirstLossPremiumBps)
 	w := types.PayWaterfall(proceeds, l.Terms.LiquidationFeeBps, types.Claims{
 		SeniorPrincipal: seniorBal, SeniorInterest: si, JuniorPrincipal: juniorBal, JuniorInterest: ji,
 	})
-	w.SaleProceeds, w.Insurance, w.Casualty, w.Reserve = sale, insurance, a.CasualtyProceeds, reserve
+	w.SaleProceeds, w.Insurance, w.Casualty, w.Reserve, w.Lockbox = sale, insurance, a.CasualtyProceeds, reserve, lockbox
 	if w.LiquidationFee.IsPositive() {
 		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(w.LiquidationFee)); err != nil {
 			return err

@@ -22,6 +22,7 @@ const (
 	CovenantLTV       = "ltv"
 	CovenantCustody   = "custody"
 	CovenantInsurance = "insurance"
+	CovenantDSCR      = "dscr"
 )
 
 // retryDelay is how far a failed unit of block work is pushed back in its
@@ -108,7 +109,8 @@ func (k Keeper) impair(ctx context.Context, l *types.Loan) (math.Int, error) {
 // covenantFailure returns the first failing covenant of a loan ("" when all
 // hold) and its LTV (zero when nothing is valued): collateral valued, LTV <=
 // liquidation_ltv, custody fresh, every title insured when the loan requires
-// insurance.
+// insurance, revenue / scheduled debt service over the cash-flow record >=
+// min_dscr when the loan has one.
 func (k Keeper) covenantFailure(ctx context.Context, l types.Loan) (string, math.LegacyDec, error) {
 	value, _, _ := k.appraise(ctx, l.TitleIds)
 	if !value.IsPositive() {
@@ -139,6 +141,9 @@ func (k Keeper) covenantFailure(ctx context.Context, l types.Loan) (string, math
 				return "", ltv, err
 			}
 		}
+	}
+	if l.DSCRBreached() {
+		return CovenantDSCR, ltv, nil
 	}
 	return "", ltv, nil
 }
@@ -205,10 +210,11 @@ func (k Keeper) nextDeadline(l types.Loan) time.Time {
 	return t
 }
 
-// processDue handles one due-queue entry whose time has come. A loan whose
-// installment is still unpaid has it paid from the DSR when the DSR covers
-// it (then its covenants are checked, as at every due date); otherwise it
-// becomes DELINQUENT. Entries of loans that moved on are dropped.
+// processDue handles one due-queue entry whose time has come. The lockbox is
+// swept first (reserves converted, its USDai pays the installment, PREPAY
+// excess prepays); an installment still unpaid is paid from the DSR when the
+// DSR covers the rest (then its covenants are checked, as at every due date);
+// otherwise the loan becomes DELINQUENT. Entries of loans that moved on are dropped.
 func (k Keeper) processDue(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error {
 	if err := k.DueQueue.Remove(ctx, key); err != nil {
 		return err
@@ -222,6 +228,16 @@ func (k Keeper) processDue(ctx sdk.Context, key collections.Pair[time.Time, uint
 	}
 	if l.NextDueTime.After(blockTime(ctx)) {
 		return k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id))
+	}
+	// The lockbox pays first (its revenue is the loan's income), then the DSR.
+	due := l.NextDueTime
+	closed, err := k.sweepDue(ctx, &l)
+	if err != nil || closed {
+		return err
+	}
+	if !l.NextDueTime.Equal(due) {
+		// The lockbox paid the installment: the period moved on.
+		return k.reviewCovenants(ctx, l.Id)
 	}
 	owed := l.InterestDue.Add(l.PrincipalDue)
 	if owed.IsPositive() && l.Dsr.GTE(owed) {
@@ -305,6 +321,15 @@ func (k Keeper) processDeadline(ctx sdk.Context, key collections.Pair[time.Time,
 	switch l.Status {
 	case types.LoanDelinquent:
 		if !now.Before(l.DelinquentSince.Add(l.Terms.GracePeriod)) {
+			// Revenue that reached the lockbox during the grace period gets
+			// a last turn: paying the overdue installment cures the loan.
+			l.Deadline = time.Time{} // its queue entry was just removed
+			if closed, err := k.sweepDue(ctx, &l); err != nil || closed {
+				return err
+			}
+			if l.Status != types.LoanDelinquent {
+				return nil
+			}
 			return k.startForeclosure(ctx, l, "grace_expired")
 		}
 		return k.cureDeadline(ctx, l)

@@ -88,7 +88,13 @@ func (q queryServer) Loan(ctx context.Context, req *types.QueryLoanRequest) (*ty
 	if err != nil {
 		return nil, grpcError(err)
 	}
-	return &types.QueryLoanResponse{Loan: l, Payoff: Payoff(l, blockTime(ctx))}, nil
+	lockbox := types.LockboxAddress(l.Id)
+	dscr, _ := l.DSCR()
+	return &types.QueryLoanResponse{
+		Loan: l, Payoff: Payoff(l, blockTime(ctx)),
+		Lockbox: lockbox.String(), LockboxBalance: q.k.bank.GetAllBalances(ctx, lockbox),
+		Dscr: dscr, Withdrawable: q.k.Withdrawable(ctx, l),
+	}, nil
 }
 
 // Loans implements types.QueryServer: all loans by id, or one index.

@@ -67,6 +67,7 @@ type Keeper struct {
 	account types.AccountKeeper
 	caliber types.CaliberKeeper
 	yield   types.YieldKeeper
+	stable  types.StableKeeper
 
 	Schema     collections.Schema
 	Params     collections.Item[types.Params]
@@ -106,7 +107,7 @@ type Keeper struct {
 func NewKeeper(
 	cdc codec.BinaryCodec, storeService store.KVStoreService, authority string,
 	bank types.BankKeeper, account types.AccountKeeper, caliber types.CaliberKeeper, yield types.YieldKeeper,
-	logger log.Logger,
+	stable types.StableKeeper, logger log.Logger,
 ) *Keeper {
 	authorityAddr, err := sdk.AccAddressFromBech32(authority)
 	if err != nil {
@@ -118,7 +119,7 @@ func NewKeeper(
 		cdc: cdc, storeService: storeService,
 		logger:    logger.With(log.ModuleKey, "x/"+types.ModuleName),
 		authority: authority, authorityAddr: authorityAddr,
-		bank: bank, account: account, caliber: caliber, yield: yield,
+		bank: bank, account: account, caliber: caliber, yield: yield, stable: stable,
 		Params:   collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, codec.CollValue[types.Product](cdc)),
 		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, codec.CollValue[types.Loan](cdc), LoanIndexes{

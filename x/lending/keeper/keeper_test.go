@@ -26,6 +26,7 @@ import (
 	"github.com/infrafi/infrafi/x/lending"
 	"github.com/infrafi/infrafi/x/lending/keeper"
 	"github.com/infrafi/infrafi/x/lending/types"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -55,7 +56,12 @@ var (
 
 func usd(n int64) math.Int { return math.NewInt(n).MulRaw(1_000_000) }
 
-type fakeBank struct{ balances map[string]math.Int }
+// fakeBank keeps uusdai in balances (most tests read it directly) and every
+// other denom in other.
+type fakeBank struct {
+	balances map[string]math.Int
+	other    map[string]sdk.Coins
+}
 
 func (b *fakeBank) get(a sdk.AccAddress) math.Int {
 	if v, ok := b.balances[a.String()]; ok {
@@ -64,13 +70,27 @@ func (b *fakeBank) get(a sdk.AccAddress) math.Int {
 	return math.ZeroInt()
 }
 
+func (b *fakeBank) getDenom(a sdk.AccAddress, denom string) math.Int {
+	if denom == types.Denom {
+		return b.get(a)
+	}
+	return b.other[a.String()].AmountOf(denom)
+}
+
 func (b *fakeBank) move(from, to sdk.AccAddress, amt sdk.Coins) error {
 	for _, c := range amt {
-		if b.get(from).LT(c.Amount) {
-			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s", from, b.get(from))
+		if b.getDenom(from, c.Denom).LT(c.Amount) {
+			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, b.getDenom(from, c.Denom), c.Denom)
 		}
-		b.balances[from.String()] = b.get(from).Sub(c.Amount)
-		b.balances[to.String()] = b.get(to).Add(c.Amount)
+	}
+	for _, c := range amt {
+		if c.Denom == types.Denom {
+			b.balances[from.String()] = b.get(from).Sub(c.Amount)
+			b.balances[to.String()] = b.get(to).Add(c.Amount)
+			continue
+		}
+		b.other[from.String()] = b.other[from.String()].Sub(c)
+		b.other[to.String()] = b.other[to.String()].Add(c)
 	}
 	return nil
 }
@@ -84,8 +104,42 @@ func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, mod string, t
 func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
 	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
 }
+func (b *fakeBank) SendCoins(_ context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.move(from, to, amt)
+}
 func (b *fakeBank) GetBalance(_ context.Context, a sdk.AccAddress, denom string) sdk.Coin {
-	return sdk.NewCoin(denom, b.get(a))
+	return sdk.NewCoin(denom, b.getDenom(a, denom))
+}
+func (b *fakeBank) GetAllBalances(_ context.Context, a sdk.AccAddress) sdk.Coins {
+	return b.other[a.String()].Add(sdk.NewCoin(types.Denom, b.get(a)))
+}
+
+// fakeStable is x/stable's PSM for the lockbox: one reserve (uusdc) at a
+// 10 bps mint fee; refuse makes it refuse every mint (cap, depeg, pause).
+type fakeStable struct {
+	bank   *fakeBank
+	refuse error
+}
+
+const usdc = "uusdc"
+
+var stableAddr = authtypes.NewModuleAddress(stabletypes.ModuleName)
+
+func (s *fakeStable) GetParams(context.Context) (stabletypes.Params, error) {
+	return stabletypes.Params{Reserves: []stabletypes.ReserveAsset{{Denom: usdc, Enabled: true, MintFeeBps: 10}}}, nil
+}
+
+func (s *fakeStable) Mint(_ context.Context, sender sdk.AccAddress, amount sdk.Coin) (sdk.Coin, sdk.Coin, error) {
+	if s.refuse != nil {
+		return sdk.Coin{}, sdk.Coin{}, s.refuse
+	}
+	if err := s.bank.move(sender, stableAddr, sdk.NewCoins(amount)); err != nil {
+		return sdk.Coin{}, sdk.Coin{}, err
+	}
+	net, fee := stabletypes.SplitFee(amount.Amount, 10)
+	s.bank.balances[sender.String()] = s.bank.get(sender).Add(net)
+	s.bank.balances[feesAddr.String()] = s.bank.get(feesAddr).Add(fee)
+	return sdk.NewCoin(types.Denom, net), sdk.NewCoin(types.Denom, fee), nil
 }
 
 type fakeAccounts struct{}
@@ -299,6 +353,7 @@ type fixture struct {
 	bank    *fakeBank
 	caliber *fakeCaliber
 	vault   *fakeVault
+	stable  *fakeStable
 }
 
 func testProduct() types.Product {
@@ -325,7 +380,8 @@ func setup(t *testing.T) *fixture {
 	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx.
 		WithBlockTime(genesisTime).WithBlockHeight(1)
 	enc := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
-	bank := &fakeBank{balances: map[string]math.Int{}}
+	bank := &fakeBank{balances: map[string]math.Int{}, other: map[string]sdk.Coins{}}
+	stable := &fakeStable{bank: bank}
 	cal := &fakeCaliber{
 		titles: map[uint64]*calibertypes.Title{}, values: map[uint64]math.Int{}, stale: map[uint64]bool{},
 		policies: map[uint64]calibertypes.Policy{}, curators: map[string]bool{curator.String(): true},
@@ -336,10 +392,10 @@ func setup(t *testing.T) *fixture {
 		committed: collections.NewItem(sb, collections.NewPrefix(250), "fake_committed", sdk.IntValue)}
 	_, err := sb.Build()
 	require.NoError(t, err)
-	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), authority.String(), bank, fakeAccounts{}, cal, vault, log.NewNopLogger())
+	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), authority.String(), bank, fakeAccounts{}, cal, vault, stable, log.NewNopLogger())
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 	require.NoError(t, k.CreateProduct(ctx, testProduct()))
-	f := &fixture{ctx: ctx, k: k, bank: bank, caliber: cal, vault: vault}
+	f := &fixture{ctx: ctx, k: k, bank: bank, caliber: cal, vault: vault, stable: stable}
 	bank.balances[yieldAddr.String()] = usd(1_000_000)
 	bank.balances[curator.String()] = usd(100_000)
 	bank.balances[payer.String()] = usd(100_000)

@@ -110,6 +110,7 @@ func newPendingLoan(id uint64, msg *types.MsgRequestLoan, now, expires time.Time
 		Senior:          yieldtypes.SeniorPosition{Balance: zero, Rate: math.LegacyZeroDec(), WriteDown: zero},
 		JuniorPrincipal: zero, InterestDue: zero, PrincipalDue: zero, Dsr: zero,
 		InterestPaid: zero, PrincipalPaid: zero, LateInterest: zero,
+		LockboxBaseline: zero, ScheduledDebtService: zero,
 	}
 }
 

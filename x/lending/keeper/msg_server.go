@@ -126,3 +126,11 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, m.k.SetParams(ctx, msg.Params)
 }
+
+// WithdrawLockbox implements types.MsgServer.
+func (m msgServer) WithdrawLockbox(ctx context.Context, msg *types.MsgWithdrawLockbox) (*types.MsgWithdrawLockboxResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	return &types.MsgWithdrawLockboxResponse{}, m.k.WithdrawLockbox(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.Amount)
+}

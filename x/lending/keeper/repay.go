@@ -105,10 +105,10 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
 	from := l.Status
-	// Only a payer tops up the exit fee: a reserve or casualty payment that
+	// Only a payer or the lockbox tops up the exit fee: a reserve or casualty payment that
 	// covers the debt closes the loan with the fee from what the DSR has left.
 	shortfall := feeShortfall(*l)
-	if source != SourcePayer {
+	if source == SourceReserve || source == SourceCasualty {
 		shortfall = math.ZeroInt()
 	}
 	lateOwed := lateInterest(*l, now)
@@ -146,6 +146,11 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, payer, types.ModuleName, usdai(applied)); err != nil {
 			return math.Int{}, false, err
 		}
+	case SourceLockbox:
+		if err := k.bank.SendCoinsFromAccountToModule(ctx, payer, types.ModuleName, usdai(applied)); err != nil {
+			return math.Int{}, false, err
+		}
+		l.LockboxBaseline = intOr0(l.LockboxBaseline).Sub(applied)
 	case SourceReserve:
 		if applied.GT(l.Dsr) {
 			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "reserve %s below %s", l.Dsr, applied)
@@ -206,10 +211,24 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 	case l.InterestDue.IsZero() && l.PrincipalDue.IsZero():
 		// The period is paid: the next one starts and its installment is
 		// computed on the balance left (so a prepayment re-amortizes).
+		// A period paid at or after its due date closes a cash-flow record;
+		// one paid ahead carries its debt service into the next record, so
+		// each record's revenue and debt service cover the same time.
+		early := oldDue.After(now)
+		if !early {
+			if err := k.recordCashFlow(ctx, l); err != nil {
+				return math.Int{}, false, err
+			}
+		}
 		l.PaymentsRemaining--
 		l.AccruedSince = oldDue
 		l.NextDueTime = oldDue.Add(l.Terms.RepaymentInterval)
 		l.InterestDue, l.PrincipalDue = types.Installment(l.Terms.Schedule, l.Outstanding(), l.Apr, l.Terms.RepaymentInterval, l.PaymentsRemaining)
+		next := l.InterestDue.Add(l.PrincipalDue)
+		if early {
+			next = next.Add(intOr0(l.ScheduledDebtService))
+		}
+		l.ScheduledDebtService = next
 		if err := k.DueQueue.Remove(ctx, collections.Join(oldDue, l.Id)); err != nil {
 			return math.Int{}, false, err
 		}
@@ -226,7 +245,7 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		return math.Int{}, false, err
 	}
 	payerName := source
-	if source == SourcePayer {
+	if source == SourcePayer || source == SourceLockbox {
 		payerName = payer.String()
 	}
 	return applied, closing, keeperutil.Emit(ctx, &types.EventLoanPayment{
@@ -239,7 +258,8 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 }
 
 // close settles a repaid loan: the exit fee (from the DSR, the rest from the
-// payment) to protocol_fees, the DSR remainder to the borrower, titles released.
+// payment) to protocol_fees, the DSR remainder and every coin of the lockbox
+// to the borrower, titles released.
 func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment math.Int) error {
 	if fee.IsPositive() {
 		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(fee)); err != nil {
@@ -259,6 +279,9 @@ func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment ma
 		return err
 	}
 	if err := k.leavePerforming(ctx, l); err != nil {
+		return err
+	}
+	if err := k.emptyToBorrower(sdk.UnwrapSDKContext(ctx), l); err != nil {
 		return err
 	}
 	l.Dsr, l.InterestDue, l.PrincipalDue, l.PaymentsRemaining = math.ZeroInt(), math.ZeroInt(), math.ZeroInt(), 0

@@ -228,6 +228,9 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID u
 		l.FundedAt, l.Maturity, l.Terms, l.Senior, l.JuniorPrincipal = now, maturity, terms, pos, junior
 		l.PaymentsRemaining, l.NextDueTime, l.AccruedSince = n, now.Add(terms.RepaymentInterval), now
 		l.InterestDue, l.PrincipalDue, l.Dsr = interestDue, principalDue, dsr
+		// Revenue is measured from funding: what the lockbox already holds
+		// pays installments but is no period's revenue.
+		l.ScheduledDebtService, l.LockboxBaseline = firstPayment, k.LockboxValue(ctx, l.Id)
 		if err := k.DueQueue.Set(ctx, collections.Join(l.NextDueTime, l.Id)); err != nil {
 			return err
 		}

@@ -86,7 +86,7 @@ func TestDecodeStore(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx
 	authority := authtypes.NewModuleAddress("gov").String()
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), authority, nil, nil, nil, nil, log.NewNopLogger())
+	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), authority, nil, nil, nil, nil, nil, log.NewNopLogger())
 
 	borrower := sdk.AccAddress([]byte("borrower____________"))
 	curator := sdk.AccAddress([]byte("curator_____________"))

@@ -20,6 +20,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAddCollateral{}, "infrafi/lending/MsgAddCollateral")
 	legacy.RegisterAminoMsg(cdc, &MsgWithdrawCollateral{}, "infrafi/lending/MsgWithdrawCollateral")
 	legacy.RegisterAminoMsg(cdc, &MsgBid{}, "infrafi/lending/MsgBid")
+	legacy.RegisterAminoMsg(cdc, &MsgWithdrawLockbox{}, "infrafi/lending/MsgWithdrawLockbox")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "infrafi/lending/MsgUpdateParams")
 	cdc.RegisterConcrete(Params{}, "infrafi/x/lending/Params", nil)
 }
@@ -36,6 +37,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgAddCollateral{},
 		&MsgWithdrawCollateral{},
 		&MsgBid{},
+		&MsgWithdrawLockbox{},
 		&MsgUpdateParams{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)

@@ -34,4 +34,6 @@ var (
 	ErrBidTooLow             = errorsmod.Register(ModuleName, 26, "bid below the current auction price")
 	ErrInvalidDenom          = errorsmod.Register(ModuleName, 27, "invalid denom")
 	ErrTitleNotInLoan        = errorsmod.Register(ModuleName, 28, "title not pledged to this loan")
+	ErrLockboxLocked         = errorsmod.Register(ModuleName, 29, "lockbox coins locked: only USDai and listed reserves above two installments of an ACTIVE loan, or anything once the loan is closed")
+	ErrWithdrawalTooLarge    = errorsmod.Register(ModuleName, 30, "withdrawal above what the lockbox holds beyond the next two installments")
 )

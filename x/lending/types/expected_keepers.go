@@ -8,6 +8,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -17,6 +18,9 @@ type BankKeeper interface {
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
+	// GetAllBalances and SendCoins serve the lockboxes (plain accounts).
+	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
+	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
 }
 
 // AccountKeeper gives module account addresses.
@@ -72,4 +76,12 @@ type YieldKeeper interface {
 	WriteOff(ctx context.Context, pos yieldtypes.SeniorPosition) (math.Int, error)
 	// Recover moves USDai recovered after a write-off from fromModule into the vault.
 	Recover(ctx context.Context, fromModule string, amount math.Int) error
+}
+
+// StableKeeper is x/stable's PSM as the lockboxes use it: the listed reserves
+// and a mint of USDai from a reserve coin (at the mint fee, within the caps
+// and the depeg guard; nothing changes when it refuses).
+type StableKeeper interface {
+	GetParams(ctx context.Context) (stabletypes.Params, error)
+	Mint(ctx context.Context, sender sdk.AccAddress, amount sdk.Coin) (received, fee sdk.Coin, err error)
 }

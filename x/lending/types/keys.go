@@ -1,6 +1,11 @@
 package types
 
-import "cosmossdk.io/collections"
+import (
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/address"
+)
 
 const (
 	// ModuleName is the module's name, also its store key, route, codespace and
@@ -47,3 +52,10 @@ const (
 	ExposureClass     = "class"
 	ExposureCustodian = "custodian"
 )
+
+// LockboxAddress is loan loanID's lockbox: an address derived from the module
+// name and the loan id, so no private key exists for it and only this module
+// moves its coins.
+func LockboxAddress(loanID uint64) sdk.AccAddress {
+	return address.Module(ModuleName, []byte("lockbox"), sdk.Uint64ToBigEndian(loanID))
+}

@@ -237,7 +237,7 @@ func PayWaterfall(proceeds math.Int, feeBps uint32, c Claims) Waterfall {
 		rem = rem.Sub(y)
 		return y
 	}
-	w := Waterfall{SaleProceeds: math.ZeroInt(), Insurance: math.ZeroInt(), Casualty: math.ZeroInt(), Reserve: math.ZeroInt()}
+	w := Waterfall{SaleProceeds: math.ZeroInt(), Insurance: math.ZeroInt(), Casualty: math.ZeroInt(), Reserve: math.ZeroInt(), Lockbox: math.ZeroInt()}
 	w.LiquidationFee = take(BpsOf(proceeds, feeBps))
 	w.SeniorPrincipal = take(c.SeniorPrincipal)
 	w.SeniorInterest = take(c.SeniorInterest)

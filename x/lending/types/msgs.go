@@ -15,6 +15,7 @@ var (
 	_ sdk.HasValidateBasic = &MsgCancelLoanRequest{}
 	_ sdk.HasValidateBasic = &MsgUnderwriteLoan{}
 	_ sdk.HasValidateBasic = &MsgRepay{}
+	_ sdk.HasValidateBasic = &MsgWithdrawLockbox{}
 	_ sdk.HasValidateBasic = &MsgUpdateParams{}
 )
 
@@ -104,6 +105,20 @@ func (m *MsgRepay) ValidateBasic() error {
 		return err
 	}
 	return CheckPositive("amount", m.Amount)
+}
+
+// ValidateBasic checks the borrower, the loan id and a non-empty valid coin list.
+func (m *MsgWithdrawLockbox) ValidateBasic() error {
+	if _, err := ValidateAddress("borrower", m.Borrower); err != nil {
+		return err
+	}
+	if err := checkLoanID(m.LoanId); err != nil {
+		return err
+	}
+	if m.Amount.Empty() || !m.Amount.IsValid() {
+		return errorsmod.Wrapf(ErrInvalidAmount, "amount must be a non-empty list of positive, sorted, distinct coins, got %s", m.Amount)
+	}
+	return nil
 }
 
 // checkTitleIDs requires a non-empty list of distinct positive title ids.

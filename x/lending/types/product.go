@@ -127,6 +127,15 @@ func (p Product) Validate() error {
 	if p.MinFirstLossBps >= BpsDenominator {
 		return errorsmod.Wrap(ErrInvalidProduct, "min_first_loss_bps must be < 10000 (the vault funds the rest)")
 	}
+	if !p.MinDscr.IsNil() && (p.MinDscr.IsNegative() || p.MinDscr.GT(math.LegacyNewDec(100))) {
+		return errorsmod.Wrapf(ErrInvalidProduct, "min_dscr must be in [0, 100], got %v", p.MinDscr)
+	}
+	if p.CashFlowPeriods > MaxCashFlowPeriods {
+		return errorsmod.Wrapf(ErrInvalidProduct, "cash_flow_periods must be at most %d, got %d", MaxCashFlowPeriods, p.CashFlowPeriods)
+	}
+	if p.SweepExcess != SweepExcessHold && p.SweepExcess != SweepExcessPrepay {
+		return errorsmod.Wrapf(ErrInvalidProduct, "sweep_excess must be HOLD or PREPAY, got %s", p.SweepExcess)
+	}
 	if p.DebtServiceReservePeriods > p.Payments() {
 		return errorsmod.Wrap(ErrInvalidProduct, "debt_service_reserve_periods must be <= the number of payments")
 	}
@@ -160,6 +169,9 @@ func (p Product) Terms() LoanTerms {
 		MaxLtv:              p.MaxLtv,
 		MinInsuranceBps:     p.MinInsuranceBps,
 		Auction:             p.Auction,
+		SweepExcess:         p.SweepExcess,
+		MinDscr:             p.MinDscr,
+		CashFlowPeriods:     p.CashFlowPeriods,
 	}
 }
 
