@@ -111,7 +111,8 @@ func (k Keeper) sweepDue(ctx sdk.Context, l *types.Loan) (bool, error) {
 	ev := &types.EventLockboxSweep{LoanId: l.Id, Lockbox: addr.String(), Reason: sweepDue,
 		Installment: math.ZeroInt(), Prepaid: math.ZeroInt(), ToWaterfall: math.ZeroInt()}
 	held := k.bank.GetBalance(ctx, addr, types.Denom).Amount
-	if owed := l.InterestDue.Add(l.PrincipalDue); owed.IsPositive() && held.IsPositive() {
+	// A DELINQUENT loan also owes grace interest, paid first.
+	if owed := lateInterest(*l, blockTime(ctx)).Add(l.InterestDue).Add(l.PrincipalDue); owed.IsPositive() && held.IsPositive() {
 		applied, closed, err := k.applyPayment(ctx, l, SourceLockbox, addr, math.MinInt(owed, held))
 		if err != nil {
 			return false, err
