@@ -47,6 +47,7 @@ func TestLocalnet(t *testing.T) {
 	t.Run("Caliber", func(t *testing.T) { testCaliber(t, network) })
 	t.Run("Lending", func(t *testing.T) { testLending(t, network) })
 	t.Run("DefaultAndMarginCall", func(t *testing.T) { testDefault(t, network) })
+	t.Run("Lockbox", func(t *testing.T) { testLockbox(t, network) })
 	t.Run("StopAndRestartValidator", func(t *testing.T) { testStopAndRestart(t, network) })
 }
 

@@ -44,7 +44,17 @@ func localnetLendingProduct() lendingtypes.Product {
 	}
 }
 
-// localnetLendingGenesis adds the demo product and short localnet timings
+// localnetRevenueProduct is gpu-senior with a debt-service-coverage
+// covenant: revenue reaching the loan's lockbox over the last two periods
+// must cover the installments 1.25×, with three periods to cure.
+func localnetRevenueProduct() lendingtypes.Product {
+	p := localnetLendingProduct()
+	p.Id = "gpu-revenue"
+	p.MinDscr, p.CashFlowPeriods, p.CurePeriod = localnetDec("1.25"), 2, 3*time.Minute
+	return p
+}
+
+// localnetLendingGenesis adds the demo products and short localnet timings
 // (pending requests expire after 10 minutes). addr is unused today: the
 // curator is a CALIBER party set by the caliber preset.
 func localnetLendingGenesis(cdc codec.Codec, state map[string]json.RawMessage, _ func(name string) sdk.AccAddress) error {
@@ -57,7 +67,7 @@ func localnetLendingGenesis(cdc codec.Codec, state map[string]json.RawMessage, _
 		return err
 	}
 	gs.Params.MaxPendingAge = 10 * time.Minute
-	gs.Products = append(gs.Products, localnetLendingProduct())
+	gs.Products = append(gs.Products, localnetLendingProduct(), localnetRevenueProduct())
 	if err := gs.Validate(); err != nil {
 		return err
 	}
