@@ -840,6 +840,8 @@ func WeightedOperationsX(k Keepers, weights simsx.WeightSource, reg simsx.Regist
 	reg.Add(weights.Get("msg_add_collateral", 15), MsgAddCollateralFactory(k))
 	reg.Add(weights.Get("msg_withdraw_collateral", 15), MsgWithdrawCollateralFactory(k))
 	reg.Add(weights.Get("msg_bid", 40), MsgBidFactory(k))
+	reg.Add(weights.Get("msg_pay_lockbox", 40), MsgPayLockboxFactory(k))
+	reg.Add(weights.Get("msg_withdraw_lockbox", 10), MsgWithdrawLockboxFactory(k))
 
 	reg.Add(weights.Get("msg_request_loan_invalid", 5), MsgRequestLoanInvalidFactory(k))
 	reg.Add(weights.Get("msg_cancel_loan_request_invalid", 5), MsgCancelLoanRequestInvalidFactory(k))
@@ -848,6 +850,7 @@ func WeightedOperationsX(k Keepers, weights simsx.WeightSource, reg simsx.Regist
 	reg.Add(weights.Get("msg_add_collateral_invalid", 5), MsgAddCollateralInvalidFactory(k))
 	reg.Add(weights.Get("msg_withdraw_collateral_invalid", 5), MsgWithdrawCollateralInvalidFactory(k))
 	reg.Add(weights.Get("msg_bid_invalid", 5), MsgBidInvalidFactory(k))
+	reg.Add(weights.Get("msg_withdraw_lockbox_invalid", 5), MsgWithdrawLockboxInvalidFactory(k))
 	reg.Add(weights.Get("msg_create_product_invalid", 3), MsgCreateProductInvalidFactory(k))
 	reg.Add(weights.Get("msg_update_product_invalid", 3), MsgUpdateProductInvalidFactory(k))
 	reg.Add(weights.Get("msg_update_params_invalid", 3), MsgUpdateParamsInvalidFactory(k))
