@@ -44,10 +44,10 @@ func testLockbox(t *testing.T, network *localnet.Network) {
 	for _, m := range []struct {
 		key  localnet.Key
 		usdc int64
-	}{{insurer, 100_000}, {curator, 5_000}, {lender, 40_000}} {
+	}{{insurer, 120_000}, {curator, 5_000}, {borrower, 5_000}, {lender, 40_000}} {
 		tx("stable", "mint", fmt.Sprintf("%d000000%s", m.usdc, usdcDenom), "--from", m.key.Name)
 	}
-	tx("caliber", "fund-insurance-pool", "90000000000", "--from", insurer.Name)
+	tx("caliber", "fund-insurance-pool", "110000000000", "--from", insurer.Name)
 	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
 	title := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("BOX%09d", time.Now().UnixNano()%1_000_000_000), 200_000_000_000, 100_000_000_000)
 
