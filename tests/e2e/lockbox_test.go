@@ -25,7 +25,7 @@ const revenueProduct = "gpu-revenue"
 // at the due dates (the PSM converts them at its 10 bps fee) with no MsgRepay
 // and the DSR untouched; revenue of about 1.0× the installment is below
 // min_dscr 1.25, so the loan is margin-called (dscr) at the first due date;
-// three installments of revenue in the next period cure it at the second.
+// four installments of revenue in the next period cure it at the second.
 func testLockbox(t *testing.T, network *localnet.Network) {
 	started := time.Now()
 	txVia, readVia := network.Nodes[0], network.Nodes[len(network.Nodes)-1]
@@ -95,9 +95,10 @@ func testLockbox(t *testing.T, network *localnet.Network) {
 	require.Equal(t, "dscr", l.MarginCallReason)
 	require.True(t, res.Dscr.LT(sdkmath.LegacyMustNewDecFromStr("1.25")), "dscr %s", res.Dscr)
 
-	// Period 2: three installments of rent; (1.002 + 3) / 2 ≥ 1.25: cured.
+	// Period 2: four installments of rent; (1.002 + 4) / 2 ≥ 1.25: cured, and
+	// the lockbox keeps more than the next two installments.
 	second := l.InterestDue.Add(l.PrincipalDue)
-	tx("bank", "send", customer.Name, lockbox, second.MulRaw(3).String()+usdcDenom)
+	tx("bank", "send", customer.Name, lockbox, second.MulRaw(4).String()+usdcDenom)
 	require.Eventually(t, func() bool { return loan(id).Loan.PaymentsRemaining == 34 }, 2*time.Minute, 500*time.Millisecond)
 	res = loan(id)
 	l = res.Loan
