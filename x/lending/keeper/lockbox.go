@@ -112,8 +112,9 @@ func (k Keeper) sweepDue(ctx sdk.Context, l *types.Loan) (bool, error) {
 		Installment: math.ZeroInt(), Prepaid: math.ZeroInt(), ToWaterfall: math.ZeroInt()}
 	held := k.bank.GetBalance(ctx, addr, types.Denom).Amount
 	// A DELINQUENT loan also owes grace interest, paid first.
-	if owed := lateInterest(*l, blockTime(ctx)).Add(l.InterestDue).Add(l.PrincipalDue); owed.IsPositive() && held.IsPositive() {
-		applied, closed, err := k.applyPayment(ctx, l, SourceLockbox, addr, math.MinInt(owed, held))
+	owed := lateInterest(*l, blockTime(ctx)).Add(l.InterestDue).Add(l.PrincipalDue)
+	if amount := prepayable(*l, blockTime(ctx), math.MinInt(owed, held), held); owed.IsPositive() && amount.IsPositive() {
+		applied, closed, err := k.applyPayment(ctx, l, SourceLockbox, addr, amount)
 		if err != nil {
 			return false, err
 		}
@@ -124,7 +125,7 @@ func (k Keeper) sweepDue(ctx sdk.Context, l *types.Loan) (bool, error) {
 	}
 	if l.Terms.SweepExcess == types.SweepExcessPrepay && held.IsPositive() &&
 		types.Performing(l.Status) && l.Status != types.LoanDelinquent {
-		amount := prepayable(*l, blockTime(ctx), held)
+		amount := prepayable(*l, blockTime(ctx), held, held)
 		if amount.IsPositive() {
 			applied, closed, err := k.applyPayment(ctx, l, SourceLockbox, addr, amount)
 			if err != nil {
@@ -139,18 +140,20 @@ func (k Keeper) sweepDue(ctx sdk.Context, l *types.Loan) (bool, error) {
 	return false, k.emitSweep(ctx, ev, addr)
 }
 
-// prepayable is how much of held a PREPAY sweep applies: all of it up to the
-// payoff, but never an amount that repays all principal without the exit fee
-// (applyPayment refuses that): then one uusdai of principal stays owed.
-func prepayable(l types.Loan, now time.Time, held math.Int) math.Int {
-	payoff := Payoff(l, now)
-	if held.GTE(payoff) {
+// prepayable is how much of want (at most held) a lockbox payment applies:
+// want, except that an amount covering all principal (the last installment,
+// or a PREPAY excess) must be the payoff, exit fee included, which applyPayment
+// requires to close the loan. When held falls short of it, one uusdai of
+// principal stays owed (the DSR or a later sweep pays it).
+func prepayable(l types.Loan, now time.Time, want, held math.Int) math.Int {
+	debt := debtNow(l, now)
+	if want.LT(debt) {
+		return want
+	}
+	if payoff := Payoff(l, now); held.GTE(payoff) {
 		return payoff
 	}
-	if debt := debtNow(l, now); held.GTE(debt) {
-		return debt.SubRaw(1)
-	}
-	return held
+	return debt.SubRaw(1)
 }
 
 func (k Keeper) emitSweep(ctx sdk.Context, ev *types.EventLockboxSweep, addr sdk.AccAddress) error {

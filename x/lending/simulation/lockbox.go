@@ -2,6 +2,7 @@ package simulation
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/math"
 
@@ -18,27 +19,40 @@ import (
 // account holding it, to the lockbox of a performing loan whose borrower pays
 // (the defaulting quarter earns nothing), of up to twice its installment, so
 // due-date sweeps pay installments, leave excess and hit the covenant.
-func MsgPayLockboxFactory(k Keepers) simsx.SimMsgFactoryFn[*banktypes.MsgSend] {
-	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *banktypes.MsgSend) {
+//
+// The simulated bank may disable USDai transfers (x/bank's randomized
+// send_enabled): the send is then refused with ErrSendDisabled, which is
+// accepted; any other failure fails the simulation.
+func MsgPayLockboxFactory(k Keepers) *simsx.ResultHandlingSimMsgFactory[*banktypes.MsgSend] {
+	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *banktypes.MsgSend, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand().Rand
 		performing := k.loans(ctx, func(l types.Loan) bool { return types.Performing(l.Status) && !defaulting(l) })
 		if len(performing) == 0 {
 			reporter.Skip("no performing loan earning revenue")
-			return nil, nil
+			return nil, nil, nil
 		}
 		l := pick(r, performing)
 		rent := randInt(r, math.OneInt(), l.InterestDue.Add(l.PrincipalDue).MulRaw(2).AddRaw(1))
 		payer, ok := k.holderOf(ctx, testData, reporter, math.OneInt())
 		if !ok {
 			reporter.Skip("no account holds USDai")
-			return nil, nil
+			return nil, nil, nil
 		}
 		rent = math.MinInt(rent, balanceOf(payer))
 		payer.LiquidBalance().BlockAmount(usdai(rent))
 		return []simsx.SimAccount{payer}, &banktypes.MsgSend{
 			FromAddress: payer.AddressBech32, ToAddress: types.LockboxAddress(l.Id).String(), Amount: sdk.NewCoins(usdai(rent)),
-		}
+		}, sendOrDisabled
+	})
+}
+
+// sendOrDisabled accepts a delivered send or one refused because USDai
+// transfers are disabled.
+func sendOrDisabled(err error) error {
+	if err == nil || errors.Is(err, banktypes.ErrSendDisabled) {
+		return nil
 	}
+	return err
 }
 
 // MsgWithdrawLockboxFactory has the borrower of an ACTIVE loan take part of
