@@ -188,13 +188,13 @@ func (k Keeper) takeForWaterfall(ctx sdk.Context, l *types.Loan) (math.Int, erro
 func (k Keeper) emptyToBorrower(ctx sdk.Context, l *types.Loan) error {
 	addr := types.LockboxAddress(l.Id)
 	all := k.bank.GetAllBalances(ctx, addr)
+	l.LockboxBaseline = math.ZeroInt() // nothing is measured after the loan closes
 	if all.IsZero() {
 		return nil
 	}
 	if err := k.bank.SendCoins(ctx, addr, sdk.MustAccAddressFromBech32(l.Borrower), all); err != nil {
 		return err
 	}
-	l.LockboxBaseline = math.ZeroInt()
 	return k.emitSweep(ctx, &types.EventLockboxSweep{LoanId: l.Id, Lockbox: addr.String(), Reason: sweepRepaid,
 		Installment: math.ZeroInt(), Prepaid: math.ZeroInt(), ToWaterfall: math.ZeroInt(), ToBorrower: all}, addr)
 }

@@ -476,3 +476,65 @@ func TestLockboxJoinsWaterfall(t *testing.T) {
 	requireClosed(t, f, id, types.LoanLiquidated)
 	f.checkInvariants(t)
 }
+
+// TestLockboxPaysFinalInstallment: the last installment is all the principal
+// left; a lockbox holding exactly it pays the payoff (the exit fee comes from
+// the DSR, which covers it) and the loan closes REPAID.
+func TestLockboxPaysFinalInstallment(t *testing.T) {
+	f := setup(t)
+	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
+	for i := 1; i <= 11; i++ {
+		l := f.loan(t, id)
+		f.setTime(l.NextDueTime)
+		_, _, err := f.k.Repay(f.ctx, payer, id, l.InterestDue.Add(l.PrincipalDue))
+		require.NoError(t, err)
+		f.endBlock(t)
+	}
+	l := f.loan(t, id)
+	require.Equal(t, uint32(1), l.PaymentsRemaining)
+	last := l.InterestDue.Add(l.PrincipalDue)
+	eqInt(t, l.Outstanding(), l.PrincipalDue)
+	f.payLockbox(t, id, uusdai(last))
+	f.setTime(l.NextDueTime)
+	f.freshEvents()
+	bal := f.balances()
+	f.endBlock(t)
+	require.Equal(t, types.LoanRepaid, f.loan(t, id).Status)
+	eqInt(t, math.ZeroInt(), f.bank.get(types.LockboxAddress(id)))
+	pays := eventsOf[types.EventLoanPayment](t, f)
+	require.Len(t, pays, 1)
+	require.Equal(t, keeper.SourceLockbox, pays[0].Source)
+	eqInt(t, last, pays[0].Amount)
+	fee := pays[0].ExitFee
+	eqInt(t, types.BpsOfCeil(l.Outstanding(), 50), fee)
+	eqInt(t, bal[lendingAddr.String()].Sub(l.Dsr), f.bank.get(lendingAddr))
+	eqInt(t, bal[borrower.String()].Add(l.Dsr).Sub(fee), f.bank.get(borrower))
+	f.checkInvariants(t)
+}
+
+// TestLockboxShortOfExitFee: without a DSR the payoff includes the exit fee;
+// a lockbox holding the last installment but not the fee pays all but one
+// uusdai (applyPayment refuses repaying all principal without the fee), so
+// the loan is DELINQUENT for that uusdai and the walk goes on.
+func TestLockboxShortOfExitFee(t *testing.T) {
+	f := setup(t)
+	f.noReserve(t)
+	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
+	for i := 1; i <= 11; i++ {
+		l := f.loan(t, id)
+		f.setTime(l.NextDueTime)
+		_, _, err := f.k.Repay(f.ctx, payer, id, l.InterestDue.Add(l.PrincipalDue))
+		require.NoError(t, err)
+		f.endBlock(t)
+	}
+	l := f.loan(t, id)
+	last := l.InterestDue.Add(l.PrincipalDue)
+	f.payLockbox(t, id, uusdai(last))
+	f.setTime(l.NextDueTime)
+	f.endBlock(t)
+	l = f.loan(t, id)
+	require.Equal(t, types.LoanDelinquent, l.Status)
+	eqInt(t, math.OneInt(), l.Outstanding())
+	eqInt(t, math.OneInt(), f.bank.get(types.LockboxAddress(id)))
+	f.checkInvariants(t)
+}
