@@ -98,6 +98,11 @@ import (
 	"github.com/infrafi/infrafi/x/yield"
 	yieldkeeper "github.com/infrafi/infrafi/x/yield/keeper"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+
+	ibctransferkeeper "github.com/cosmos/ibc-go/v10/modules/apps/transfer/keeper"
+	ibctransfertypes "github.com/cosmos/ibc-go/v10/modules/apps/transfer/types"
+	ibcexported "github.com/cosmos/ibc-go/v10/modules/core/exported"
+	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 )
 
 // maccPerms lists every module account and what it may do with coins.
@@ -118,6 +123,9 @@ var maccPerms = map[string][]string{
 	yieldtypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 	// x/lending holds junior capital in transit, debt-service reserves and payments.
 	lendingtypes.ModuleName: nil,
+	// ICS-20 mints and burns vouchers of coins that arrive from other chains;
+	// escrowed native coins (USDai, sUSDai) sit in per-channel escrow accounts.
+	ibctransfertypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 }
 
 var (
@@ -159,6 +167,10 @@ type App struct {
 	YieldKeeper   *yieldkeeper.Keeper
 	LendingKeeper *lendingkeeper.Keeper
 
+	// IBC keepers
+	IBCKeeper      *ibckeeper.Keeper
+	TransferKeeper ibctransferkeeper.Keeper
+
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 
@@ -198,6 +210,7 @@ func New(
 		stabletypes.StoreKey,
 		yieldtypes.StoreKey,
 		lendingtypes.StoreKey,
+		ibcexported.StoreKey, ibctransfertypes.StoreKey,
 	)
 	tkeys := storetypes.NewTransientStoreKeys()
 
@@ -307,7 +320,9 @@ func New(
 	app.CaliberKeeper.SetHooks(app.LendingKeeper.Hooks())
 	app.OracleKeeper.SetHooks(app.LendingKeeper.Hooks())
 
-	app.ModuleManager = module.NewManager(
+	ibcModules := app.wireIBC(appCodec, keys, authority)
+
+	app.ModuleManager = module.NewManager(append([]module.AppModule{
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, simGenesisAccounts, nil),
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),
@@ -327,7 +342,7 @@ func New(
 		stable.NewAppModule(appCodec, app.StableKeeper),
 		yield.NewAppModule(appCodec, app.YieldKeeper),
 		lending.NewAppModule(appCodec, app.LendingKeeper, app.CaliberKeeper, caliberkeeper.NewQueryServerImpl(app.CaliberKeeper), app.YieldKeeper),
-	)
+	}, ibcModules...)...)
 
 	// The basic manager carries infrafi's genesis defaults (denoms, metadata)
 	// so that `infrafid init` and every preset start from them.
@@ -339,7 +354,8 @@ func New(
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(
 		minttypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
-		evidencetypes.ModuleName, stakingtypes.ModuleName, authz.ModuleName,
+		evidencetypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName,
+		authz.ModuleName,
 		yieldtypes.ModuleName,
 	)
 	app.ModuleManager.SetOrderEndBlockers(
@@ -357,6 +373,7 @@ func New(
 		minttypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName,
 		consensustypes.ModuleName, circuittypes.ModuleName,
+		ibcexported.ModuleName, ibctransfertypes.ModuleName,
 		oracletypes.ModuleName,
 		// after bank (pool balances are checked against its module account) and oracle
 		calibertypes.ModuleName,
@@ -426,7 +443,7 @@ func (app *App) setAnteHandler() {
 	if err != nil {
 		panic(err)
 	}
-	app.SetAnteHandler(newCircuitAnte(&app.CircuitKeeper, standard))
+	app.SetAnteHandler(newCircuitAnte(&app.CircuitKeeper, withRedundantRelay(app.IBCKeeper, standard)))
 }
 
 // Name returns the application's name.

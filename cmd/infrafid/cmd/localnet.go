@@ -570,6 +570,9 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 	if err := localnetStableGenesis(cdc, state); err != nil {
 		return nil, err
 	}
+	if err := localnetIBCGenesis(cdc, state); err != nil {
+		return nil, err
+	}
 	if err := localnetCaliberGenesis(cdc, state, func(name string) sdk.AccAddress { return localnetKeyByName(keys, name).Address }); err != nil {
 		return nil, err
 	}
