@@ -91,6 +91,7 @@ import (
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	"github.com/infrafi/infrafi/x/stable"
 	stablekeeper "github.com/infrafi/infrafi/x/stable/keeper"
@@ -179,6 +180,8 @@ type App struct {
 	// endBlockCheck runs after every EndBlock when set (the simulation checks
 	// all invariants there); nil on a node.
 	endBlockCheck func(sdk.Context) error
+	// oracleProvider caches the validator's price sources (app/oracle.go); nil without [oracle] feeds.
+	oracleProvider *provider.Provider
 }
 
 // New returns the infrafi application. loadLatest loads the newest committed
@@ -419,6 +422,7 @@ func New(
 
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
+	app.setOracleVoteExtensions(appOpts, logger)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler()
@@ -449,9 +453,15 @@ func (app *App) setAnteHandler() {
 // Name returns the application's name.
 func (app *App) Name() string { return app.BaseApp.Name() }
 
-// PreBlocker runs the upgrade module (and auth's pre-block) ahead of everything.
-func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	return app.ModuleManager.PreBlock(ctx)
+// PreBlocker runs the upgrade module (and auth's pre-block) ahead of everything,
+// then x/oracle's vote-extension prices.
+func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	res, err := app.ModuleManager.PreBlock(ctx)
+	if err != nil {
+		return res, err
+	}
+	app.oraclePreBlock(ctx, req)
+	return res, nil
 }
 
 // BeginBlocker runs every module's BeginBlock in the configured order.

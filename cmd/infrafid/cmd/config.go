@@ -6,6 +6,7 @@ import (
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 
 	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 )
 
 // initCometConfig returns CometBFT's defaults; node operators tune them in config.toml.
@@ -15,11 +16,12 @@ func initCometConfig() *cmtcfg.Config {
 
 // initAppConfig sets infrafi's app.toml defaults: the REST and gRPC servers on,
 // and a zero minimum gas price in INFRA so a fresh node accepts transactions
-// (validators raise it in app.toml).
+// (validators raise it in app.toml), plus the [oracle] price-provider section
+// with no sources configured.
 func initAppConfig() (string, interface{}) {
 	cfg := serverconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + app.BondDenom
 	cfg.API.Enable = true
 	cfg.GRPC.Enable = true
-	return serverconfig.DefaultConfigTemplate, cfg
+	return serverconfig.DefaultConfigTemplate + provider.DefaultConfigTemplate, cfg
 }

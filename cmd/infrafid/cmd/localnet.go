@@ -17,6 +17,7 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/p2p"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/cosmos/go-bip39"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
@@ -99,8 +100,9 @@ var (
 	localnetExpeditedMinDeposit = sdkmath.NewInt(5_000_000) // 5 INFRA
 )
 
-// localnetFeeds are the oracle feeds registered at genesis, each fed by the
-// "feeder" key.
+// localnetFeeds are the oracle feeds registered at genesis. The validators
+// price them through vote extensions, each from the files `localnet init`
+// writes into its home (localnetPriceFiles); nobody posts price transactions.
 var localnetFeeds = []oracletypes.Feed{
 	{
 		Id:          "gpu/nvidia-h100-sxm5-80gb",
@@ -108,6 +110,7 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "uusdai/gpu",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
 	{
 		Id:          "rate/tbill",
@@ -115,6 +118,7 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "apr",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
 	{
 		Id:          "fx/" + app.LocalnetReserveDenom,
@@ -122,7 +126,53 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "usd",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
+}
+
+// localnetPrices are the values each node's price files start with: an H100
+// at 30,000 USDai, a 5% T-bill APR and USDC at par.
+var localnetPrices = map[string]string{
+	"gpu/nvidia-h100-sxm5-80gb":      "30000000000",
+	"rate/tbill":                     "0.05",
+	"fx/" + app.LocalnetReserveDenom: "1",
+}
+
+// localnetVoteExtensionsEnableHeight is the first height whose precommits carry
+// prices; block 3 is the first to apply them.
+const localnetVoteExtensionsEnableHeight = 2
+
+// LocalnetPriceFile is where node home keeps its price for feedID: a plain
+// decimal, read by the node's price provider every second. Editing it changes
+// what that validator reports.
+func LocalnetPriceFile(home, feedID string) string {
+	return filepath.Join(home, "oracle", strings.ReplaceAll(feedID, "/", "_"))
+}
+
+// writeLocalnetOracle writes a node's price files and appends the [oracle]
+// section reading them to its app.toml.
+func writeLocalnetOracle(home string) error {
+	if err := os.MkdirAll(filepath.Join(home, "oracle"), 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("\n[oracle]\ntimeout = \"500ms\"\nrefresh_interval = \"1s\"\n")
+	for _, feed := range localnetFeeds {
+		path := LocalnetPriceFile(home, feed.Id)
+		if err := os.WriteFile(path, []byte(localnetPrices[feed.Id]+"\n"), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "\n[[oracle.feeds]]\nid = %q\nsources = [{ file = %q }]\n", feed.Id, path)
+	}
+	f, err := os.OpenFile(filepath.Join(home, "config", "app.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // localnetPorts are one node's listen ports on 127.0.0.1.
@@ -341,6 +391,9 @@ func initLocalnet(clientCtx client.Context, mbm module.BasicManager, opts localn
 	}
 	genesis := genutiltypes.NewAppGenesisWithVersion(opts.ChainID, appStateJSON)
 	genesis.GenesisTime = time.Now().UTC().Truncate(time.Second)
+	consensusParams := cmttypes.DefaultConsensusParams()
+	consensusParams.ABCI.VoteExtensionsEnableHeight = localnetVoteExtensionsEnableHeight
+	genesis.Consensus.Params = consensusParams
 
 	gentxsDir := filepath.Join(outDir, "gentxs")
 	if err := os.MkdirAll(gentxsDir, 0o755); err != nil {
@@ -559,11 +612,7 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 	if err := cdc.UnmarshalJSON(state[oracletypes.ModuleName], &oracleGen); err != nil {
 		return nil, err
 	}
-	feeder := localnetKeyByName(keys, "feeder")
-	for _, feed := range localnetFeeds {
-		oracleGen.Feeds = append(oracleGen.Feeds, feed)
-		oracleGen.Feeders = append(oracleGen.Feeders, oracletypes.Feeder{FeedId: feed.Id, Address: feeder.Address.String()})
-	}
+	oracleGen.Feeds = append(oracleGen.Feeds, localnetFeeds...)
 	if state[oracletypes.ModuleName], err = cdc.MarshalJSON(&oracleGen); err != nil {
 		return nil, err
 	}
@@ -651,6 +700,9 @@ func initLocalnetNode(
 
 	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
 	srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), localnetAppConfig(ports))
+	if err := writeLocalnetOracle(home); err != nil {
+		return node, nil, initCfg, err
+	}
 	if err := writeLocalnetClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, ports); err != nil {
 		return node, nil, initCfg, err
 	}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -71,6 +73,7 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	appGenesis, err := genutiltypes.AppGenesisFromFile(filepath.Join(dir, "node0", "config", "genesis.json"))
 	require.NoError(t, err)
 	require.Equal(t, "infrafi-localnet-test", appGenesis.ChainID)
+	require.Equal(t, int64(localnetVoteExtensionsEnableHeight), appGenesis.Consensus.Params.ABCI.VoteExtensionsEnableHeight)
 	state, err := genutiltypes.GenesisStateFromAppGenesis(appGenesis)
 	require.NoError(t, err)
 	cdc := clientCtx.Codec
@@ -106,16 +109,13 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 
 	var oracleGen oracletypes.GenesisState
 	cdc.MustUnmarshalJSON(state[oracletypes.ModuleName], &oracleGen)
-	feeder := localnetKeyByName(keys, "feeder").Address.String()
 	var feedIDs []string
 	for _, f := range oracleGen.Feeds {
 		feedIDs = append(feedIDs, f.Id)
+		require.Equal(t, oracletypes.FEED_SOURCE_VOTE_EXTENSIONS, f.Source, f.Id)
 	}
 	require.ElementsMatch(t, []string{"gpu/nvidia-h100-sxm5-80gb", "rate/tbill", "fx/uusdc"}, feedIDs)
-	require.Len(t, oracleGen.Feeders, 3)
-	for _, f := range oracleGen.Feeders {
-		require.Equal(t, feeder, f.Address)
-	}
+	require.Empty(t, oracleGen.Feeders, "the validators price every localnet feed")
 
 	gentxs := genutiltypes.GetGenesisStateFromAppState(cdc, state).GenTxs
 	require.Len(t, gentxs, 2)
@@ -138,6 +138,28 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	require.Contains(t, string(appToml), `address = "tcp://127.0.0.1:1327"`)
 	require.Contains(t, string(appToml), `address = "127.0.0.1:9100"`)
 	require.Contains(t, string(appToml), `minimum-gas-prices = "0uinfra"`)
+
+	// Each node's price provider reads the price files in its own home.
+	av := viper.New()
+	av.SetConfigFile(filepath.Join(dir, "node1", "config", "app.toml"))
+	require.NoError(t, av.ReadInConfig())
+	oracleCfg, err := provider.ConfigFromAppOptions(av)
+	require.NoError(t, err)
+	require.Len(t, oracleCfg.Feeds, 3)
+	for _, f := range oracleCfg.Feeds {
+		require.Len(t, f.Sources, 1)
+		path := LocalnetPriceFile(m.Nodes[1].Home, f.ID)
+		require.Equal(t, path, f.Sources[0].File)
+		bz, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.Equal(t, localnetPrices[f.ID]+"\n", string(bz))
+	}
+	p, err := provider.New(oracleCfg, log.NewNopLogger())
+	require.NoError(t, err)
+	p.Refresh(context.Background())
+	h100, ok := p.Price("gpu/nvidia-h100-sxm5-80gb")
+	require.True(t, ok)
+	require.Equal(t, "30000000000.000000000000000000", h100.String())
 
 	// Every node's keyring holds every demo key.
 	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, m.Nodes[1].Home, nil, cdc)
