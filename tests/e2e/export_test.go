@@ -100,8 +100,8 @@ func exportTestState(t *testing.T, network *localnet.Network) {
 		return res
 	}
 
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
-	tx("oracle", "post-price", yieldRateFeed, "0.05", "--from", "feeder")
+	requirePrice(t, network, node, gpuFeed, "30000000000")
+	requirePrice(t, network, node, yieldRateFeed, "0.05")
 	tx("stable", "mint", "1000000000"+usdcDenom, "--from", depositor.Name)
 	tx("yield", "deposit", "400000000"+usdaiDenom, "--from", depositor.Name)
 	tx("staking", "delegate", node.OperatorAddress, "5000000000uinfra", "--from", depositor.Name)

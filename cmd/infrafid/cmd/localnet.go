@@ -41,6 +41,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -146,7 +147,7 @@ const localnetVoteExtensionsEnableHeight = 2
 // decimal, read by the node's price provider every second. Editing it changes
 // what that validator reports.
 func LocalnetPriceFile(home, feedID string) string {
-	return filepath.Join(home, "oracle", strings.ReplaceAll(feedID, "/", "_"))
+	return filepath.Join(home, "oracle", provider.FeedFileName(feedID))
 }
 
 // writeLocalnetOracle writes a node's price files and appends the [oracle]

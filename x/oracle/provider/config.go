@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"cosmossdk.io/math"
@@ -190,3 +191,9 @@ refresh_interval = "5s"
 #   { file = "/var/lib/infrafi/h100-uusdai.txt" },
 # ]
 `
+
+// FeedFileName is the file name for a feed's value in a directory of one file
+// per feed (feed ids contain "/"), as localnets lay out their price files.
+func FeedFileName(feedID string) string {
+	return strings.ReplaceAll(feedID, "/", "_")
+}
