@@ -165,15 +165,15 @@ func writeLocalnetOracle(home string) error {
 		}
 		fmt.Fprintf(&b, "\n[[oracle.feeds]]\nid = %q\nsources = [{ file = %q }]\n", feed.Id, path)
 	}
-	f, err := os.OpenFile(filepath.Join(home, "config", "app.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	// The command's app.toml template may already carry the empty [oracle]
+	// section; a TOML table cannot appear twice, so this one replaces it.
+	path := filepath.Join(home, "config", "app.toml")
+	bz, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteString(b.String()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	text := strings.Replace(string(bz), provider.DefaultConfigTemplate, "", 1)
+	return os.WriteFile(path, []byte(text+b.String()), 0o644)
 }
 
 // localnetPorts are one node's listen ports on 127.0.0.1.
