@@ -21,7 +21,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-ibc localnet-ibc-stop demo \
 	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean
 
 all: build
@@ -48,6 +48,18 @@ localnet-status:
 
 localnet-reset:
 	bash scripts/localnet.sh reset
+
+## localnet-ibc: infrafi (.localnet, default ports) and an IBC counterparty chain
+## (.localnet-counterparty, chain id infrafi-counterparty-1, ports +1000) in the
+## background; relay between them with Hermes (docs/hermes.toml). Stop with make localnet-ibc-stop.
+COUNTERPARTY := LOCALNET_DIR=$(CURDIR)/.localnet-counterparty bash scripts/localnet.sh
+localnet-ibc: build
+	bash scripts/localnet.sh start --validators 1
+	$(COUNTERPARTY) start --validators 1 --chain-id infrafi-counterparty-1 --port-offset 1000
+
+localnet-ibc-stop:
+	bash scripts/localnet.sh stop
+	$(COUNTERPARTY) stop
 
 ## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
 demo: build

@@ -7,6 +7,10 @@
 #   scripts/localnet.sh status                height and catching_up of every node
 #   scripts/localnet.sh reset                 stop and delete the localnet directory
 #
+# Options for a fresh init: --chain-id ID (default infrafi-localnet-1) and
+# --port-offset K, which adds K to every default port (a second chain beside the
+# first, e.g. the IBC counterparty of `make localnet-ibc`).
+#
 # Environment: LOCALNET_DIR (default <repo>/.localnet), INFRAFID (default <repo>/build/infrafid).
 set -euo pipefail
 
@@ -18,8 +22,11 @@ STOP_TIMEOUT=20
 START_TIMEOUT=90
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
+
+CHAIN_ID=""
+PORT_OFFSET=0
 
 die() {
 	echo "localnet: $*" >&2
@@ -81,7 +88,13 @@ init_localnet() {
 	local n="$1" cli_home rc=0
 	# A throwaway --home keeps the CLI's config bootstrap out of ~/.infrafi.
 	cli_home="$(mktemp -d)"
-	"$BIN" localnet init --overwrite --validators "$n" --output-dir "$OUT" --home "$cli_home" || rc=$?
+	local extra=()
+	[[ -n "$CHAIN_ID" ]] && extra+=(--chain-id "$CHAIN_ID")
+	if ((PORT_OFFSET)); then
+		extra+=(--p2p-port $((26656 + PORT_OFFSET)) --rpc-port $((26657 + PORT_OFFSET))
+			--grpc-port $((9090 + PORT_OFFSET)) --api-port $((1317 + PORT_OFFSET)))
+	fi
+	"$BIN" localnet init --overwrite --validators "$n" --output-dir "$OUT" --home "$cli_home" "${extra[@]}" || rc=$?
 	rm -rf "$cli_home"
 	return "$rc"
 }
@@ -231,6 +244,16 @@ main() {
 		--validators=*)
 			validators="${1#*=}"
 			shift
+			;;
+		--chain-id)
+			[[ $# -ge 2 ]] || die "--chain-id needs an id"
+			CHAIN_ID="$2"
+			shift 2
+			;;
+		--port-offset)
+			[[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--port-offset needs a number"
+			PORT_OFFSET="$2"
+			shift 2
 			;;
 		*) die "unknown argument $1" ;;
 		esac
