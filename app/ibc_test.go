@@ -154,6 +154,16 @@ func TestIBCRoundTrip(t *testing.T) {
 	require.Equal(t, sdkmath.NewInt(3_000_000_000), s.balanceB(userB, ibcUSDC))
 	s.requireInvariants("USDC arrives")
 
+	// A packet whose receipt fails on infrafi (an undecodable receiver) gets an
+	// error acknowledgement, not a panic, and B refunds its sender.
+	pkt, err = s.send(s.path.EndpointB, sdk.NewInt64Coin(ibcUSDC, 7_000_000), "infra1notanaddress", noTimeout)
+	require.NoError(t, err)
+	require.Equal(t, sdkmath.NewInt(2_993_000_000), s.balanceB(userB, ibcUSDC))
+	s.relay(pkt)
+	require.Equal(t, sdkmath.NewInt(3_000_000_000), s.balanceB(userB, ibcUSDC))
+	require.Equal(t, sdkmath.NewInt(2_000_000_000), s.balanceA(userA, s.usdcA))
+	s.requireInvariants("error acknowledgement from infrafi")
+
 	// 2. Governance lists the voucher as a reserve, exactly like uusdc.
 	unknown := transfertypes.NewDenom(ibcUSDC, transfertypes.NewHop(transfertypes.PortID, "channel-9")).IBCDenom()
 	err = s.govUpdateStable(func(p *stabletypes.Params) {

@@ -146,21 +146,17 @@ func TestUpgrade(t *testing.T) {
 	out, err := node0.CLI("query", "ibc", "client", "params", "--output", "json")
 	require.NoError(t, err, "%s", out)
 	var clientParams struct {
-		Params struct {
-			AllowedClients []string `json:"allowed_clients"`
-		} `json:"params"`
+		AllowedClients []string `json:"allowed_clients"`
 	}
 	require.NoError(t, json.Unmarshal(out, &clientParams), "%s", out)
-	require.Equal(t, app.AllowedIBCClients, clientParams.Params.AllowedClients)
+	require.Equal(t, app.AllowedIBCClients, clientParams.AllowedClients)
 	out, err = node0.CLI("query", "ibc-transfer", "params", "--output", "json")
 	require.NoError(t, err, "%s", out)
 	var transferParams struct {
-		Params struct {
-			SendEnabled bool `json:"send_enabled"`
-		} `json:"params"`
+		SendEnabled bool `json:"send_enabled"`
 	}
 	require.NoError(t, json.Unmarshal(out, &transferParams), "%s", out)
-	require.True(t, transferParams.Params.SendEnabled)
+	require.True(t, transferParams.SendEnabled)
 }
 
 // appliedUpgradeHeight is `query upgrade applied <name>`: the height the
