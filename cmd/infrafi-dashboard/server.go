@@ -143,10 +143,10 @@ func (s *server) proxy(w http.ResponseWriter, r *http.Request, base *url.URL, pa
 	res, err := s.client.Do(req)
 	if err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err) {
-			writeError(w, http.StatusGatewayTimeout, "node unreachable: no answer within the timeout")
+			writeError(w, http.StatusGatewayTimeout, "node unreachable: "+base.Host+" did not answer in time")
 			return
 		}
-		writeError(w, http.StatusBadGateway, "node unreachable")
+		writeError(w, http.StatusBadGateway, "node unreachable: no answer from "+base.Host)
 		return
 	}
 	defer res.Body.Close()
