@@ -11,6 +11,9 @@ const U = 1_000_000n;
 const units = (n) => (BigInt(n) * U).toString();
 const H100 = 'nvidia-h100-sxm5-80gb';
 const PRODUCT = 'gpu-senior';
+// The REST gateway takes enum filters as numbers (lending.proto LoanStatus, AuctionStatus).
+const LOAN_STATUS = { PENDING: 1, ACTIVE: 2, FORECLOSING: 6, REPAID: 7 };
+const AUCTION_OPEN = 1;
 const REPORT = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 
 export class Fixture {
@@ -22,7 +25,7 @@ export class Fixture {
   }
 
   async loansByStatus(status) {
-    const r = await this.ln.q(`/infrafi/lending/v1/loans?status=LOAN_STATUS_${status}&pagination.limit=200`);
+    const r = await this.ln.q(`/infrafi/lending/v1/loans?status=${LOAN_STATUS[status]}&pagination.limit=200`);
     return r.loans || [];
   }
 
@@ -60,7 +63,7 @@ export class Fixture {
   }
 
   async openAuctions() {
-    const r = await this.ln.q('/infrafi/lending/v1/auctions?status=AUCTION_STATUS_OPEN');
+    const r = await this.ln.q(`/infrafi/lending/v1/auctions?status=${AUCTION_OPEN}`);
     return r.auctions || [];
   }
 
@@ -74,11 +77,11 @@ export class Fixture {
   // into the vault, so loans have liquidity to draw on.
   async funds() {
     const { ln } = this;
-    for (const [key, amount] of [['depositor', 120_000], ['curator', 20_000], ['borrower', 10_000], ['insurer', 60_000]]) {
+    for (const [key, amount] of [['depositor', 120_000], ['curator', 20_000], ['borrower', 10_000], ['insurer', 510_000]]) {
       await ln.tx('stable', 'mint', `${units(amount)}uusdc`, '--from', key);
     }
     await ln.tx('yield', 'deposit', `${units(100_000)}uusdai`, '--from', 'depositor');
-    await ln.tx('caliber', 'fund-insurance-pool', units(50_000), '--from', 'insurer');
+    await ln.tx('caliber', 'fund-insurance-pool', units(500_000), '--from', 'insurer');
     this.log('minted USDai, staked 100,000 into sUSDai and funded the insurance pool');
   }
 

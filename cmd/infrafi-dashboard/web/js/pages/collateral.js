@@ -5,6 +5,7 @@ import { get, getOr, all, partyNames, NotFound } from '../api.js';
 import { html, usd, pct, decimal, enumName, when, relative, isSet } from '../format.js';
 import { card, section, table, who, badge, attrs } from './common.js';
 
+// In enum order: the REST gateway takes a status filter as its number (index + 1).
 const TITLE_STATUSES = ['PENDING_CUSTODY', 'ACTIVE', 'PLEDGED', 'FORECLOSING', 'REDEMPTION_REQUESTED', 'REDEEMED', 'CASUALTY'];
 // SERIAL bounds what the lookup sends: serials are short printable codes.
 const SERIAL = /^[A-Za-z0-9._:\-/]{1,128}$/;
@@ -81,7 +82,7 @@ export const collateral = {
     }
     const q = new URLSearchParams();
     if (ctx.opts.class) q.set('class_id', ctx.opts.class);
-    if (ctx.opts.status) q.set('status', `TITLE_STATUS_${ctx.opts.status}`);
+    if (ctx.opts.status) q.set('status', String(TITLE_STATUSES.indexOf(ctx.opts.status) + 1));
     if (ctx.opts.custodian) q.set('custodian', ctx.opts.custodian);
     const [list, classes, names] = await Promise.all([
       all(`/infrafi/caliber/v1/titles${q.toString() ? '?' + q : ''}`, 'titles'),
@@ -144,7 +145,7 @@ export const title = {
       <div class="cards">
         ${card('Value', valuation ? usd(valuation.value) : '—', 'title-value', valuation ? `bound by ${valuation.bound_by || '—'}` : 'no valuation')}
         ${card('Appraised (depreciated)', valuation ? usd(valuation.appraised_value) : '—', 'title-appraised')}
-        ${card('Market bound', valuation && valuation.has_market_value ? usd(valuation.market_value) : '—', 'title-market', valuation && valuation.has_market_value ? `${tt.units} × ${usd(valuation.market_price)}` : 'no market feed')}
+        ${card('Market bound', valuation && valuation.has_market_value ? usd(valuation.market_value) : '—', 'title-market', valuation && valuation.has_market_value ? `${tt.units} × ${usd(String(valuation.market_price).split('.')[0])}` : 'no market feed')}
         ${card('Insured coverage', policy ? usd(policy.coverage) : '—', 'title-coverage')}
       </div>
       ${section(

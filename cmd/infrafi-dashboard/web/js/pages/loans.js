@@ -4,6 +4,7 @@ import { get, getOr, all, partyNames } from '../api.js';
 import { html, usd, pct, ratioPct, enumName, when, utc, duration, decimal, isSet } from '../format.js';
 import { card, section, table, who, badge, attrs } from './common.js';
 
+// In enum order: the REST gateway takes a status filter as its number (index + 1).
 export const LOAN_STATUSES = ['PENDING', 'ACTIVE', 'DELINQUENT', 'MARGIN_CALL', 'DEFAULTED', 'FORECLOSING', 'REPAID', 'CANCELLED', 'EXPIRED', 'LIQUIDATED', 'WRITTEN_OFF'];
 
 // OPEN are the statuses in which a loan still owes and holds its collateral.
@@ -71,7 +72,7 @@ export const loans = {
     });
   },
   async load(ctx) {
-    const path = ctx.opts.status ? `/infrafi/lending/v1/loans?status=LOAN_STATUS_${ctx.opts.status}` : '/infrafi/lending/v1/loans';
+    const path = ctx.opts.status ? `/infrafi/lending/v1/loans?status=${LOAN_STATUSES.indexOf(ctx.opts.status) + 1}` : '/infrafi/lending/v1/loans';
     const [list, book, names] = await Promise.all([all(path, 'loans'), get('/infrafi/lending/v1/book'), partyNames()]);
     const values = await Promise.all(list.map((l) => (OPEN.has(loanStatus(l)) ? collateralValue(l) : null)));
     const rows = list.map((l, i) => {

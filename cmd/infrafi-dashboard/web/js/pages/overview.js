@@ -37,7 +37,7 @@ export const overview = {
           html`<b>${denomName(r.denom)}</b>${st.origin ? html`<small class="rel">origin ${typeof st.origin === 'string' ? st.origin : JSON.stringify(st.origin)}</small>` : ''}${r.denom !== denomName(r.denom) ? html`<small class="rel"><code>${r.denom}</code></small>` : ''}`,
           html`<span data-testid="reserve-held-${r.denom}">${usd(r.held)}</span>`,
           html`<span data-testid="reserve-treasury-${r.denom}">${usd(r.treasury_outstanding)}</span>`,
-          st.fx_price ? html`${decimal(st.fx_price, 4)}${st.fx_price_valid === false ? html` <span class="badge stale">stale</span>` : ''}` : '—',
+          st.fx_price_valid ? decimal(st.fx_price, 4) : html`<span class="muted">no fresh price</span>`,
           st.asset && st.asset.cap && st.asset.cap !== '0' ? usd(st.asset.cap) : 'none',
           flags.length ? flags.join(', ') : html`<span class="ok">ok</span>`,
         ],
