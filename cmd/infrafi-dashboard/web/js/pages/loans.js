@@ -10,6 +10,10 @@ export const LOAN_STATUSES = ['PENDING', 'ACTIVE', 'DELINQUENT', 'MARGIN_CALL', 
 // OPEN are the statuses in which a loan still owes and holds its collateral.
 const OPEN = new Set(['ACTIVE', 'DELINQUENT', 'MARGIN_CALL', 'DEFAULTED', 'FORECLOSING']);
 const UNFUNDED = new Set(['PENDING', 'CANCELLED', 'EXPIRED']);
+// PERFORMING loans still follow their schedule.
+const PERFORMING = new Set(['ACTIVE', 'DELINQUENT', 'MARGIN_CALL']);
+// SCHEDULE_ROWS bounds the upcoming payments a loan page lists.
+const SCHEDULE_ROWS = 12;
 
 export const loanStatus = (l) => enumName(l.status, 'LOAN_STATUS_');
 
@@ -100,7 +104,7 @@ export const loans = {
       <div class="cards">
         ${card('Senior principal (vault)', usd(book.senior_principal), 'book-senior')}
         ${card('Junior principal (curators)', usd(book.junior_principal), 'book-junior')}
-        ${book.dsr !== undefined ? card('Debt-service reserves', usd(book.dsr), 'book-dsr') : ''}
+        ${card('Debt-service reserves held', usd(book.dsr_held), 'book-dsr')}
       </div>
       ${counts.length ? html`<ul class="counts">${counts}</ul>` : ''}
       ${table(['Loan', 'Status', 'Borrower', 'Principal', 'Outstanding', 'LTV', 'Next due', 'Curator', 'Junior', 'DSR', ''], rows, {
@@ -144,7 +148,7 @@ export const loan = {
     const l = res.loan || {};
     const st = loanStatus(l);
     const [schedule, titles, auction, events] = await Promise.all([
-      OPEN.has(st) ? getOr(`/infrafi/lending/v1/loans/${id}/schedule?limit=36`, { payments: [] }) : { payments: [] },
+      PERFORMING.has(st) ? getOr(`/infrafi/lending/v1/loans/${id}/schedule?limit=${SCHEDULE_ROWS}`, { payments: [] }) : { payments: [] },
       Promise.all(
         (l.title_ids || []).map(async (tid) => ({
           id: tid,
@@ -183,7 +187,7 @@ export const loan = {
     for (const e of extras(l)) facts.push(['', e]);
 
     const scheduleRows = (schedule.payments || []).map((p) => ({
-      cells: [p.number, when(p.due_time, ctx.now), usd(p.principal), usd(p.interest), usd(p.balance_after)],
+      cells: [p.number, when(p.due_time, ctx.now), usd(p.principal), usd(p.interest), usd(p.total), usd(p.balance_after)],
     }));
     const titleRows = titles.map((t) => {
       const v = t.valuation && t.valuation.valuation;
@@ -221,7 +225,7 @@ export const loan = {
       )}
       ${auction ? section('Auction', html`<p><a href="#/auction/${id}">Auction #${id}</a> · ${enumName(auction.auction.status, 'AUCTION_STATUS_')}${auction.current_price && auction.current_price !== '0' ? html` · current price <b>${usd(auction.current_price)}</b>` : ''}</p>`) : ''}
       ${section('Collateral', table(['Title', 'Class', 'Status', 'Value', 'Bound by'], titleRows, { id: 'loan-titles' }))}
-      ${OPEN.has(st) ? section('Upcoming payments', table(['#', 'Due', 'Principal', 'Interest', 'Balance after'], scheduleRows, { id: 'schedule', empty: 'No payment scheduled.' })) : ''}
+      ${PERFORMING.has(st) ? section(`Next ${SCHEDULE_ROWS} payments`, table(['#', 'Due', 'Principal', 'Interest', 'Total', 'Balance after'], scheduleRows, { id: 'schedule', empty: 'No payment scheduled.' })) : ''}
       ${section('Events (transactions)', table(['Height', 'Time', 'Event', 'Tx'], eventRows, { id: 'loan-events', empty: 'No indexed transaction mentions this loan (block-time steps such as due dates and defaults appear in the dates above).' }))}
       <p class="muted">Times: ${utc(ctx.now.toISOString())} is the latest block.</p>`;
   },
