@@ -100,7 +100,7 @@ export const auction = {
           <dt>Titles</dt><dd>${titlesCell(a)}</dd>
           <dt>Started</dt><dd>${when(a.started_at, ctx.now)}</dd>
           <dt>Round start</dt><dd>${when(a.round_start, ctx.now)}</dd>
-          <dt>Round ends</dt><dd>${when(a.ends_at, ctx.now)}</dd>
+          ${st === 'OPEN' ? html`<dt>Round ends</dt><dd>${when(a.ends_at, ctx.now)}</dd>` : ''}
           <dt>Round length</dt><dd>${duration(a.duration)}</dd>
           <dt>Buyer</dt><dd>${who(a.buyer, names)}</dd>
           <dt>Closed</dt><dd>${when(a.closed_at, ctx.now)}</dd>

@@ -64,6 +64,7 @@ export const collateral = {
     el.querySelector('#title-status').addEventListener('change', (e) => {
       const q = new URLSearchParams();
       if (opts.class) q.set('class', opts.class);
+      if (opts.custodian) q.set('custodian', opts.custodian);
       if (e.target.value) q.set('status', e.target.value);
       location.hash = `#/collateral${q.toString() ? '?' + q : ''}`;
     });
@@ -99,7 +100,7 @@ export const collateral = {
           html`<a href="#/collateral?class=${encodeURIComponent(title.class_id)}">${title.class_id}</a>`,
           title.units,
           badge(titleStatus(title)),
-          who(title.custodian, names),
+          html`<a href="#/collateral?custodian=${encodeURIComponent(title.custodian)}" title="titles held by this custodian">${who(title.custodian, names)}</a>`,
           html`<span data-testid="title-value-${title.id}">${valuation ? usd(valuation.value) : '—'}</span>`,
           valuation ? valuation.bound_by || '—' : '—',
           custodyAge(t.custody, ctx.now),
@@ -118,7 +119,7 @@ export const collateral = {
         c.eligible ? 'yes' : 'no',
       ],
     }));
-    return html`<h1>Collateral${ctx.opts.class ? html` <small>· ${ctx.opts.class}</small>` : ''}${ctx.opts.status ? html` <small>· ${ctx.opts.status}</small>` : ''}</h1>
+    return html`<h1>Collateral${ctx.opts.class ? html` <small>· ${ctx.opts.class}</small>` : ''}${ctx.opts.custodian ? html` <small>· custodian ${names.get(ctx.opts.custodian) || ctx.opts.custodian}</small>` : ''}${ctx.opts.status ? html` <small>· ${ctx.opts.status}</small>` : ''}</h1>
       ${lookup}
       ${section('Titles', table(['Title', 'Class', 'Units', 'Status', 'Custodian', 'Value', 'Bound by', 'Custody attested', 'Insurance'], rows, { id: 'titles', empty: 'No title matches.' }))}
       ${section('Asset classes', table(['Class', 'Model', 'Max LTV', 'Depreciation / year', 'Residual', 'Market feed', 'Eligible'], classRows, { id: 'classes' }))}`;
