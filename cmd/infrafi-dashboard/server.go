@@ -26,6 +26,10 @@ var restPrefixes = []string{"/cosmos/", "/infrafi/"}
 // and block time, polled to refresh on every block.
 const rpcStatusPath = "/rpc/status"
 
+// optionalHeader marks a read of a record that may be absent: the node's 404
+// is then answered as 200 {"not_found": true}.
+const optionalHeader = "X-Dashboard-Optional"
+
 // maxUpstreamBody bounds what one proxied answer may be, so a misbehaving
 // node cannot make the server buffer without limit.
 const maxUpstreamBody = 32 << 20
@@ -150,6 +154,14 @@ func (s *server) proxy(w http.ResponseWriter, r *http.Request, base *url.URL, pa
 		return
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusNotFound && r.Header.Get(optionalHeader) != "" {
+		// The page asked for a record that may not exist (a title's policy):
+		// an answer rather than an error keeps the browser console clean.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = json.NewEncoder(w).Encode(map[string]any{"not_found": true, "dashboard": true})
+		return
+	}
 	if ct := res.Header.Get("Content-Type"); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}

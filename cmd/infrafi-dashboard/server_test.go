@@ -107,6 +107,22 @@ func TestProxyAllowList(t *testing.T) {
 		}
 	}
 
+	// An optional read of a missing record is an answer, not an error.
+	req, err := http.NewRequest(http.MethodGet, ts.URL+"/infrafi/lending/v1/loans/999", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(optionalHeader, "1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bz, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(bz), `"not_found":true`) {
+		t.Errorf("optional GET of a missing loan: %d %s, want 200 not_found", res.StatusCode, bz)
+	}
+
 	status, _, body := do(t, http.MethodGet, ts.URL+"/rpc/status")
 	if status != 200 || !strings.Contains(body, `"path":"/status"`) {
 		t.Errorf("GET /rpc/status: %d %s", status, body)

@@ -261,6 +261,9 @@ test("collateral page shows each title's value, and the serial lookup finds a ti
   await page.waitForFunction((id) => location.hash === `#/title/${id}`, t.id);
   await page.waitForSelector('[data-testid=title-serials]');
   assert.match(await text(page, 'title-serials'), new RegExp(serial));
+  await page.goto(`${dash.url}/#/collateral?serial=NO-SUCH-SERIAL`);
+  await page.waitForSelector('[data-testid=serial-result]');
+  assert.match(await text(page, 'serial-result'), /No live title holds serial NO-SUCH-SERIAL/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -22,20 +22,26 @@ export function get(path) {
 }
 
 // getOr answers `fallback` when the node says the thing does not exist
-// (an optional record such as a title's policy).
+// (an optional record such as a title's policy). The server answers such a
+// read with 200 {"not_found": true}, so the browser logs no failed request.
 export async function getOr(path, fallback) {
+  const key = `optional:${path}`;
+  if (!cache.has(key)) cache.set(key, fetchJSON(path, true));
   try {
-    return await get(path);
+    const res = await cache.get(key);
+    return res && res.not_found && res.dashboard ? fallback : res;
   } catch (e) {
     if (e instanceof NotFound) return fallback;
     throw e;
   }
 }
 
-async function fetchJSON(path) {
+async function fetchJSON(path, optional = false) {
   let res;
   try {
-    res = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    const headers = { Accept: 'application/json' };
+    if (optional) headers['X-Dashboard-Optional'] = '1';
+    res = await fetch(path, { headers, cache: 'no-store' });
   } catch {
     throw new NodeDown('the dashboard server does not answer');
   }

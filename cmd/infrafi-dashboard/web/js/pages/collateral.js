@@ -1,14 +1,15 @@
 // Collateral: GPU titles by class, custodian and status with their
 // valuation, custody and insurance; lookup by serial; one title's page.
 
-import { get, getOr, all, partyNames, NotFound } from '../api.js';
+import { get, getOr, all, partyNames } from '../api.js';
 import { html, usd, pct, decimal, enumName, when, relative, isSet } from '../format.js';
 import { card, section, table, who, badge, attrs } from './common.js';
 
 // In enum order: the REST gateway takes a status filter as its number (index + 1).
 const TITLE_STATUSES = ['PENDING_CUSTODY', 'ACTIVE', 'PLEDGED', 'FORECLOSING', 'REDEMPTION_REQUESTED', 'REDEEMED', 'CASUALTY'];
-// SERIAL bounds what the lookup sends: serials are short printable codes.
-const SERIAL = /^[A-Za-z0-9._:\-/]{1,128}$/;
+// SERIAL is x/caliber's serial rule: 1 to 64 of [A-Z0-9._-], starting
+// alphanumeric. Input is upper-cased first, as serials are stored.
+const SERIAL = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
 
 const titleStatus = (t) => enumName(t.status, 'TITLE_STATUS_');
 
@@ -42,8 +43,9 @@ export const collateral = {
         if (/^[A-Za-z0-9._\-/]{1,128}$/.test(v)) opts[k] = v;
         else ignored.push(`Ignored the malformed ${k} "${v}".`);
       } else if (k === 'serial') {
-        if (SERIAL.test(v)) opts.serial = v;
-        else ignored.push(`Ignored the malformed serial "${v}".`);
+        const serial = v.trim().toUpperCase();
+        if (SERIAL.test(serial)) opts.serial = serial;
+        else ignored.push(`Ignored "${v}": a serial is 1 to 64 letters, digits, ".", "_" or "-".`);
       } else ignored.push(`Ignored the unknown parameter "${k}".`);
     }
     return opts;
@@ -72,14 +74,11 @@ export const collateral = {
   async load(ctx) {
     let lookup = '';
     if (ctx.opts.serial) {
-      try {
-        const r = await get(`/infrafi/caliber/v1/title_by_serial/${encodeURIComponent(ctx.opts.serial)}`);
-        const t = r.title || {};
-        lookup = html`<p class="found" data-testid="serial-result">Serial <code>${ctx.opts.serial}</code> is in <a href="#/title/${t.id}" data-testid="serial-title">title #${t.id}</a> (${t.class_id}, ${titleStatus(t)}).</p>`;
-      } catch (e) {
-        if (!(e instanceof NotFound)) throw e;
-        lookup = html`<p class="warn" data-testid="serial-result">No title holds serial <code>${ctx.opts.serial}</code>.</p>`;
-      }
+      const r = await getOr(`/infrafi/caliber/v1/title_by_serial/${encodeURIComponent(ctx.opts.serial)}`, null);
+      const t = r && r.title;
+      lookup = t
+        ? html`<p class="found" data-testid="serial-result">Serial <code>${ctx.opts.serial}</code> is in <a href="#/title/${t.id}" data-testid="serial-title">title #${t.id}</a> (${t.class_id}, ${titleStatus(t)}).</p>`
+        : html`<p class="warn" data-testid="serial-result">No live title holds serial <code>${ctx.opts.serial}</code>.</p>`;
     }
     const q = new URLSearchParams();
     if (ctx.opts.class) q.set('class_id', ctx.opts.class);

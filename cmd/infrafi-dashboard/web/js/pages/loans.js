@@ -160,8 +160,9 @@ export const loan = {
       loanEvents(id),
     ]);
     const out = outstanding(l);
+    // A closed loan's titles have left it (released or sold): no LTV then.
     let value = 0n;
-    for (const t of titles) if (t.valuation && t.valuation.valuation) value += BigInt(t.valuation.valuation.value || '0');
+    if (OPEN.has(st)) for (const t of titles) if (t.valuation && t.valuation.valuation) value += BigInt(t.valuation.valuation.value || '0');
     const senior = l.senior || {};
     const terms = l.terms || {};
     const facts = [
@@ -224,7 +225,7 @@ export const loan = {
           : html`<p class="muted" data-testid="loan-impairment">Not impaired.</p>`,
       )}
       ${auction ? section('Auction', html`<p><a href="#/auction/${id}">Auction #${id}</a> · ${enumName(auction.auction.status, 'AUCTION_STATUS_')}${auction.current_price && auction.current_price !== '0' ? html` · current price <b>${usd(auction.current_price)}</b>` : ''}</p>`) : ''}
-      ${section('Collateral', table(['Title', 'Class', 'Status', 'Value', 'Bound by'], titleRows, { id: 'loan-titles' }))}
+      ${section(OPEN.has(st) ? 'Collateral' : 'Collateral (titles today)', table(['Title', 'Class', 'Status', 'Value', 'Bound by'], titleRows, { id: 'loan-titles' }))}
       ${PERFORMING.has(st) ? section(`Next ${SCHEDULE_ROWS} payments`, table(['#', 'Due', 'Principal', 'Interest', 'Total', 'Balance after'], scheduleRows, { id: 'schedule', empty: 'No payment scheduled.' })) : ''}
       ${section('Events (transactions)', table(['Height', 'Time', 'Event', 'Tx'], eventRows, { id: 'loan-events', empty: 'No indexed transaction mentions this loan (block-time steps such as due dates and defaults appear in the dates above).' }))}
       <p class="muted">Times: ${utc(ctx.now.toISOString())} is the latest block.</p>`;
