@@ -32,7 +32,7 @@ export class Fixture {
   async seed() {
     const started = Date.now();
     const { ln, log } = this;
-    const needAuction = (await this.openAuctions()).length === 0;
+    const needAuction = (await this.fallingAuctions()).length === 0;
     const needPending = (await this.loansByStatus('PENDING')).length === 0;
     const needRepaid = (await this.loansByStatus('REPAID')).length === 0;
     const needActive = (await this.loansByStatus('ACTIVE')).length === 0;
@@ -65,6 +65,14 @@ export class Fixture {
   async openAuctions() {
     const r = await this.ln.q(`/infrafi/lending/v1/auctions?status=${AUCTION_OPEN}`);
     return r.auctions || [];
+  }
+
+  // fallingAuctions are the open auctions still in their first round for at
+  // least another minute: their price falls block by block (after a reset it
+  // stays at the floor).
+  async fallingAuctions() {
+    const soon = Date.now() + 60_000;
+    return (await this.openAuctions()).filter((a) => a.resets === 0 && new Date(a.ends_at).getTime() > soon);
   }
 
   // prices keeps the H100 and T-bill feeds fresh (they expire).
@@ -138,7 +146,7 @@ export class Fixture {
     const end = Date.now() + 6 * 60_000;
     this.log(`waiting for loan #${id} to miss its due dates and default (about 3 minutes)`);
     for (;;) {
-      const open = await this.openAuctions();
+      const open = await this.fallingAuctions();
       if (open.some((a) => String(a.id) === String(id))) {
         this.log(`loan #${id} defaulted: auction #${id} is open`);
         return;

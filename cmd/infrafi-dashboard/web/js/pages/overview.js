@@ -28,13 +28,16 @@ export const overview = {
     const statusByDenom = new Map((reserves.reserves || []).map((r) => [r.asset && r.asset.denom, r]));
     const reserveRows = (por.reserves || []).map((r) => {
       const st = statusByDenom.get(r.denom) || {};
+      // IBC vouchers carry an origin (channel, base denom); where the node
+      // puts it may differ between the reserve status and its asset.
+      const origin = r.origin || st.origin || (st.asset && st.asset.origin);
       const flags = [];
       if (st.depegged) flags.push('depegged');
       if (st.mintable === false) flags.push('not mintable');
       return {
         attrs: attrs({ 'data-denom': r.denom }),
         cells: [
-          html`<b>${denomName(r.denom)}</b>${st.origin ? html`<small class="rel">origin ${typeof st.origin === 'string' ? st.origin : JSON.stringify(st.origin)}</small>` : ''}${r.denom !== denomName(r.denom) ? html`<small class="rel"><code>${r.denom}</code></small>` : ''}`,
+          html`<b>${denomName(r.denom)}</b>${origin ? html`<small class="rel" data-testid="reserve-origin-${r.denom}">origin ${typeof origin === 'string' ? origin : Object.values(origin).join(' / ')}</small>` : ''}${r.denom !== denomName(r.denom) ? html`<small class="rel"><code>${r.denom}</code></small>` : ''}`,
           html`<span data-testid="reserve-held-${r.denom}">${usd(r.held)}</span>`,
           html`<span data-testid="reserve-treasury-${r.denom}">${usd(r.treasury_outstanding)}</span>`,
           st.fx_price_valid ? decimal(st.fx_price, 4) : html`<span class="muted">no fresh price</span>`,
