@@ -305,7 +305,7 @@ test('redemption queue shows a queued request in service order', async () => {
 });
 
 test('unknown ids show a not-found page; malformed parameters are ignored with a message', async () => {
-  for (const hash of ['/loan/999999', '/title/999999', '/auction/999999', '/loan/abc', '/no-such-page']) {
+  for (const hash of ['/loan/999999', '/title/999999', '/auction/999999', '/loan/abc', '/loan/%E0%A4%A', '/loan/99999999999999999999', '/no-such-page']) {
     const { page, errors } = await open(hash);
     await page.waitForSelector('[data-testid=not-found]');
     assert.match(await page.locator('[data-testid=not-found]').innerText(), /not found/i, hash);

@@ -23,7 +23,12 @@ const state = {
 };
 
 function parseHash() {
-  const h = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
+  let h = location.hash.replace(/^#/, '') || '/';
+  try {
+    h = decodeURIComponent(h);
+  } catch {
+    // A malformed escape is matched as typed: no route, a not-found page.
+  }
   const i = h.indexOf('?');
   const path = i < 0 ? h : h.slice(0, i);
   const query = new URLSearchParams(i < 0 ? '' : location.hash.slice(location.hash.indexOf('?') + 1));
