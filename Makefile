@@ -22,7 +22,8 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-ibc localnet-ibc-stop demo \
-	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean
+	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean \
+	dashboard test-dashboard dashboard-vendor
 
 all: build
 
@@ -64,6 +65,25 @@ localnet-ibc-stop:
 ## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
 demo: build
 	go run ./cmd/infrafi-demo
+
+## dashboard: serve the transparency dashboard on http://$(DASHBOARD_LISTEN) against a node
+## (the localnet's node0 by default; DASHBOARD_REST / DASHBOARD_RPC point it elsewhere)
+DASHBOARD_LISTEN ?= 127.0.0.1:8080
+DASHBOARD_REST   ?= http://127.0.0.1:1317
+DASHBOARD_RPC    ?= http://127.0.0.1:26657
+dashboard:
+	go run ./cmd/infrafi-dashboard -listen $(DASHBOARD_LISTEN) -rest $(DASHBOARD_REST) -rpc $(DASHBOARD_RPC)
+
+## test-dashboard: the dashboard in headless Chromium (Debian's chromium, playwright-core) against
+## the localnet in INFRAFI_LOCALNET_DIR, or one it starts and stops; screenshots in tests/dashboard/output/
+test-dashboard: build
+	bash tests/dashboard/run.sh
+
+## dashboard-vendor: refresh the embedded uPlot from the pinned version in tests/dashboard/package-lock.json
+dashboard-vendor:
+	cd tests/dashboard && npm ci --no-audit --no-fund --loglevel=error
+	cp tests/dashboard/node_modules/uplot/dist/uPlot.esm.js tests/dashboard/node_modules/uplot/dist/uPlot.min.css \
+		tests/dashboard/node_modules/uplot/LICENSE cmd/infrafi-dashboard/web/vendor/uplot/
 
 ## test: unit and in-process integration tests
 test:
