@@ -21,7 +21,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node demo \
 	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean
 
 all: build
@@ -48,6 +48,10 @@ localnet-status:
 
 localnet-reset:
 	bash scripts/localnet.sh reset
+
+## localnet-add-node: add a full node that joins the running localnet through state sync
+localnet-add-node: build
+	bash scripts/localnet.sh add-node
 
 ## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
 demo: build
