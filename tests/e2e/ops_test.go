@@ -266,9 +266,11 @@ func requireOwnAppHash(t *testing.T, node, reference *localnet.Node) {
 func testStateSync(t *testing.T, network *localnet.Network) {
 	ctx := context.Background()
 	node0 := network.Nodes[0]
+	// Snapshots are taken every 20 blocks: let two exist (a no-op after the
+	// flows above).
+	require.NoError(t, network.WaitForHeight(45, 3*time.Minute))
 	tip, err := node0.Height(ctx)
 	require.NoError(t, err)
-	require.Greater(t, tip, int64(45), "snapshots are taken every 20 blocks")
 
 	t.Run("WrongTrustHashRefused", func(t *testing.T) {
 		// A real block hash, of another height than the trusted one.
@@ -362,8 +364,9 @@ func startTxFlow(t *testing.T, network *localnet.Network, via *localnet.Node, fr
 				return
 			default:
 			}
-			// --gas skips simulation: one round trip less per tx.
-			res, err := via.Tx("bank", "send", from, recipient, "1uinfra", "--gas", "200000")
+			// --gas skips simulation: one round trip less per tx. A short
+			// wait: after a kill the flow should notice soon.
+			res, err := via.TxWithin(20*time.Second, "bank", "send", from, recipient, "1uinfra", "--gas", "200000")
 			if err != nil {
 				// The node was killed under the CLI: wait for the stop.
 				select {

@@ -502,6 +502,11 @@ type Event struct {
 // non-zero code at check or delivery is returned as an error with the result.
 // Gas is estimated unless args set --gas.
 func (n *Node) Tx(args ...string) (*TxResult, error) {
+	return n.TxWithin(txTimeout, args...)
+}
+
+// TxWithin is Tx waiting at most timeout for the tx to be committed.
+func (n *Node) TxWithin(timeout time.Duration, args ...string) (*TxResult, error) {
 	full := append([]string{"tx"}, args...)
 	full = append(full,
 		"--keyring-backend", "test",
@@ -525,7 +530,7 @@ func (n *Node) Tx(args ...string) (*TxResult, error) {
 	if res.Code != 0 {
 		return &res, fmt.Errorf("tx %s rejected at check: code %d (%s): %s", res.TxHash, res.Code, res.Codespace, res.RawLog)
 	}
-	return n.WaitForTx(res.TxHash, txTimeout)
+	return n.WaitForTx(res.TxHash, timeout)
 }
 
 // WaitForTx polls `query tx` until the tx is in a block and returns it; a

@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	flagAddNodeRPC         = "rpc"
+	flagAddNodeRPC         = "trust-rpc"
 	flagAddNodeTrustHeight = "trust-height"
 	flagAddNodeTrustHash   = "trust-hash"
 
@@ -50,7 +50,7 @@ start it fetches a snapshot from the validators instead of replaying every block
 
 State sync trusts one block of the running chain, verified from then on by the light client.
 Unless --trust-height and --trust-hash are given, the block 20 blocks (one snapshot interval)
-below the tip is read from --rpc (default: node0's RPC). A wrong trust hash makes the node refuse
+below the tip is read from --trust-rpc (default: node0's RPC). A wrong trust hash makes the node refuse
 to start with "expected header's hash".
 
 The node is recorded under "full_nodes" in localnet.json.`,
@@ -86,7 +86,7 @@ The node is recorded under "full_nodes" in localnet.json.`,
 	f.String(flagLocalnetOutputDir, defaultLocalnetOutputDir, "directory of the localnet (holds localnet.json)")
 	f.String(flagAddNodeRPC, "", "CometBFT RPC to read the trusted block from (default: node0's)")
 	f.Int64(flagAddNodeTrustHeight, 0, "height of the trusted block (0: one snapshot interval below the tip)")
-	f.String(flagAddNodeTrustHash, "", "hash of the block at --trust-height, hex (empty: read from --rpc)")
+	f.String(flagAddNodeTrustHash, "", "hash of the block at --trust-height, hex (empty: read from --trust-rpc)")
 	return cmd
 }
 

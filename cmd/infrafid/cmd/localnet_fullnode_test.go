@@ -12,6 +12,8 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/spf13/viper"
 	"github.com/stretchr/testify/require"
+
+	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
 )
 
 const testTrustHash = "7E2B1E7A6A41C4D7A4D0F6E0A2B9B8C1D7E1F6A5B4C3D2E1F0A9B8C7D6E5F4A3"
@@ -87,4 +89,29 @@ func TestLocalnetAddNodeRejectsBadTrust(t *testing.T) {
 
 	_, _, err = addLocalnetFullNode(context.Background(), addNodeOptions{OutputDir: filepath.Join(dir, "missing"), TrustHeight: 5, TrustHash: testTrustHash})
 	require.ErrorContains(t, err, "no localnet")
+}
+
+// Through the root command, whose config bootstrap binds flags to the node's
+// config keys: the flags must reach add-node unchanged.
+func TestLocalnetAddNodeCommand(t *testing.T) {
+	a, clientCtx := newLocalnetTestApp(t)
+	dir := filepath.Join(t.TempDir(), "ln")
+	_, _, err := initLocalnet(clientCtx, a.BasicModuleManager, testLocalnetOptions(dir, 1))
+	require.NoError(t, err)
+
+	root := NewRootCmd()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetArgs([]string{"localnet", "add-node", "--output-dir", dir, "--home", t.TempDir(),
+		"--trust-rpc", "http://127.0.0.1:1", "--trust-height", "40", "--trust-hash", testTrustHash})
+	// As main runs it: svrcmd adds --home and the log flags.
+	require.NoError(t, svrcmd.Execute(root, "INFRAFID_TEST", t.TempDir()))
+	require.Contains(t, out.String(), "full0")
+	require.Contains(t, out.String(), "state sync from height 40, hash "+testTrustHash)
+
+	v := viper.New()
+	v.SetConfigFile(filepath.Join(dir, "full0", "config", "config.toml"))
+	require.NoError(t, v.ReadInConfig())
+	require.EqualValues(t, 40, v.GetInt64("statesync.trust_height"))
+	require.Equal(t, testTrustHash, v.GetString("statesync.trust_hash"))
 }
