@@ -21,7 +21,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-ibc localnet-ibc-stop demo \
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node localnet-ibc localnet-ibc-stop demo \
 	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean \
 	dashboard test-dashboard dashboard-vendor
 
@@ -49,6 +49,10 @@ localnet-status:
 
 localnet-reset:
 	bash scripts/localnet.sh reset
+
+## localnet-add-node: add a full node that joins the running localnet through state sync
+localnet-add-node: build
+	bash scripts/localnet.sh add-node
 
 ## localnet-ibc: infrafi (.localnet, default ports) and an IBC counterparty chain
 ## (.localnet-counterparty, chain id infrafi-counterparty-1, ports +1000) in the

@@ -89,6 +89,7 @@ import (
 	"github.com/infrafi/infrafi/x/lending"
 	lendingkeeper "github.com/infrafi/infrafi/x/lending/keeper"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
+	"github.com/infrafi/infrafi/x/metrics"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
@@ -179,6 +180,9 @@ type App struct {
 	// endBlockCheck runs after every EndBlock when set (the simulation checks
 	// all invariants there); nil on a node.
 	endBlockCheck func(sdk.Context) error
+	// metrics publishes the protocol gauges after every EndBlock; nil when
+	// the node exports no metrics.
+	metrics *metrics.Collector
 }
 
 // New returns the infrafi application. loadLatest loads the newest committed
@@ -417,6 +421,14 @@ func New(
 	app.MountKVStores(keys)
 	app.MountTransientStores(tkeys)
 
+	app.metrics, err = newProtocolMetrics(appOpts, metrics.Keepers{
+		Stable: app.StableKeeper, Yield: app.YieldKeeper, Lending: app.LendingKeeper,
+		Oracle: app.OracleKeeper, Caliber: app.CaliberKeeper,
+	})
+	if err != nil {
+		logger.Error("protocol metrics disabled", "err", err)
+	}
+
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
@@ -463,6 +475,9 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 // end-block check if one is set.
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	res, err := app.ModuleManager.EndBlock(ctx)
+	if err == nil && app.metrics != nil {
+		app.metrics.Record(ctx)
+	}
 	if err != nil || app.endBlockCheck == nil {
 		return res, err
 	}
