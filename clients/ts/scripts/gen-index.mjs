@@ -117,7 +117,7 @@ for (const file of infrafiFiles) {
         if (rule.pattern.case !== "get") throw new Error(`${service.typeName}.${method.name}: only GET queries are supported`);
         queries.push({
           module,
-          name: method.name[0].toLowerCase() + method.name.slice(1),
+          name: method.name.replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (s) => s.toLowerCase()),
           path: rule.pattern.value,
           request: typeRef(method.input),
           response: typeRef(method.output),

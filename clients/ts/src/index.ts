@@ -11,6 +11,7 @@ export {
   createInfrafiRegistry,
   infrafiRegistryTypes,
   typeNameOf,
+  type InfrafiMsg,
 } from "./registry.js";
 export { InfrafiQueryClient, requestUrl, type Fetch, type InfrafiQueries } from "./query.js";
 export { INFRAFI_FEE_DENOM, INFRAFI_PREFIX, InfrafiClient, type InfrafiClientOptions } from "./client.js";

@@ -23,7 +23,8 @@ const snake = (camel: string): string => camel.replace(/[A-Z]/g, (c) => "_" + c.
 const camel = (snakeName: string): string => snakeName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function isDefault(v: unknown): boolean {
-  return v === undefined || v === null || v === "" || v === 0 || v === false || (v instanceof Uint8Array && v.length === 0);
+  // "0" is how ts-proto holds a 64-bit zero, which the gateway also defaults to.
+  return v === undefined || v === null || v === "" || v === "0" || v === 0 || v === false || (v instanceof Uint8Array && v.length === 0);
 }
 
 function paramValue(v: unknown): string {
@@ -50,11 +51,13 @@ function addParams(params: URLSearchParams, value: Record<string, unknown>, pref
 /** The URL path and query string of a request to one gateway route. */
 export function requestUrl(entry: QueryEntry, request: Record<string, unknown>): string {
   const used = new Set<string>();
-  const path = entry.path.replace(/\{([a-z0-9_.]+)(?:=[^}]*)?\}/g, (_, field: string) => {
+  const path = entry.path.replace(/\{([a-z0-9_.]+)(=[^}]*)?\}/g, (_, field: string, pattern?: string) => {
     used.add(field);
     const v = field.split(".").reduce<any>((o, part) => o?.[camel(part)], request);
-    if (isDefault(v) && v !== 0) throw new Error(`${entry.path}: path field ${field} is required`);
-    return encodeURIComponent(paramValue(v));
+    if (v === undefined || v === null || v === "") throw new Error(`${entry.path}: path field ${field} is required`);
+    // A {field=**} segment takes slashes, as in feed ids like "gpu/nvidia-h100-sxm5-80gb".
+    const s = paramValue(v);
+    return pattern === "=**" ? s.split("/").map(encodeURIComponent).join("/") : encodeURIComponent(s);
   });
   const params = new URLSearchParams();
   addParams(params, request, "", used);

@@ -9,6 +9,13 @@ import { fromAminoValue, mapDecs, toAminoValue } from "./amino.js";
 import { msgEntries } from "./generated/index.js";
 import type { MsgEntry } from "./meta.js";
 
+type Entries = (typeof msgEntries)[number];
+
+/** Any infrafi Msg as an EncodeObject with its value typed: `{ typeUrl, value } satisfies InfrafiMsg`. */
+export type InfrafiMsg = {
+  [E in Entries as E["typeUrl"]]: { typeUrl: E["typeUrl"]; value: NonNullable<Parameters<E["type"]["create"]>[0]> };
+}[Entries["typeUrl"]];
+
 /** Full protobuf name of a Msg from its type URL. */
 export const typeNameOf = (typeUrl: string): string => typeUrl.replace(/^\//, "");
 

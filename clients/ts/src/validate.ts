@@ -22,7 +22,7 @@ export interface ValidationContext {
 export function checkAddress(address: string, prefix: string, path = "address"): void {
   let decoded;
   try {
-    decoded = fromBech32(address);
+    decoded = fromBech32(address, 256);
   } catch (e) {
     throw new InfrafiValidationError(path, "address", `${JSON.stringify(address)} is not a bech32 address: ${(e as Error).message}`);
   }

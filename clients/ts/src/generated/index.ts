@@ -183,7 +183,7 @@ export const queryEntries = {
     params: { path: "/infrafi/yield/v1/params", request: infrafi_yield_v1_query.QueryParamsRequest, response: infrafi_yield_v1_query.QueryParamsResponse },
     vault: { path: "/infrafi/yield/v1/vault", request: infrafi_yield_v1_query.QueryVaultRequest, response: infrafi_yield_v1_query.QueryVaultResponse },
     priceHistory: { path: "/infrafi/yield/v1/price_history", request: infrafi_yield_v1_query.QueryPriceHistoryRequest, response: infrafi_yield_v1_query.QueryPriceHistoryResponse },
-    aPR: { path: "/infrafi/yield/v1/apr", request: infrafi_yield_v1_query.QueryAPRRequest, response: infrafi_yield_v1_query.QueryAPRResponse },
+    apr: { path: "/infrafi/yield/v1/apr", request: infrafi_yield_v1_query.QueryAPRRequest, response: infrafi_yield_v1_query.QueryAPRResponse },
     queue: { path: "/infrafi/yield/v1/queue", request: infrafi_yield_v1_query.QueryQueueRequest, response: infrafi_yield_v1_query.QueryQueueResponse },
     redeemRequests: { path: "/infrafi/yield/v1/requests/{owner}", request: infrafi_yield_v1_query.QueryRedeemRequestsRequest, response: infrafi_yield_v1_query.QueryRedeemRequestsResponse },
     redeemRequest: { path: "/infrafi/yield/v1/request/{id}", request: infrafi_yield_v1_query.QueryRedeemRequestRequest, response: infrafi_yield_v1_query.QueryRedeemRequestResponse },
