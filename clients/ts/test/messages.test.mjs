@@ -172,14 +172,19 @@ async function requestLoan(mode, titleIds, principal) {
   return loan.id;
 }
 
+/** Underwrites right after fresh liquidity, for the same reason as requestLoan. */
 async function underwrite(mode, loanId, principal) {
   const before = await balance("borrower", USDAI);
-  await send(mode, "curator", "/infrafi.lending.v1.MsgUnderwriteLoan", {
-    curator: addr.curator,
-    loanId,
-    apr: "0.15",
-    juniorAmount: String(BigInt(principal) / 10n),
-  });
+  const msg = { curator: addr.curator, loanId, apr: "0.15", juniorAmount: String(BigInt(principal) / 10n) };
+  for (let attempt = 1; ; attempt++) {
+    await send(mode, "depositor", "/infrafi.yield.v1.MsgDeposit", { depositor: addr.depositor, amount: { denom: USDAI, amount: String(BigInt(principal) * 2n) } });
+    try {
+      await send(mode, "curator", "/infrafi.lending.v1.MsgUnderwriteLoan", msg);
+      break;
+    } catch (e) {
+      if (attempt > 1 || !(e instanceof ChainError && e.codespace === "lending" && /fundable liquidity/.test(e.rawLog))) throw e;
+    }
+  }
   const { loan } = await q().lending.loan({ id: loanId });
   assert.equal(loan.status, LoanStatus.LOAN_STATUS_ACTIVE);
   assert.equal(loan.apr, "0.150000000000000000", "APR set and read back as a decimal");
@@ -337,6 +342,7 @@ describe("every user message in both sign modes", () => {
       const loanId = state[mode].defaultLoan;
       // A loan's auction has the loan's id.
       const auction = await eventually(`loan ${loanId}'s auction`, async () => (await q().lending.auction({ id: loanId })).auction);
+      await send(mode, "depositor", "/infrafi.stable.v1.MsgMint", { sender: addr.depositor, amount: { denom: USDC, amount: auction.topPrice } });
       const before = await balance("depositor", USDAI);
       await send(mode, "depositor", "/infrafi.lending.v1.MsgBid", {
         bidder: addr.depositor,
