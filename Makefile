@@ -23,7 +23,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 
 .PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node localnet-ibc localnet-ibc-stop demo \
 	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean \
-	dashboard test-dashboard dashboard-vendor
+	dashboard test-dashboard dashboard-vendor ts-gen ts-check test-client
 
 all: build
 
@@ -134,6 +134,22 @@ proto-check: proto-gen
 		echo "generated protobuf code is out of date; run make proto-gen and commit:"; \
 		git status --porcelain -- proto x; exit 1; \
 	fi
+
+## ts-gen: regenerate the TypeScript client's generated code (clients/ts/src/generated) from proto/
+ts-gen:
+	bash scripts/tsgen.sh
+
+## ts-check: fail if the committed TypeScript generated code differs from a regeneration
+ts-check: ts-gen
+	@if [ -n "$$(git status --porcelain -- clients/ts/src/generated)" ]; then \
+		echo "generated TypeScript code is out of date; run make ts-gen and commit:"; \
+		git status --porcelain -- clients/ts/src/generated; exit 1; \
+	fi
+
+## test-client: build clients/ts and run its tests against a localnet (INFRAFI_LOCALNET_DIR
+## names a running one to share; otherwise the tests start and stop a 1-validator one)
+test-client: build
+	cd clients/ts && npm ci --no-audit --no-fund && npm run build && INFRAFID=$(abspath $(BINARY)) npm test
 
 vet:
 	go vet ./...
