@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Params } from "./params.js";
-import { TreasuryOutstanding } from "./stable.js";
+import { OutflowWindowEntry, TreasuryOutstanding } from "./stable.js";
 
 export const protobufPackage = "infrafi.stable.v1";
 
@@ -24,10 +24,12 @@ export interface GenesisState {
   /** allowlist are the addresses allowed to mint and redeem in permissioned mode. */
   allowlist: string[];
   treasuryOutstanding: TreasuryOutstanding[];
+  /** outflow_windows are the IBC outflow quota windows per channel and denom. */
+  outflowWindows: OutflowWindowEntry[];
 }
 
 function createBaseGenesisState(): GenesisState {
-  return { params: undefined, allowlist: [], treasuryOutstanding: [] };
+  return { params: undefined, allowlist: [], treasuryOutstanding: [], outflowWindows: [] };
 }
 
 export const GenesisState: MessageFns<GenesisState> = {
@@ -40,6 +42,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     }
     for (const v of message.treasuryOutstanding) {
       TreasuryOutstanding.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.outflowWindows) {
+      OutflowWindowEntry.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -81,6 +86,14 @@ export const GenesisState: MessageFns<GenesisState> = {
             message.treasuryOutstanding.push(TreasuryOutstanding.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outflowWindows.push(OutflowWindowEntry.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -104,6 +117,11 @@ export const GenesisState: MessageFns<GenesisState> = {
         : globalThis.Array.isArray(object?.treasury_outstanding)
         ? object.treasury_outstanding.map((e: any) => TreasuryOutstanding.fromJSON(e))
         : [],
+      outflowWindows: globalThis.Array.isArray(object?.outflowWindows)
+        ? object.outflowWindows.map((e: any) => OutflowWindowEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.outflow_windows)
+        ? object.outflow_windows.map((e: any) => OutflowWindowEntry.fromJSON(e))
+        : [],
     };
   },
 
@@ -118,6 +136,9 @@ export const GenesisState: MessageFns<GenesisState> = {
     if (message.treasuryOutstanding?.length) {
       obj.treasuryOutstanding = message.treasuryOutstanding.map((e) => TreasuryOutstanding.toJSON(e));
     }
+    if (message.outflowWindows?.length) {
+      obj.outflowWindows = message.outflowWindows.map((e) => OutflowWindowEntry.toJSON(e));
+    }
     return obj;
   },
 
@@ -131,6 +152,7 @@ export const GenesisState: MessageFns<GenesisState> = {
       : undefined;
     message.allowlist = object.allowlist?.map((e) => e) || [];
     message.treasuryOutstanding = object.treasuryOutstanding?.map((e) => TreasuryOutstanding.fromPartial(e)) || [];
+    message.outflowWindows = object.outflowWindows?.map((e) => OutflowWindowEntry.fromPartial(e)) || [];
     return message;
   },
 };

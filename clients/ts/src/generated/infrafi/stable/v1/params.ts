@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ReserveAsset } from "./stable.js";
+import { OutflowQuota, ReserveAsset } from "./stable.js";
 
 export const protobufPackage = "infrafi.stable.v1";
 
@@ -28,10 +28,15 @@ export interface Params {
   permissioned: boolean;
   /** paused stops mint, redeem and treasury allocation (settlement stays open). */
   paused: boolean;
+  /**
+   * outflow_quotas cap the net ICS-20 outflow of uusdai and ususdai per
+   * channel (distinct denoms). A native denom without a quota leaves freely.
+   */
+  outflowQuotas: OutflowQuota[];
 }
 
 function createBaseParams(): Params {
-  return { reserves: [], supplyCap: "", permissioned: false, paused: false };
+  return { reserves: [], supplyCap: "", permissioned: false, paused: false, outflowQuotas: [] };
 }
 
 export const Params: MessageFns<Params> = {
@@ -47,6 +52,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.paused !== false) {
       writer.uint32(32).bool(message.paused);
+    }
+    for (const v of message.outflowQuotas) {
+      OutflowQuota.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -96,6 +104,14 @@ export const Params: MessageFns<Params> = {
             message.paused = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outflowQuotas.push(OutflowQuota.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -120,6 +136,11 @@ export const Params: MessageFns<Params> = {
         : "",
       permissioned: isSet(object.permissioned) ? globalThis.Boolean(object.permissioned) : false,
       paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false,
+      outflowQuotas: globalThis.Array.isArray(object?.outflowQuotas)
+        ? object.outflowQuotas.map((e: any) => OutflowQuota.fromJSON(e))
+        : globalThis.Array.isArray(object?.outflow_quotas)
+        ? object.outflow_quotas.map((e: any) => OutflowQuota.fromJSON(e))
+        : [],
     };
   },
 
@@ -137,6 +158,9 @@ export const Params: MessageFns<Params> = {
     if (message.paused !== false) {
       obj.paused = message.paused;
     }
+    if (message.outflowQuotas?.length) {
+      obj.outflowQuotas = message.outflowQuotas.map((e) => OutflowQuota.toJSON(e));
+    }
     return obj;
   },
 
@@ -149,6 +173,7 @@ export const Params: MessageFns<Params> = {
     message.supplyCap = object.supplyCap ?? "";
     message.permissioned = object.permissioned ?? false;
     message.paused = object.paused ?? false;
+    message.outflowQuotas = object.outflowQuotas?.map((e) => OutflowQuota.fromPartial(e)) || [];
     return message;
   },
 };

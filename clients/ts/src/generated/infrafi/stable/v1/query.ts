@@ -9,7 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
 import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
 import { Params } from "./params.js";
-import { ReserveStatus } from "./stable.js";
+import { OutflowQuota, OutflowWindow, ReserveOrigin, ReserveStatus } from "./stable.js";
 
 export const protobufPackage = "infrafi.stable.v1";
 
@@ -52,6 +52,8 @@ export interface ReserveBalance {
   denom: string;
   held: string;
   treasuryOutstanding: string;
+  /** origin is the voucher's trace when the reserve arrived over IBC. */
+  origin: ReserveOrigin | undefined;
 }
 
 /** QueryProofOfReservesResponse is the Query/ProofOfReserves response. */
@@ -108,6 +110,45 @@ export interface QueryFeesCollectedResponse {
   address: string;
   /** balance is everything it holds: x/stable's USDai fees and other modules' fees. */
   balance: Coin[];
+}
+
+/** QueryOutflowUsageRequest is the Query/OutflowUsage request. */
+export interface QueryOutflowUsageRequest {
+  channel: string;
+  denom: string;
+}
+
+/** OutflowUsage is one (channel, denom)'s quota use at the current block. */
+export interface OutflowUsage {
+  channel: string;
+  denom: string;
+  /** quota is the denom's quota; unset when the denom has none (no limit). */
+  quota:
+    | OutflowQuota
+    | undefined;
+  /** used is the rolling net outflow (never below zero). */
+  used: string;
+  /** limit is the tighter of max_amount and max_supply_bps × supply now. */
+  limit: string;
+  /** remaining is max(0, limit − used): the most that may leave now. */
+  remaining: string;
+  window: OutflowWindow | undefined;
+}
+
+/** QueryOutflowUsageResponse is the Query/OutflowUsage response. */
+export interface QueryOutflowUsageResponse {
+  usage: OutflowUsage | undefined;
+}
+
+/** QueryOutflowUsagesRequest is the Query/OutflowUsages request. */
+export interface QueryOutflowUsagesRequest {
+  pagination: PageRequest | undefined;
+}
+
+/** QueryOutflowUsagesResponse is the Query/OutflowUsages response. */
+export interface QueryOutflowUsagesResponse {
+  usages: OutflowUsage[];
+  pagination: PageResponse | undefined;
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -543,7 +584,7 @@ export const QueryProofOfReservesRequest: MessageFns<QueryProofOfReservesRequest
 };
 
 function createBaseReserveBalance(): ReserveBalance {
-  return { denom: "", held: "", treasuryOutstanding: "" };
+  return { denom: "", held: "", treasuryOutstanding: "", origin: undefined };
 }
 
 export const ReserveBalance: MessageFns<ReserveBalance> = {
@@ -556,6 +597,9 @@ export const ReserveBalance: MessageFns<ReserveBalance> = {
     }
     if (message.treasuryOutstanding !== "") {
       writer.uint32(26).string(message.treasuryOutstanding);
+    }
+    if (message.origin !== undefined) {
+      ReserveOrigin.encode(message.origin, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -597,6 +641,14 @@ export const ReserveBalance: MessageFns<ReserveBalance> = {
             message.treasuryOutstanding = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.origin = ReserveOrigin.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -618,6 +670,7 @@ export const ReserveBalance: MessageFns<ReserveBalance> = {
         : isSet(object.treasury_outstanding)
         ? globalThis.String(object.treasury_outstanding)
         : "",
+      origin: isSet(object.origin) ? ReserveOrigin.fromJSON(object.origin) : undefined,
     };
   },
 
@@ -632,6 +685,9 @@ export const ReserveBalance: MessageFns<ReserveBalance> = {
     if (message.treasuryOutstanding !== "") {
       obj.treasuryOutstanding = message.treasuryOutstanding;
     }
+    if (message.origin !== undefined) {
+      obj.origin = ReserveOrigin.toJSON(message.origin);
+    }
     return obj;
   },
 
@@ -643,6 +699,9 @@ export const ReserveBalance: MessageFns<ReserveBalance> = {
     message.denom = object.denom ?? "";
     message.held = object.held ?? "";
     message.treasuryOutstanding = object.treasuryOutstanding ?? "";
+    message.origin = (object.origin !== undefined && object.origin !== null)
+      ? ReserveOrigin.fromPartial(object.origin)
+      : undefined;
     return message;
   },
 };
@@ -1285,6 +1344,485 @@ export const QueryFeesCollectedResponse: MessageFns<QueryFeesCollectedResponse> 
     const message = createBaseQueryFeesCollectedResponse();
     message.address = object.address ?? "";
     message.balance = object.balance?.map((e) => Coin.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQueryOutflowUsageRequest(): QueryOutflowUsageRequest {
+  return { channel: "", denom: "" };
+}
+
+export const QueryOutflowUsageRequest: MessageFns<QueryOutflowUsageRequest> = {
+  encode(message: QueryOutflowUsageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.denom !== "") {
+      writer.uint32(18).string(message.denom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOutflowUsageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOutflowUsageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.denom = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOutflowUsageRequest {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      denom: isSet(object.denom) ? globalThis.String(object.denom) : "",
+    };
+  },
+
+  toJSON(message: QueryOutflowUsageRequest): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.denom !== "") {
+      obj.denom = message.denom;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOutflowUsageRequest>): QueryOutflowUsageRequest {
+    return QueryOutflowUsageRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOutflowUsageRequest>): QueryOutflowUsageRequest {
+    const message = createBaseQueryOutflowUsageRequest();
+    message.channel = object.channel ?? "";
+    message.denom = object.denom ?? "";
+    return message;
+  },
+};
+
+function createBaseOutflowUsage(): OutflowUsage {
+  return { channel: "", denom: "", quota: undefined, used: "", limit: "", remaining: "", window: undefined };
+}
+
+export const OutflowUsage: MessageFns<OutflowUsage> = {
+  encode(message: OutflowUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.denom !== "") {
+      writer.uint32(18).string(message.denom);
+    }
+    if (message.quota !== undefined) {
+      OutflowQuota.encode(message.quota, writer.uint32(26).fork()).join();
+    }
+    if (message.used !== "") {
+      writer.uint32(34).string(message.used);
+    }
+    if (message.limit !== "") {
+      writer.uint32(42).string(message.limit);
+    }
+    if (message.remaining !== "") {
+      writer.uint32(50).string(message.remaining);
+    }
+    if (message.window !== undefined) {
+      OutflowWindow.encode(message.window, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutflowUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutflowUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.denom = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.quota = OutflowQuota.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.used = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.limit = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.remaining = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.window = OutflowWindow.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutflowUsage {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      denom: isSet(object.denom) ? globalThis.String(object.denom) : "",
+      quota: isSet(object.quota) ? OutflowQuota.fromJSON(object.quota) : undefined,
+      used: isSet(object.used) ? globalThis.String(object.used) : "",
+      limit: isSet(object.limit) ? globalThis.String(object.limit) : "",
+      remaining: isSet(object.remaining) ? globalThis.String(object.remaining) : "",
+      window: isSet(object.window) ? OutflowWindow.fromJSON(object.window) : undefined,
+    };
+  },
+
+  toJSON(message: OutflowUsage): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.denom !== "") {
+      obj.denom = message.denom;
+    }
+    if (message.quota !== undefined) {
+      obj.quota = OutflowQuota.toJSON(message.quota);
+    }
+    if (message.used !== "") {
+      obj.used = message.used;
+    }
+    if (message.limit !== "") {
+      obj.limit = message.limit;
+    }
+    if (message.remaining !== "") {
+      obj.remaining = message.remaining;
+    }
+    if (message.window !== undefined) {
+      obj.window = OutflowWindow.toJSON(message.window);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutflowUsage>): OutflowUsage {
+    return OutflowUsage.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutflowUsage>): OutflowUsage {
+    const message = createBaseOutflowUsage();
+    message.channel = object.channel ?? "";
+    message.denom = object.denom ?? "";
+    message.quota = (object.quota !== undefined && object.quota !== null)
+      ? OutflowQuota.fromPartial(object.quota)
+      : undefined;
+    message.used = object.used ?? "";
+    message.limit = object.limit ?? "";
+    message.remaining = object.remaining ?? "";
+    message.window = (object.window !== undefined && object.window !== null)
+      ? OutflowWindow.fromPartial(object.window)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryOutflowUsageResponse(): QueryOutflowUsageResponse {
+  return { usage: undefined };
+}
+
+export const QueryOutflowUsageResponse: MessageFns<QueryOutflowUsageResponse> = {
+  encode(message: QueryOutflowUsageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.usage !== undefined) {
+      OutflowUsage.encode(message.usage, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOutflowUsageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOutflowUsageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.usage = OutflowUsage.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOutflowUsageResponse {
+    return { usage: isSet(object.usage) ? OutflowUsage.fromJSON(object.usage) : undefined };
+  },
+
+  toJSON(message: QueryOutflowUsageResponse): unknown {
+    const obj: any = {};
+    if (message.usage !== undefined) {
+      obj.usage = OutflowUsage.toJSON(message.usage);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOutflowUsageResponse>): QueryOutflowUsageResponse {
+    return QueryOutflowUsageResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOutflowUsageResponse>): QueryOutflowUsageResponse {
+    const message = createBaseQueryOutflowUsageResponse();
+    message.usage = (object.usage !== undefined && object.usage !== null)
+      ? OutflowUsage.fromPartial(object.usage)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryOutflowUsagesRequest(): QueryOutflowUsagesRequest {
+  return { pagination: undefined };
+}
+
+export const QueryOutflowUsagesRequest: MessageFns<QueryOutflowUsagesRequest> = {
+  encode(message: QueryOutflowUsagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOutflowUsagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOutflowUsagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOutflowUsagesRequest {
+    return { pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined };
+  },
+
+  toJSON(message: QueryOutflowUsagesRequest): unknown {
+    const obj: any = {};
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOutflowUsagesRequest>): QueryOutflowUsagesRequest {
+    return QueryOutflowUsagesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOutflowUsagesRequest>): QueryOutflowUsagesRequest {
+    const message = createBaseQueryOutflowUsagesRequest();
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryOutflowUsagesResponse(): QueryOutflowUsagesResponse {
+  return { usages: [], pagination: undefined };
+}
+
+export const QueryOutflowUsagesResponse: MessageFns<QueryOutflowUsagesResponse> = {
+  encode(message: QueryOutflowUsagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.usages) {
+      OutflowUsage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryOutflowUsagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryOutflowUsagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.usages.push(OutflowUsage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryOutflowUsagesResponse {
+    return {
+      usages: globalThis.Array.isArray(object?.usages) ? object.usages.map((e: any) => OutflowUsage.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryOutflowUsagesResponse): unknown {
+    const obj: any = {};
+    if (message.usages?.length) {
+      obj.usages = message.usages.map((e) => OutflowUsage.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryOutflowUsagesResponse>): QueryOutflowUsagesResponse {
+    return QueryOutflowUsagesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryOutflowUsagesResponse>): QueryOutflowUsagesResponse {
+    const message = createBaseQueryOutflowUsagesResponse();
+    message.usages = object.usages?.map((e) => OutflowUsage.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
     return message;
   },
 };

@@ -79,6 +79,62 @@ export interface ReserveStatus {
    * the allowlist are checked per mint).
    */
   mintable: boolean;
+  /**
+   * origin is where an IBC voucher ("ibc/<hash>") comes from; unset for a
+   * native denom.
+   */
+  origin: ReserveOrigin | undefined;
+}
+
+/** ReserveOrigin is an ICS-20 voucher's denom trace, from the transfer module. */
+export interface ReserveOrigin {
+  /** path is the trace of port/channel hops, e.g. "transfer/channel-0". */
+  path: string;
+  /** base_denom is the denom on the issuing chain, e.g. "uusdc". */
+  baseDenom: string;
+}
+
+/**
+ * OutflowQuota caps the net ICS-20 outflow of one native denom (uusdai or
+ * ususdai) per channel over a rolling window. Each cap applies when
+ * positive; at least one must be.
+ */
+export interface OutflowQuota {
+  denom: string;
+  /** window_seconds is the length of the rolling window. */
+  windowSeconds: string;
+  /**
+   * max_supply_bps caps the net outflow at this share of the denom's supply
+   * (escrowed coins included) at the time of the send; 0 = no share cap.
+   */
+  maxSupplyBps: number;
+  /** max_amount caps the net outflow in base units; 0 = no absolute cap. */
+  maxAmount: string;
+}
+
+/**
+ * OutflowWindow is the stored state of one (channel, denom) quota: net
+ * outflow in the current fixed window and in the one before it. The rolling
+ * usage weighs the previous window by the share of it still inside the
+ * rolling window (a sliding-window counter: O(1) state per channel).
+ */
+export interface OutflowWindow {
+  /** start is the unix second at which the current window began. */
+  start: string;
+  /**
+   * current is the net outflow (sends − returns − refunds) since start; it
+   * may be negative when more came back than left.
+   */
+  current: string;
+  /** previous is the net outflow of the window before start. */
+  previous: string;
+}
+
+/** OutflowWindowEntry is a stored window with its key (genesis). */
+export interface OutflowWindowEntry {
+  channel: string;
+  denom: string;
+  window: OutflowWindow | undefined;
 }
 
 function createBaseReserveAsset(): ReserveAsset {
@@ -357,6 +413,7 @@ function createBaseReserveStatus(): ReserveStatus {
     fxPriceValid: false,
     depegged: false,
     mintable: false,
+    origin: undefined,
   };
 }
 
@@ -385,6 +442,9 @@ export const ReserveStatus: MessageFns<ReserveStatus> = {
     }
     if (message.mintable !== false) {
       writer.uint32(64).bool(message.mintable);
+    }
+    if (message.origin !== undefined) {
+      ReserveOrigin.encode(message.origin, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -466,6 +526,14 @@ export const ReserveStatus: MessageFns<ReserveStatus> = {
             message.mintable = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.origin = ReserveOrigin.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -504,6 +572,7 @@ export const ReserveStatus: MessageFns<ReserveStatus> = {
         : false,
       depegged: isSet(object.depegged) ? globalThis.Boolean(object.depegged) : false,
       mintable: isSet(object.mintable) ? globalThis.Boolean(object.mintable) : false,
+      origin: isSet(object.origin) ? ReserveOrigin.fromJSON(object.origin) : undefined,
     };
   },
 
@@ -533,6 +602,9 @@ export const ReserveStatus: MessageFns<ReserveStatus> = {
     if (message.mintable !== false) {
       obj.mintable = message.mintable;
     }
+    if (message.origin !== undefined) {
+      obj.origin = ReserveOrigin.toJSON(message.origin);
+    }
     return obj;
   },
 
@@ -551,6 +623,431 @@ export const ReserveStatus: MessageFns<ReserveStatus> = {
     message.fxPriceValid = object.fxPriceValid ?? false;
     message.depegged = object.depegged ?? false;
     message.mintable = object.mintable ?? false;
+    message.origin = (object.origin !== undefined && object.origin !== null)
+      ? ReserveOrigin.fromPartial(object.origin)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReserveOrigin(): ReserveOrigin {
+  return { path: "", baseDenom: "" };
+}
+
+export const ReserveOrigin: MessageFns<ReserveOrigin> = {
+  encode(message: ReserveOrigin, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.baseDenom !== "") {
+      writer.uint32(18).string(message.baseDenom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReserveOrigin {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReserveOrigin();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.baseDenom = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReserveOrigin {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      baseDenom: isSet(object.baseDenom)
+        ? globalThis.String(object.baseDenom)
+        : isSet(object.base_denom)
+        ? globalThis.String(object.base_denom)
+        : "",
+    };
+  },
+
+  toJSON(message: ReserveOrigin): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.baseDenom !== "") {
+      obj.baseDenom = message.baseDenom;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReserveOrigin>): ReserveOrigin {
+    return ReserveOrigin.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReserveOrigin>): ReserveOrigin {
+    const message = createBaseReserveOrigin();
+    message.path = object.path ?? "";
+    message.baseDenom = object.baseDenom ?? "";
+    return message;
+  },
+};
+
+function createBaseOutflowQuota(): OutflowQuota {
+  return { denom: "", windowSeconds: "0", maxSupplyBps: 0, maxAmount: "" };
+}
+
+export const OutflowQuota: MessageFns<OutflowQuota> = {
+  encode(message: OutflowQuota, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.denom !== "") {
+      writer.uint32(10).string(message.denom);
+    }
+    if (message.windowSeconds !== "0") {
+      writer.uint32(16).uint64(message.windowSeconds);
+    }
+    if (message.maxSupplyBps !== 0) {
+      writer.uint32(24).uint32(message.maxSupplyBps);
+    }
+    if (message.maxAmount !== "") {
+      writer.uint32(34).string(message.maxAmount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutflowQuota {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutflowQuota();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.denom = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowSeconds = reader.uint64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxSupplyBps = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.maxAmount = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutflowQuota {
+    return {
+      denom: isSet(object.denom) ? globalThis.String(object.denom) : "",
+      windowSeconds: isSet(object.windowSeconds)
+        ? globalThis.String(object.windowSeconds)
+        : isSet(object.window_seconds)
+        ? globalThis.String(object.window_seconds)
+        : "0",
+      maxSupplyBps: isSet(object.maxSupplyBps)
+        ? globalThis.Number(object.maxSupplyBps)
+        : isSet(object.max_supply_bps)
+        ? globalThis.Number(object.max_supply_bps)
+        : 0,
+      maxAmount: isSet(object.maxAmount)
+        ? globalThis.String(object.maxAmount)
+        : isSet(object.max_amount)
+        ? globalThis.String(object.max_amount)
+        : "",
+    };
+  },
+
+  toJSON(message: OutflowQuota): unknown {
+    const obj: any = {};
+    if (message.denom !== "") {
+      obj.denom = message.denom;
+    }
+    if (message.windowSeconds !== "0") {
+      obj.windowSeconds = message.windowSeconds;
+    }
+    if (message.maxSupplyBps !== 0) {
+      obj.maxSupplyBps = Math.round(message.maxSupplyBps);
+    }
+    if (message.maxAmount !== "") {
+      obj.maxAmount = message.maxAmount;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutflowQuota>): OutflowQuota {
+    return OutflowQuota.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutflowQuota>): OutflowQuota {
+    const message = createBaseOutflowQuota();
+    message.denom = object.denom ?? "";
+    message.windowSeconds = object.windowSeconds ?? "0";
+    message.maxSupplyBps = object.maxSupplyBps ?? 0;
+    message.maxAmount = object.maxAmount ?? "";
+    return message;
+  },
+};
+
+function createBaseOutflowWindow(): OutflowWindow {
+  return { start: "0", current: "", previous: "" };
+}
+
+export const OutflowWindow: MessageFns<OutflowWindow> = {
+  encode(message: OutflowWindow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.start !== "0") {
+      writer.uint32(8).int64(message.start);
+    }
+    if (message.current !== "") {
+      writer.uint32(18).string(message.current);
+    }
+    if (message.previous !== "") {
+      writer.uint32(26).string(message.previous);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutflowWindow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutflowWindow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.start = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.current = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.previous = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutflowWindow {
+    return {
+      start: isSet(object.start) ? globalThis.String(object.start) : "0",
+      current: isSet(object.current) ? globalThis.String(object.current) : "",
+      previous: isSet(object.previous) ? globalThis.String(object.previous) : "",
+    };
+  },
+
+  toJSON(message: OutflowWindow): unknown {
+    const obj: any = {};
+    if (message.start !== "0") {
+      obj.start = message.start;
+    }
+    if (message.current !== "") {
+      obj.current = message.current;
+    }
+    if (message.previous !== "") {
+      obj.previous = message.previous;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutflowWindow>): OutflowWindow {
+    return OutflowWindow.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutflowWindow>): OutflowWindow {
+    const message = createBaseOutflowWindow();
+    message.start = object.start ?? "0";
+    message.current = object.current ?? "";
+    message.previous = object.previous ?? "";
+    return message;
+  },
+};
+
+function createBaseOutflowWindowEntry(): OutflowWindowEntry {
+  return { channel: "", denom: "", window: undefined };
+}
+
+export const OutflowWindowEntry: MessageFns<OutflowWindowEntry> = {
+  encode(message: OutflowWindowEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.denom !== "") {
+      writer.uint32(18).string(message.denom);
+    }
+    if (message.window !== undefined) {
+      OutflowWindow.encode(message.window, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutflowWindowEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutflowWindowEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.denom = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.window = OutflowWindow.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutflowWindowEntry {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      denom: isSet(object.denom) ? globalThis.String(object.denom) : "",
+      window: isSet(object.window) ? OutflowWindow.fromJSON(object.window) : undefined,
+    };
+  },
+
+  toJSON(message: OutflowWindowEntry): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.denom !== "") {
+      obj.denom = message.denom;
+    }
+    if (message.window !== undefined) {
+      obj.window = OutflowWindow.toJSON(message.window);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<OutflowWindowEntry>): OutflowWindowEntry {
+    return OutflowWindowEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OutflowWindowEntry>): OutflowWindowEntry {
+    const message = createBaseOutflowWindowEntry();
+    message.channel = object.channel ?? "";
+    message.denom = object.denom ?? "";
+    message.window = (object.window !== undefined && object.window !== null)
+      ? OutflowWindow.fromPartial(object.window)
+      : undefined;
     return message;
   },
 };
