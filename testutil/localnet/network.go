@@ -123,13 +123,17 @@ func New(t testing.TB, opts Options) *Network {
 		"--rpc-port", strconv.Itoa(base + 1),
 		"--grpc-port", strconv.Itoa(base + 2),
 		"--api-port", strconv.Itoa(base + 3),
-		"--prometheus-port", strconv.Itoa(base + 4),
 		"--port-step", strconv.Itoa(portStep),
 		// keeps the root command's config bootstrap away from ~/.infrafi
 		"--home", filepath.Join(dir, "cli"),
 	}
 	if opts.ChainID != "" {
 		args = append(args, "--chain-id", opts.ChainID)
+	}
+	// Binaries built before metrics existed (the upgrade test's old
+	// release) have no Prometheus port flag and run without metrics.
+	if binaryHasFlag(bin, "--prometheus-port", "localnet", "init") {
+		args = append(args, "--prometheus-port", strconv.Itoa(base+4))
 	}
 	if bz, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 		t.Fatalf("infrafid %s: %v\n%s", strings.Join(args, " "), err, bz)
@@ -326,4 +330,10 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return string(bytes.Join(lines, []byte("\n")))
+}
+
+// binaryHasFlag reports whether `bin <cmd...> --help` lists flag.
+func binaryHasFlag(bin, flag string, cmd ...string) bool {
+	bz, err := exec.Command(bin, append(cmd, "--help")...).CombinedOutput()
+	return err == nil && strings.Contains(string(bz), flag+" ")
 }
