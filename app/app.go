@@ -89,6 +89,7 @@ import (
 	"github.com/infrafi/infrafi/x/lending"
 	lendingkeeper "github.com/infrafi/infrafi/x/lending/keeper"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
+	"github.com/infrafi/infrafi/x/metrics"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
 	"github.com/infrafi/infrafi/x/oracle/provider"
@@ -182,6 +183,9 @@ type App struct {
 	endBlockCheck func(sdk.Context) error
 	// oracleProvider caches the validator's price sources (app/oracle.go); nil without [oracle] feeds.
 	oracleProvider *provider.Provider
+	// metrics publishes the protocol gauges after every EndBlock; nil when
+	// the node exports no metrics.
+	metrics *metrics.Collector
 }
 
 // New returns the infrafi application. loadLatest loads the newest committed
@@ -420,6 +424,14 @@ func New(
 	app.MountKVStores(keys)
 	app.MountTransientStores(tkeys)
 
+	app.metrics, err = newProtocolMetrics(appOpts, metrics.Keepers{
+		Stable: app.StableKeeper, Yield: app.YieldKeeper, Lending: app.LendingKeeper,
+		Oracle: app.OracleKeeper, Caliber: app.CaliberKeeper,
+	})
+	if err != nil {
+		logger.Error("protocol metrics disabled", "err", err)
+	}
+
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.setOracleVoteExtensions(appOpts, logger)
@@ -473,6 +485,9 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 // end-block check if one is set.
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	res, err := app.ModuleManager.EndBlock(ctx)
+	if err == nil && app.metrics != nil {
+		app.metrics.Record(ctx)
+	}
 	if err != nil || app.endBlockCheck == nil {
 		return res, err
 	}

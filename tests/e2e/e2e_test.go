@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 }
 
 // TestLocalnet shares one network between its subtests to keep the suite
-// short; the subtest that stops a validator runs last.
+// short; the subtests that stop or kill validators run last.
 func TestLocalnet(t *testing.T) {
 	network := localnet.New(t, localnet.Options{Validators: numValidators})
 	network.Start()
@@ -46,7 +46,11 @@ func TestLocalnet(t *testing.T) {
 	t.Run("Caliber", func(t *testing.T) { testCaliber(t, network) })
 	t.Run("Lending", func(t *testing.T) { testLending(t, network) })
 	t.Run("DefaultAndMarginCall", func(t *testing.T) { testDefault(t, network) })
+	t.Run("ProtocolMetrics", func(t *testing.T) { testMetrics(t, network) })
+	t.Run("StateSyncNode", func(t *testing.T) { testStateSync(t, network) })
 	t.Run("StopAndRestartValidator", func(t *testing.T) { testStopAndRestart(t, network) })
+	t.Run("KillValidatorWhileTxsFlow", func(t *testing.T) { testKillValidator(t, network) })
+	t.Run("KillAllValidators", func(t *testing.T) { testKillAllValidators(t, network) })
 }
 
 func testAllValidatorsMakeBlocks(t *testing.T, network *localnet.Network) {

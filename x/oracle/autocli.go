@@ -74,6 +74,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example: "infrafid tx oracle post-price gpu/nvidia-h100-sxm5-80gb 28500000000 --from feeder1\n" +
 						"infrafid tx oracle post-price rate/tbill 0.0525 --expires-at 2030-01-01T00:00:00Z --from feeder1",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "feed_id"}, {ProtoField: "value"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"expires_at": {Usage: "RFC 3339 time the post stops counting (default: block time + params.default_post_ttl)"},
+					},
 				},
 				{
 					RpcMethod: "AddFeed",

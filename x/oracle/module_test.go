@@ -110,7 +110,7 @@ func TestModuleWiring(t *testing.T) {
 	require.Len(t, exported.Feeds, 2)
 	require.Equal(t, types.FEED_SOURCE_VOTE_EXTENSIONS, exported.Feeds[0].Source, "source is read from genesis JSON by name")
 	require.Equal(t, types.FEED_SOURCE_FEEDERS, exported.Feeds[1].Source, "a feed without source is FEEDERS")
-	require.Equal(t, uint64(1), am.ConsensusVersion())
+	require.Equal(t, uint64(2), am.ConsensusVersion(), "version 2 adds min_power (MigrateMinPower)")
 }
 
 func TestMsgSigners(t *testing.T) {

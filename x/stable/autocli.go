@@ -119,6 +119,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:       "Propose adding and removing allowlisted addresses (authority)",
 					Example:     "infrafid tx stable update-allowlist --add infra1...,infra1... --remove infra1... --from alice --deposit 10000000uinfra",
 					GovProposal: true,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"add":    {Usage: "comma-separated addresses to allowlist"},
+						"remove": {Usage: "comma-separated addresses to take off the allowlist"},
+					},
 				},
 			},
 		},

@@ -35,6 +35,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),
 		LocalnetCmd(basicManager),
+		RegistryCmd(),
 	)
 
 	starter := &oracleProviderStarter{}

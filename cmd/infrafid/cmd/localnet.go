@@ -53,6 +53,7 @@ const (
 	flagLocalnetRPCPort    = "rpc-port"
 	flagLocalnetGRPCPort   = "grpc-port"
 	flagLocalnetAPIPort    = "api-port"
+	flagLocalnetPromPort   = "prometheus-port"
 	flagLocalnetPortStep   = "port-step"
 	flagLocalnetOverwrite  = "overwrite"
 
@@ -68,6 +69,16 @@ const (
 	localnetManifestFile = "localnet.json"
 
 	localnetLoopback = "127.0.0.1"
+
+	// Every localnet node takes a state-sync snapshot each
+	// localnetSnapshotInterval blocks and keeps the last two, so a new node
+	// joins in seconds (`localnet add-node`).
+	localnetSnapshotInterval   = 20
+	localnetSnapshotKeepRecent = 2
+
+	// localnetTelemetryRetention is how long the SDK's Prometheus sink keeps
+	// a metric that stopped being updated.
+	localnetTelemetryRetention = 600
 )
 
 // localnetRoleKeys are the demo parties every node's keyring holds, in the
@@ -182,6 +193,9 @@ type localnetPorts struct {
 	RPC  int `json:"rpc"`
 	GRPC int `json:"grpc"`
 	API  int `json:"api"`
+	// Prometheus serves CometBFT's /metrics (which includes the SDK
+	// telemetry and infrafi's protocol gauges: one default registry).
+	Prometheus int `json:"prometheus"`
 }
 
 type localnetOptions struct {
@@ -195,7 +209,10 @@ type localnetOptions struct {
 
 func (o localnetOptions) nodePorts(i int) localnetPorts {
 	off := i * o.PortStep
-	return localnetPorts{P2P: o.Base.P2P + off, RPC: o.Base.RPC + off, GRPC: o.Base.GRPC + off, API: o.Base.API + off}
+	return localnetPorts{
+		P2P: o.Base.P2P + off, RPC: o.Base.RPC + off, GRPC: o.Base.GRPC + off, API: o.Base.API + off,
+		Prometheus: o.Base.Prometheus + off,
+	}
 }
 
 func (o localnetOptions) validate() error {
@@ -217,7 +234,7 @@ func (o localnetOptions) validate() error {
 		for _, port := range []struct {
 			name  string
 			value int
-		}{{"p2p", p.P2P}, {"rpc", p.RPC}, {"grpc", p.GRPC}, {"api", p.API}} {
+		}{{"p2p", p.P2P}, {"rpc", p.RPC}, {"grpc", p.GRPC}, {"api", p.API}, {"prometheus", p.Prometheus}} {
 			if port.value < 1 || port.value > 65535 {
 				return fmt.Errorf("node%d %s port %d is out of range", i, port.name, port.value)
 			}
@@ -233,9 +250,14 @@ func (o localnetOptions) validate() error {
 
 // localnetManifest is the content of localnet.json.
 type localnetManifest struct {
-	ChainID string                      `json:"chain_id"`
-	Nodes   []localnetNode              `json:"nodes"`
-	Keys    map[string]localnetKeyEntry `json:"keys"`
+	ChainID string         `json:"chain_id"`
+	Nodes   []localnetNode `json:"nodes"`
+	// PortStep is the port distance between consecutive nodes; `localnet
+	// add-node` places full node j after the validators with it.
+	PortStep int `json:"port_step"`
+	// FullNodes are the non-validators added by `localnet add-node`.
+	FullNodes []localnetNode              `json:"full_nodes,omitempty"`
+	Keys      map[string]localnetKeyEntry `json:"keys"`
 }
 
 type localnetNode struct {
@@ -249,6 +271,7 @@ type localnetNode struct {
 	REST            string        `json:"rest"`
 	GRPC            string        `json:"grpc"`
 	P2P             string        `json:"p2p"`
+	Metrics         string        `json:"metrics"`
 }
 
 type localnetKeyEntry struct {
@@ -269,7 +292,7 @@ func LocalnetCmd(mbm module.BasicManager) *cobra.Command {
 		Use:   "localnet",
 		Short: "Create local infrafi networks on 127.0.0.1 for development and tests",
 	}
-	cmd.AddCommand(localnetInitCmd(mbm))
+	cmd.AddCommand(localnetInitCmd(mbm), localnetAddNodeCmd())
 	return cmd
 }
 
@@ -286,8 +309,10 @@ The genesis starts from the app's defaults and adds localnet specifics: funded d
 treasury), uusdc as the reserve stand-in, fast governance, the oracle feeds
 gpu/nvidia-h100-sxm5-80gb, rate/tbill and fx/uusdc fed by "feeder", and one gentx per validator.
 
-Node i listens on 127.0.0.1 at base port + i*port-step for P2P, CometBFT RPC, gRPC and REST.
-Every node lists the others as persistent peers. All demo keys derive from a fixed public seed,
+Node i listens on 127.0.0.1 at base port + i*port-step for P2P, CometBFT RPC, gRPC, REST and
+Prometheus /metrics (CometBFT instrumentation, SDK telemetry and infrafi's protocol gauges).
+Every node takes a state-sync snapshot every 20 blocks and keeps two, so a full node added with
+'localnet add-node' joins through state sync. Every node lists the others as persistent peers. All demo keys derive from a fixed public seed,
 so their addresses are the same on every run: never use them outside a localnet.
 
 The chain id, nodes, ports and key addresses are also written to <output-dir>/localnet.json.`,
@@ -327,6 +352,7 @@ The chain id, nodes, ports and key addresses are also written to <output-dir>/lo
 	f.Int(flagLocalnetRPCPort, 26657, "CometBFT RPC port of node0")
 	f.Int(flagLocalnetGRPCPort, 9090, "gRPC port of node0")
 	f.Int(flagLocalnetAPIPort, 1317, "REST (API) port of node0")
+	f.Int(flagLocalnetPromPort, 26660, "Prometheus /metrics port of node0")
 	f.Int(flagLocalnetPortStep, 10, "node i listens on each base port + i*port-step")
 	f.Bool(flagLocalnetOverwrite, false, "remove an existing output directory first")
 	return cmd
@@ -355,6 +381,7 @@ func localnetOptionsFromFlags(cmd *cobra.Command) (localnetOptions, error) {
 	get(&o.Base.RPC, flagLocalnetRPCPort)
 	get(&o.Base.GRPC, flagLocalnetGRPCPort)
 	get(&o.Base.API, flagLocalnetAPIPort)
+	get(&o.Base.Prometheus, flagLocalnetPromPort)
 	get(&o.PortStep, flagLocalnetPortStep)
 	if err := errors.Join(errs...); err != nil {
 		return o, err
@@ -401,7 +428,7 @@ func initLocalnet(clientCtx client.Context, mbm module.BasicManager, opts localn
 		return manifest, nil, err
 	}
 
-	manifest = localnetManifest{ChainID: opts.ChainID, Keys: make(map[string]localnetKeyEntry, len(keys))}
+	manifest = localnetManifest{ChainID: opts.ChainID, PortStep: opts.PortStep, Keys: make(map[string]localnetKeyEntry, len(keys))}
 	for _, k := range keys {
 		manifest.Keys[k.Name] = localnetKeyEntry{Address: k.Address.String(), Mnemonic: k.Mnemonic}
 	}
@@ -659,6 +686,7 @@ func initLocalnetNode(
 		RPC:          fmt.Sprintf("http://%s:%d", localnetLoopback, ports.RPC),
 		REST:         fmt.Sprintf("http://%s:%d", localnetLoopback, ports.API),
 		GRPC:         fmt.Sprintf("%s:%d", localnetLoopback, ports.GRPC),
+		Metrics:      localnetMetricsURL(ports),
 	}
 	var initCfg genutiltypes.InitConfig
 
@@ -700,7 +728,7 @@ func initLocalnetNode(
 	}
 
 	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-	srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), localnetAppConfig(ports))
+	srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), localnetAppConfig(opts.ChainID, ports))
 	if err := writeLocalnetOracle(home); err != nil {
 		return node, nil, initCfg, err
 	}
@@ -723,11 +751,16 @@ func localnetCometConfig(home, moniker string, ports localnetPorts) *cmtcfg.Conf
 	cfg.P2P.AddrBookStrict = false
 	cfg.Consensus.TimeoutPropose = 2 * time.Second
 	cfg.Consensus.TimeoutCommit = time.Second
-	cfg.Instrumentation.Prometheus = false
+	cfg.Instrumentation.Prometheus = true
+	cfg.Instrumentation.PrometheusListenAddr = fmt.Sprintf("%s:%d", localnetLoopback, ports.Prometheus)
 	return cfg
 }
 
-func localnetAppConfig(ports localnetPorts) *srvconfig.Config {
+func localnetMetricsURL(ports localnetPorts) string {
+	return fmt.Sprintf("http://%s:%d/metrics", localnetLoopback, ports.Prometheus)
+}
+
+func localnetAppConfig(chainID string, ports localnetPorts) *srvconfig.Config {
 	cfg := srvconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + app.BondDenom
 	cfg.API.Enable = true
@@ -736,7 +769,15 @@ func localnetAppConfig(ports localnetPorts) *srvconfig.Config {
 	cfg.GRPC.Enable = true
 	cfg.GRPC.Address = fmt.Sprintf("%s:%d", localnetLoopback, ports.GRPC)
 	cfg.GRPCWeb.Enable = false
-	cfg.Telemetry.Enabled = false
+	// Telemetry feeds the default Prometheus registry, which CometBFT's
+	// /metrics serves; the retention keeps the SDK's sink in Prometheus mode.
+	cfg.Telemetry.Enabled = true
+	cfg.Telemetry.ServiceName = "infrafid"
+	cfg.Telemetry.PrometheusRetentionTime = localnetTelemetryRetention
+	cfg.Telemetry.EnableHostnameLabel = false
+	cfg.Telemetry.GlobalLabels = [][]string{{"chain_id", chainID}}
+	cfg.StateSync.SnapshotInterval = localnetSnapshotInterval
+	cfg.StateSync.SnapshotKeepRecent = localnetSnapshotKeepRecent
 	return cfg
 }
 
@@ -808,7 +849,7 @@ func printLocalnetSummary(w io.Writer, opts localnetOptions, m localnetManifest,
 	fmt.Fprintf(bw, "infrafi localnet %q: %d validator(s) in %s\n\n", m.ChainID, len(m.Nodes), opts.OutputDir)
 	for _, n := range m.Nodes {
 		fmt.Fprintf(bw, "%s  home %s  (validator key %q, %s)\n", n.Name, n.Home, n.ValidatorKey, n.OperatorAddress)
-		fmt.Fprintf(bw, "  RPC   %s\n  REST  %s\n  gRPC  %s\n  P2P   %s\n", n.RPC, n.REST, n.GRPC, n.P2P)
+		fmt.Fprintf(bw, "  RPC   %s\n  REST  %s\n  gRPC  %s\n  P2P   %s\n  metrics %s\n", n.RPC, n.REST, n.GRPC, n.P2P, n.Metrics)
 	}
 	fmt.Fprintf(bw, "\nDemo keys (in every node's keyring, --keyring-backend test):\n")
 	for _, k := range keys {

@@ -46,7 +46,7 @@ func testLocalnetOptions(dir string, validators int) localnetOptions {
 		OutputDir:  dir,
 		ChainID:    "infrafi-localnet-test",
 		Validators: validators,
-		Base:       localnetPorts{P2P: 26656, RPC: 26657, GRPC: 9090, API: 1317},
+		Base:       localnetPorts{P2P: 26656, RPC: 26657, GRPC: 9090, API: 1317, Prometheus: 26660},
 		PortStep:   10,
 	}
 }
@@ -61,7 +61,7 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	require.Len(t, keys, 2+len(localnetRoleKeys))
 	require.Equal(t, "validator", m.Nodes[0].ValidatorKey)
 	require.Equal(t, "validator1", m.Nodes[1].ValidatorKey)
-	require.Equal(t, localnetPorts{P2P: 26666, RPC: 26667, GRPC: 9100, API: 1327}, m.Nodes[1].Ports)
+	require.Equal(t, localnetPorts{P2P: 26666, RPC: 26667, GRPC: 9100, API: 1327, Prometheus: 26670}, m.Nodes[1].Ports)
 
 	// Every node has the same genesis.
 	gen0, err := os.ReadFile(filepath.Join(dir, "node0", "config", "genesis.json"))
@@ -132,12 +132,21 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	require.Equal(t, m.Nodes[1].P2P, cfg.P2P.PersistentPeers)
 	require.True(t, cfg.P2P.AllowDuplicateIP)
 	require.False(t, cfg.P2P.AddrBookStrict)
+	require.True(t, cfg.Instrumentation.Prometheus)
+	require.Equal(t, "127.0.0.1:26660", cfg.Instrumentation.PrometheusListenAddr)
 
 	appToml, err := os.ReadFile(filepath.Join(dir, "node1", "config", "app.toml"))
 	require.NoError(t, err)
 	require.Contains(t, string(appToml), `address = "tcp://127.0.0.1:1327"`)
 	require.Contains(t, string(appToml), `address = "127.0.0.1:9100"`)
 	require.Contains(t, string(appToml), `minimum-gas-prices = "0uinfra"`)
+	appCfg := viper.New()
+	appCfg.SetConfigFile(filepath.Join(dir, "node1", "config", "app.toml"))
+	require.NoError(t, appCfg.ReadInConfig())
+	require.True(t, appCfg.GetBool("telemetry.enabled"))
+	require.Positive(t, appCfg.GetInt64("telemetry.prometheus-retention-time"))
+	require.EqualValues(t, localnetSnapshotInterval, appCfg.GetUint64("state-sync.snapshot-interval"))
+	require.EqualValues(t, localnetSnapshotKeepRecent, appCfg.GetUint64("state-sync.snapshot-keep-recent"))
 
 	// Each node's price provider reads the price files in its own home.
 	av := viper.New()
@@ -220,6 +229,7 @@ func TestLocalnetOptionsValidate(t *testing.T) {
 		"zero step":         func(o *localnetOptions) { o.PortStep = 0 },
 		"overlapping ports": func(o *localnetOptions) { o.PortStep = 1 },
 		"port out of range": func(o *localnetOptions) { o.Base.API = 65535 },
+		"prometheus clash":  func(o *localnetOptions) { o.Base.Prometheus = o.Base.RPC + 10 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			o := base
