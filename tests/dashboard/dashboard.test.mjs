@@ -288,6 +288,23 @@ test("collateral page shows each title's value, and the serial lookup finds a ti
   await page.close();
 });
 
+test('oracle page shows each feed\'s source and the price the node reports', async () => {
+  const { page, errors } = await open('/oracle');
+  const feeds = (await ln.q('/infrafi/oracle/v1/feeds')).feeds;
+  assert.ok(feeds.some((f) => f.source === 'FEED_SOURCE_VOTE_EXTENSIONS'), 'the localnet has validator-priced feeds');
+  await settle(page, async () => {
+    for (const f of feeds) {
+      const want = f.source === 'FEED_SOURCE_VOTE_EXTENSIONS' ? 'validators' : 'feeders';
+      assert.equal(await text(page, `feed-source-${f.id}`), want, f.id);
+    }
+    const h100 = feeds.find((f) => f.id.startsWith('gpu/nvidia-h100'));
+    const p = (await ln.q('/infrafi/oracle/v1/prices')).prices.find((x) => x.feed_id === h100.id);
+    assert.equal(await text(page, `feed-value-${h100.id}`), `${usd(p.value.split('.')[0])} USDai/gpu`);
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('redemption queue shows a queued request in service order', async () => {
   const id = await fixture.queueRedemption();
   const { page, errors } = await open('/redemptions');

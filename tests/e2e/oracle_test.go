@@ -86,7 +86,7 @@ func testOracleVoteExtensions(t *testing.T, network *localnet.Network) {
 
 	// A feeder transaction to a vote-extension feed is refused.
 	_, err = node0.Tx("oracle", "post-price", gpuFeed, "1", "--from", "feeder")
-	require.Error(t, err)
+	require.ErrorContains(t, err, oracletypes.ErrWrongSource.Error())
 }
 
 // testOraclePriceWhileStopped runs with victim stopped: the other three

@@ -214,10 +214,13 @@ describe("every user message in both sign modes", () => {
   });
 
   test("oracle: the feeder posts a price", async () => {
+    // The localnet's validators price the feeds the protocol reads; the
+    // feeder posts the B200 index, the one feed on the FEEDERS source.
+    const feedId = "gpu/nvidia-b200-192gb";
     for (const mode of MODES) {
-      const value = mode === "direct" ? "1.0001" : "0.9999";
-      await send(mode, "feeder", "/infrafi.oracle.v1.MsgPostPrice", { feeder: addr.feeder, feedId: `fx/${USDC}`, value });
-      const { price } = await q().oracle.price({ feedId: `fx/${USDC}` });
+      const value = mode === "direct" ? "45000000000.0001" : "44999999999.9999";
+      await send(mode, "feeder", "/infrafi.oracle.v1.MsgPostPrice", { feeder: addr.feeder, feedId, value });
+      const { price } = await q().oracle.price({ feedId });
       assert.equal(price.value, `${value}00000000000000`, "the median of one feeder is its post, a decimal");
     }
   });

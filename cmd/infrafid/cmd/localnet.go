@@ -112,9 +112,9 @@ var (
 	localnetExpeditedMinDeposit = sdkmath.NewInt(5_000_000) // 5 INFRA
 )
 
-// localnetFeeds are the oracle feeds registered at genesis. The validators
-// price them through vote extensions, each from the files `localnet init`
-// writes into its home (localnetPriceFiles); nobody posts price transactions.
+// localnetFeeds are the oracle feeds the validators price at genesis through
+// vote extensions, each from the files `localnet init` writes into its home
+// (LocalnetPriceFile); nobody posts price transactions for them.
 var localnetFeeds = []oracletypes.Feed{
 	{
 		Id:          "gpu/nvidia-h100-sxm5-80gb",
@@ -140,6 +140,19 @@ var localnetFeeds = []oracletypes.Feed{
 		MaxAge:      24 * time.Hour,
 		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
+}
+
+// localnetFeederFeed is the one localnet feed on the FEEDERS source, posted
+// by the "feeder" key: a B200 market index that no asset class reads yet
+// (governance binds a class to a feed), kept so the localnet exercises both
+// sources and the feeder role has a feed to post to.
+var localnetFeederFeed = oracletypes.Feed{
+	Id:          "gpu/nvidia-b200-192gb",
+	Description: "Market price of one NVIDIA B200 192GB GPU, posted by feeders (no class reads it)",
+	Unit:        "uusdai/gpu",
+	MinFeeders:  1,
+	MaxAge:      24 * time.Hour,
+	Source:      oracletypes.FEED_SOURCE_FEEDERS,
 }
 
 // localnetPrices are the values each node's price files start with: an H100
@@ -307,7 +320,9 @@ keyring-test/.
 The genesis starts from the app's defaults and adds localnet specifics: funded demo accounts
 (validators, borrower, depositor, issuer, custodian, appraiser, insurer, curator, feeder,
 treasury), uusdc as the reserve stand-in, fast governance, the oracle feeds
-gpu/nvidia-h100-sxm5-80gb, rate/tbill and fx/uusdc fed by "feeder", and one gentx per validator.
+gpu/nvidia-h100-sxm5-80gb, rate/tbill and fx/uusdc priced by the validators through vote
+extensions (each node reads them from the files in <home>/oracle/, enabled from height 2), the
+feed gpu/nvidia-b200-192gb posted by "feeder", and one gentx per validator.
 
 Node i listens on 127.0.0.1 at base port + i*port-step for P2P, CometBFT RPC, gRPC, REST and
 Prometheus /metrics (CometBFT instrumentation, SDK telemetry and infrafi's protocol gauges).
@@ -641,6 +656,10 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 		return nil, err
 	}
 	oracleGen.Feeds = append(oracleGen.Feeds, localnetFeeds...)
+	oracleGen.Feeds = append(oracleGen.Feeds, localnetFeederFeed)
+	oracleGen.Feeders = append(oracleGen.Feeders, oracletypes.Feeder{
+		FeedId: localnetFeederFeed.Id, Address: localnetKeyByName(keys, "feeder").Address.String(),
+	})
 	if state[oracletypes.ModuleName], err = cdc.MarshalJSON(&oracleGen); err != nil {
 		return nil, err
 	}

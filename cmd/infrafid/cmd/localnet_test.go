@@ -109,13 +109,18 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 
 	var oracleGen oracletypes.GenesisState
 	cdc.MustUnmarshalJSON(state[oracletypes.ModuleName], &oracleGen)
-	var feedIDs []string
+	sources := map[string]oracletypes.FeedSource{}
 	for _, f := range oracleGen.Feeds {
-		feedIDs = append(feedIDs, f.Id)
-		require.Equal(t, oracletypes.FEED_SOURCE_VOTE_EXTENSIONS, f.Source, f.Id)
+		sources[f.Id] = f.Source
 	}
-	require.ElementsMatch(t, []string{"gpu/nvidia-h100-sxm5-80gb", "rate/tbill", "fx/uusdc"}, feedIDs)
-	require.Empty(t, oracleGen.Feeders, "the validators price every localnet feed")
+	require.Equal(t, map[string]oracletypes.FeedSource{
+		"gpu/nvidia-h100-sxm5-80gb": oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"rate/tbill":                oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"fx/uusdc":                  oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"gpu/nvidia-b200-192gb":     oracletypes.FEED_SOURCE_FEEDERS,
+	}, sources, "the validators price the feeds the protocol reads; the feeder posts the B200 index")
+	require.Len(t, oracleGen.Feeders, 1)
+	require.Equal(t, "gpu/nvidia-b200-192gb", oracleGen.Feeders[0].FeedId)
 
 	gentxs := genutiltypes.GetGenesisStateFromAppState(cdc, state).GenTxs
 	require.Len(t, gentxs, 2)

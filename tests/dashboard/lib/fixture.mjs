@@ -40,7 +40,6 @@ export class Fixture {
       log('the localnet already has an open auction and loans in every status the tests read');
       return;
     }
-    await this.prices();
     await this.funds();
     const titles = [];
     for (const need of [needAuction, needPending, needRepaid, needActive]) titles.push(need ? await this.insuredTitle() : null);
@@ -73,12 +72,6 @@ export class Fixture {
   async fallingAuctions() {
     const soon = Date.now() + 60_000;
     return (await this.openAuctions()).filter((a) => a.resets === 0 && new Date(a.ends_at).getTime() > soon);
-  }
-
-  // prices keeps the H100 and T-bill feeds fresh (they expire).
-  async prices() {
-    await this.ln.tx('oracle', 'post-price', `gpu/${H100}`, units(30_000), '--from', 'feeder');
-    await this.ln.tx('oracle', 'post-price', 'rate/tbill', '0.05', '--from', 'feeder');
   }
 
   // funds gives the parties USDai through the PSM and stakes the depositor's

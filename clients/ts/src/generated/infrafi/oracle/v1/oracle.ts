@@ -13,6 +13,48 @@ export const protobufPackage = "infrafi.oracle.v1";
 
 export const protobufFileName = "infrafi/oracle/v1/oracle.proto";
 
+/**
+ * FeedSource is where a feed's price comes from. The zero value is FEEDERS so
+ * that feeds created before sources existed keep their behaviour.
+ */
+export enum FeedSource {
+  /** FEED_SOURCE_FEEDERS - FEED_SOURCE_FEEDERS: the median of registered feeders' MsgPostPrice posts, in EndBlock. */
+  FEED_SOURCE_FEEDERS = 0,
+  /**
+   * FEED_SOURCE_VOTE_EXTENSIONS - FEED_SOURCE_VOTE_EXTENSIONS: the stake-weighted median of the validators'
+   * vote-extension reports, in the PreBlocker.
+   */
+  FEED_SOURCE_VOTE_EXTENSIONS = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function feedSourceFromJSON(object: any): FeedSource {
+  switch (object) {
+    case 0:
+    case "FEED_SOURCE_FEEDERS":
+      return FeedSource.FEED_SOURCE_FEEDERS;
+    case 1:
+    case "FEED_SOURCE_VOTE_EXTENSIONS":
+      return FeedSource.FEED_SOURCE_VOTE_EXTENSIONS;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FeedSource.UNRECOGNIZED;
+  }
+}
+
+export function feedSourceToJSON(object: FeedSource): string {
+  switch (object) {
+    case FeedSource.FEED_SOURCE_FEEDERS:
+      return "FEED_SOURCE_FEEDERS";
+    case FeedSource.FEED_SOURCE_VOTE_EXTENSIONS:
+      return "FEED_SOURCE_VOTE_EXTENSIONS";
+    case FeedSource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Feed is a registered price or rate feed. */
 export interface Feed {
   /** id names the feed, e.g. "gpu/nvidia-h100-sxm5-80gb", "rate/tbill", "fx/uusdc". */
@@ -24,7 +66,14 @@ export interface Feed {
   /** min_feeders is the number of unexpired posts an aggregate needs to be valid. */
   minFeeders: number;
   /** max_age is how long an aggregate reads as valid after it was computed. */
-  maxAge: Duration | undefined;
+  maxAge:
+    | Duration
+    | undefined;
+  /**
+   * source says who supplies the feed's price: registered feeders' transactions
+   * (the default) or the validators' vote extensions.
+   */
+  source: FeedSource;
 }
 
 /** Feeder registers an address as a feeder of a feed. */
@@ -59,12 +108,30 @@ export interface Price {
    * feed's max_age.
    */
   valid: boolean;
-  /** num_posts is the number of posts the median was taken over. */
+  /**
+   * num_posts is the number of posts (FEEDERS) or of reporting validators
+   * (VOTE_EXTENSIONS) the median was taken over.
+   */
   numPosts: number;
 }
 
+/**
+ * VoteExtension is what a validator's ExtendVote returns: its price provider's
+ * current value for each VOTE_EXTENSIONS feed it has a value for, in strictly
+ * ascending feed id order (so an extension has one encoding and no duplicates).
+ */
+export interface VoteExtension {
+  prices: VoteExtensionPrice[];
+}
+
+/** VoteExtensionPrice is one validator's value for one feed. */
+export interface VoteExtensionPrice {
+  feedId: string;
+  value: string;
+}
+
 function createBaseFeed(): Feed {
-  return { id: "", description: "", unit: "", minFeeders: 0, maxAge: undefined };
+  return { id: "", description: "", unit: "", minFeeders: 0, maxAge: undefined, source: 0 };
 }
 
 export const Feed: MessageFns<Feed> = {
@@ -83,6 +150,9 @@ export const Feed: MessageFns<Feed> = {
     }
     if (message.maxAge !== undefined) {
       Duration.encode(message.maxAge, writer.uint32(42).fork()).join();
+    }
+    if (message.source !== 0) {
+      writer.uint32(48).int32(message.source);
     }
     return writer;
   },
@@ -140,6 +210,14 @@ export const Feed: MessageFns<Feed> = {
             message.maxAge = Duration.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.source = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -167,6 +245,7 @@ export const Feed: MessageFns<Feed> = {
         : isSet(object.max_age)
         ? Duration.fromJSON(object.max_age)
         : undefined,
+      source: isSet(object.source) ? feedSourceFromJSON(object.source) : 0,
     };
   },
 
@@ -187,6 +266,9 @@ export const Feed: MessageFns<Feed> = {
     if (message.maxAge !== undefined) {
       obj.maxAge = Duration.toJSON(message.maxAge);
     }
+    if (message.source !== 0) {
+      obj.source = feedSourceToJSON(message.source);
+    }
     return obj;
   },
 
@@ -202,6 +284,7 @@ export const Feed: MessageFns<Feed> = {
     message.maxAge = (object.maxAge !== undefined && object.maxAge !== null)
       ? Duration.fromPartial(object.maxAge)
       : undefined;
+    message.source = object.source ?? 0;
     return message;
   },
 };
@@ -581,6 +664,166 @@ export const Price: MessageFns<Price> = {
     message.updatedAt = object.updatedAt ?? undefined;
     message.valid = object.valid ?? false;
     message.numPosts = object.numPosts ?? 0;
+    return message;
+  },
+};
+
+function createBaseVoteExtension(): VoteExtension {
+  return { prices: [] };
+}
+
+export const VoteExtension: MessageFns<VoteExtension> = {
+  encode(message: VoteExtension, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.prices) {
+      VoteExtensionPrice.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VoteExtension {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVoteExtension();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prices.push(VoteExtensionPrice.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VoteExtension {
+    return {
+      prices: globalThis.Array.isArray(object?.prices)
+        ? object.prices.map((e: any) => VoteExtensionPrice.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: VoteExtension): unknown {
+    const obj: any = {};
+    if (message.prices?.length) {
+      obj.prices = message.prices.map((e) => VoteExtensionPrice.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<VoteExtension>): VoteExtension {
+    return VoteExtension.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VoteExtension>): VoteExtension {
+    const message = createBaseVoteExtension();
+    message.prices = object.prices?.map((e) => VoteExtensionPrice.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseVoteExtensionPrice(): VoteExtensionPrice {
+  return { feedId: "", value: "" };
+}
+
+export const VoteExtensionPrice: MessageFns<VoteExtensionPrice> = {
+  encode(message: VoteExtensionPrice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feedId !== "") {
+      writer.uint32(10).string(message.feedId);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VoteExtensionPrice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVoteExtensionPrice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feedId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VoteExtensionPrice {
+    return {
+      feedId: isSet(object.feedId)
+        ? globalThis.String(object.feedId)
+        : isSet(object.feed_id)
+        ? globalThis.String(object.feed_id)
+        : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: VoteExtensionPrice): unknown {
+    const obj: any = {};
+    if (message.feedId !== "") {
+      obj.feedId = message.feedId;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<VoteExtensionPrice>): VoteExtensionPrice {
+    return VoteExtensionPrice.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VoteExtensionPrice>): VoteExtensionPrice {
+    const message = createBaseVoteExtensionPrice();
+    message.feedId = object.feedId ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };

@@ -29,10 +29,16 @@ export interface Params {
   maxFeedersPerFeed: number;
   /** max_value is the largest value any post may carry; it guards against absurd inputs. */
   maxValue: string;
+  /**
+   * min_power is the share of the validator set's voting power (0 < min_power <= 1)
+   * that must have reported a VOTE_EXTENSIONS feed in one block for its price to
+   * be updated.
+   */
+  minPower: string;
 }
 
 function createBaseParams(): Params {
-  return { defaultPostTtl: undefined, maxPostTtl: undefined, maxFeedersPerFeed: 0, maxValue: "" };
+  return { defaultPostTtl: undefined, maxPostTtl: undefined, maxFeedersPerFeed: 0, maxValue: "", minPower: "" };
 }
 
 export const Params: MessageFns<Params> = {
@@ -48,6 +54,9 @@ export const Params: MessageFns<Params> = {
     }
     if (message.maxValue !== "") {
       writer.uint32(34).string(message.maxValue);
+    }
+    if (message.minPower !== "") {
+      writer.uint32(42).string(message.minPower);
     }
     return writer;
   },
@@ -97,6 +106,14 @@ export const Params: MessageFns<Params> = {
             message.maxValue = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.minPower = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -131,6 +148,11 @@ export const Params: MessageFns<Params> = {
         : isSet(object.max_value)
         ? globalThis.String(object.max_value)
         : "",
+      minPower: isSet(object.minPower)
+        ? globalThis.String(object.minPower)
+        : isSet(object.min_power)
+        ? globalThis.String(object.min_power)
+        : "",
     };
   },
 
@@ -148,6 +170,9 @@ export const Params: MessageFns<Params> = {
     if (message.maxValue !== "") {
       obj.maxValue = message.maxValue;
     }
+    if (message.minPower !== "") {
+      obj.minPower = message.minPower;
+    }
     return obj;
   },
 
@@ -164,6 +189,7 @@ export const Params: MessageFns<Params> = {
       : undefined;
     message.maxFeedersPerFeed = object.maxFeedersPerFeed ?? 0;
     message.maxValue = object.maxValue ?? "";
+    message.minPower = object.minPower ?? "";
     return message;
   },
 };
