@@ -21,8 +21,9 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset demo \
-	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node localnet-ibc localnet-ibc-stop demo \
+	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean \
+	dashboard test-dashboard dashboard-vendor ts-gen ts-check test-client
 
 all: build
 
@@ -49,9 +50,44 @@ localnet-status:
 localnet-reset:
 	bash scripts/localnet.sh reset
 
+## localnet-add-node: add a full node that joins the running localnet through state sync
+localnet-add-node: build
+	bash scripts/localnet.sh add-node
+
+## localnet-ibc: infrafi (.localnet, default ports) and an IBC counterparty chain
+## (.localnet-counterparty, chain id infrafi-counterparty-1, ports +1000) in the
+## background; relay between them with Hermes (docs/hermes.toml). Stop with make localnet-ibc-stop.
+COUNTERPARTY := LOCALNET_DIR=$(CURDIR)/.localnet-counterparty bash scripts/localnet.sh
+localnet-ibc: build
+	bash scripts/localnet.sh start --validators 1
+	$(COUNTERPARTY) start --validators 1 --chain-id infrafi-counterparty-1 --port-offset 1000
+
+localnet-ibc-stop:
+	bash scripts/localnet.sh stop
+	$(COUNTERPARTY) stop
+
 ## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
 demo: build
 	go run ./cmd/infrafi-demo
+
+## dashboard: serve the transparency dashboard on http://$(DASHBOARD_LISTEN) against a node
+## (the localnet's node0 by default; DASHBOARD_REST / DASHBOARD_RPC point it elsewhere)
+DASHBOARD_LISTEN ?= 127.0.0.1:8080
+DASHBOARD_REST   ?= http://127.0.0.1:1317
+DASHBOARD_RPC    ?= http://127.0.0.1:26657
+dashboard:
+	go run ./cmd/infrafi-dashboard -listen $(DASHBOARD_LISTEN) -rest $(DASHBOARD_REST) -rpc $(DASHBOARD_RPC)
+
+## test-dashboard: the dashboard in headless Chromium (Debian's chromium, playwright-core) against
+## the localnet in INFRAFI_LOCALNET_DIR, or one it starts and stops; screenshots in tests/dashboard/output/
+test-dashboard: build
+	bash tests/dashboard/run.sh
+
+## dashboard-vendor: refresh the embedded uPlot from the pinned version in tests/dashboard/package-lock.json
+dashboard-vendor:
+	cd tests/dashboard && npm ci --no-audit --no-fund --loglevel=error
+	cp tests/dashboard/node_modules/uplot/dist/uPlot.esm.js tests/dashboard/node_modules/uplot/dist/uPlot.min.css \
+		tests/dashboard/node_modules/uplot/LICENSE cmd/infrafi-dashboard/web/vendor/uplot/
 
 ## test: unit and in-process integration tests
 test:
@@ -98,6 +134,22 @@ proto-check: proto-gen
 		echo "generated protobuf code is out of date; run make proto-gen and commit:"; \
 		git status --porcelain -- proto x; exit 1; \
 	fi
+
+## ts-gen: regenerate the TypeScript client's generated code (clients/ts/src/generated) from proto/
+ts-gen:
+	bash scripts/tsgen.sh
+
+## ts-check: fail if the committed TypeScript generated code differs from a regeneration
+ts-check: ts-gen
+	@if [ -n "$$(git status --porcelain -- clients/ts/src/generated)" ]; then \
+		echo "generated TypeScript code is out of date; run make ts-gen and commit:"; \
+		git status --porcelain -- clients/ts/src/generated; exit 1; \
+	fi
+
+## test-client: build clients/ts and run its tests against a localnet (INFRAFI_LOCALNET_DIR
+## names a running one to share; otherwise the tests start and stop a 1-validator one)
+test-client: build
+	cd clients/ts && npm ci --no-audit --no-fund && npm run build && INFRAFID=$(abspath $(BINARY)) npm test
 
 vet:
 	go vet ./...

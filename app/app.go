@@ -89,8 +89,10 @@ import (
 	"github.com/infrafi/infrafi/x/lending"
 	lendingkeeper "github.com/infrafi/infrafi/x/lending/keeper"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
+	"github.com/infrafi/infrafi/x/metrics"
 	"github.com/infrafi/infrafi/x/oracle"
 	oraclekeeper "github.com/infrafi/infrafi/x/oracle/keeper"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	"github.com/infrafi/infrafi/x/stable"
 	stablekeeper "github.com/infrafi/infrafi/x/stable/keeper"
@@ -98,6 +100,11 @@ import (
 	"github.com/infrafi/infrafi/x/yield"
 	yieldkeeper "github.com/infrafi/infrafi/x/yield/keeper"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
+
+	ibctransferkeeper "github.com/cosmos/ibc-go/v10/modules/apps/transfer/keeper"
+	ibctransfertypes "github.com/cosmos/ibc-go/v10/modules/apps/transfer/types"
+	ibcexported "github.com/cosmos/ibc-go/v10/modules/core/exported"
+	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 )
 
 // maccPerms lists every module account and what it may do with coins.
@@ -118,6 +125,9 @@ var maccPerms = map[string][]string{
 	yieldtypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 	// x/lending holds junior capital in transit, debt-service reserves and payments.
 	lendingtypes.ModuleName: nil,
+	// ICS-20 mints and burns vouchers of coins that arrive from other chains;
+	// escrowed native coins (USDai, sUSDai) sit in per-channel escrow accounts.
+	ibctransfertypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 }
 
 var (
@@ -159,6 +169,10 @@ type App struct {
 	YieldKeeper   *yieldkeeper.Keeper
 	LendingKeeper *lendingkeeper.Keeper
 
+	// IBC keepers
+	IBCKeeper      *ibckeeper.Keeper
+	TransferKeeper ibctransferkeeper.Keeper
+
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 
@@ -167,6 +181,11 @@ type App struct {
 	// endBlockCheck runs after every EndBlock when set (the simulation checks
 	// all invariants there); nil on a node.
 	endBlockCheck func(sdk.Context) error
+	// oracleProvider caches the validator's price sources (app/oracle.go); nil without [oracle] feeds.
+	oracleProvider *provider.Provider
+	// metrics publishes the protocol gauges after every EndBlock; nil when
+	// the node exports no metrics.
+	metrics *metrics.Collector
 }
 
 // New returns the infrafi application. loadLatest loads the newest committed
@@ -198,6 +217,7 @@ func New(
 		stabletypes.StoreKey,
 		yieldtypes.StoreKey,
 		lendingtypes.StoreKey,
+		ibcexported.StoreKey, ibctransfertypes.StoreKey,
 	)
 	tkeys := storetypes.NewTransientStoreKeys()
 
@@ -307,7 +327,9 @@ func New(
 	app.CaliberKeeper.SetHooks(app.LendingKeeper.Hooks())
 	app.OracleKeeper.SetHooks(app.LendingKeeper.Hooks())
 
-	app.ModuleManager = module.NewManager(
+	ibcModules := app.wireIBC(appCodec, keys, authority)
+
+	app.ModuleManager = module.NewManager(append([]module.AppModule{
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, simGenesisAccounts, nil),
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),
@@ -327,7 +349,7 @@ func New(
 		stable.NewAppModule(appCodec, app.StableKeeper),
 		yield.NewAppModule(appCodec, app.YieldKeeper),
 		lending.NewAppModule(appCodec, app.LendingKeeper, app.CaliberKeeper, caliberkeeper.NewQueryServerImpl(app.CaliberKeeper), app.YieldKeeper),
-	)
+	}, ibcModules...)...)
 
 	// The basic manager carries infrafi's genesis defaults (denoms, metadata)
 	// so that `infrafid init` and every preset start from them.
@@ -339,7 +361,8 @@ func New(
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(
 		minttypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
-		evidencetypes.ModuleName, stakingtypes.ModuleName, authz.ModuleName,
+		evidencetypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName,
+		authz.ModuleName,
 		yieldtypes.ModuleName,
 	)
 	app.ModuleManager.SetOrderEndBlockers(
@@ -357,6 +380,7 @@ func New(
 		minttypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName,
 		consensustypes.ModuleName, circuittypes.ModuleName,
+		ibcexported.ModuleName, ibctransfertypes.ModuleName,
 		oracletypes.ModuleName,
 		// after bank (pool balances are checked against its module account) and oracle
 		calibertypes.ModuleName,
@@ -400,8 +424,17 @@ func New(
 	app.MountKVStores(keys)
 	app.MountTransientStores(tkeys)
 
+	app.metrics, err = newProtocolMetrics(appOpts, metrics.Keepers{
+		Stable: app.StableKeeper, Yield: app.YieldKeeper, Lending: app.LendingKeeper,
+		Oracle: app.OracleKeeper, Caliber: app.CaliberKeeper,
+	})
+	if err != nil {
+		logger.Error("protocol metrics disabled", "err", err)
+	}
+
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
+	app.setOracleVoteExtensions(appOpts, logger)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler()
@@ -426,15 +459,21 @@ func (app *App) setAnteHandler() {
 	if err != nil {
 		panic(err)
 	}
-	app.SetAnteHandler(newCircuitAnte(&app.CircuitKeeper, standard))
+	app.SetAnteHandler(newCircuitAnte(&app.CircuitKeeper, withRedundantRelay(app.IBCKeeper, standard)))
 }
 
 // Name returns the application's name.
 func (app *App) Name() string { return app.BaseApp.Name() }
 
-// PreBlocker runs the upgrade module (and auth's pre-block) ahead of everything.
-func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
-	return app.ModuleManager.PreBlock(ctx)
+// PreBlocker runs the upgrade module (and auth's pre-block) ahead of everything,
+// then x/oracle's vote-extension prices.
+func (app *App) PreBlocker(ctx sdk.Context, req *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	res, err := app.ModuleManager.PreBlock(ctx)
+	if err != nil {
+		return res, err
+	}
+	app.oraclePreBlock(ctx, req)
+	return res, nil
 }
 
 // BeginBlocker runs every module's BeginBlock in the configured order.
@@ -446,6 +485,9 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 // end-block check if one is set.
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
 	res, err := app.ModuleManager.EndBlock(ctx)
+	if err == nil && app.metrics != nil {
+		app.metrics.Record(ctx)
+	}
 	if err != nil || app.endBlockCheck == nil {
 		return res, err
 	}

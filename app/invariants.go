@@ -12,7 +12,7 @@ import (
 	yieldkeeper "github.com/infrafi/infrafi/x/yield/keeper"
 )
 
-// NamedInvariant is one module invariant (DESIGN §9) with its route name.
+// NamedInvariant is one module invariant with its route name.
 type NamedInvariant struct {
 	Name  string
 	Check sdk.Invariant

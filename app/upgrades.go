@@ -22,7 +22,27 @@ type Upgrade struct {
 
 // Upgrades is the hook point for software upgrades: append one entry per
 // release that needs a migration. A plain module migration needs only a Name.
-var Upgrades []Upgrade
+var Upgrades = []Upgrade{ibcUpgrade}
+
+// IBCUpgradeName is the plan that brings IBC to a chain started without it.
+const IBCUpgradeName = "v2-ibc"
+
+// ibcUpgrade adds the IBC core and transfer stores; the module migration
+// then runs their InitGenesis with defaults (they are new in the version
+// map), and the handler narrows the light clients to 07-tendermint as in
+// the localnet preset.
+var ibcUpgrade = Upgrade{
+	Name:          IBCUpgradeName,
+	StoreUpgrades: storetypes.StoreUpgrades{Added: ibcStoreKeys},
+	Handler: func(ctx context.Context, app *App, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
+		vm, err := app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
+		if err != nil {
+			return nil, err
+		}
+		app.IBCKeeper.ClientKeeper.SetParams(sdk.UnwrapSDKContext(ctx), IBCClientParams())
+		return vm, nil
+	},
+}
 
 // UpgradeName, set at build time with
 //

@@ -3,9 +3,14 @@
 #
 #   scripts/localnet.sh run                   fresh 1-validator chain in the foreground (make localnet)
 #   scripts/localnet.sh start [--validators N] start N nodes in the background (init if needed)
+#   scripts/localnet.sh add-node              add a full node that joins the running localnet by state sync
 #   scripts/localnet.sh stop                  stop the nodes this script started
 #   scripts/localnet.sh status                height and catching_up of every node
 #   scripts/localnet.sh reset                 stop and delete the localnet directory
+#
+# Options for a fresh init: --chain-id ID (default infrafi-localnet-1) and
+# --port-offset K, which adds K to every default port (a second chain beside the
+# first, e.g. the IBC counterparty of `make localnet-ibc`).
 #
 # Environment: LOCALNET_DIR (default <repo>/.localnet), INFRAFID (default <repo>/build/infrafid).
 set -euo pipefail
@@ -18,8 +23,11 @@ STOP_TIMEOUT=20
 START_TIMEOUT=90
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
+
+CHAIN_ID=""
+PORT_OFFSET=0
 
 die() {
 	echo "localnet: $*" >&2
@@ -53,6 +61,16 @@ node_count() {
 	node_homes | wc -l | tr -d ' '
 }
 
+# all_homes lists the validators' homes, then full0..fullM-1 (add-node).
+all_homes() {
+	local j=0
+	node_homes
+	while [[ -d "$OUT/full$j" ]]; do
+		echo "$OUT/full$j"
+		j=$((j + 1))
+	done
+}
+
 # manifest_field NAME prints the values of "NAME" in localnet.json in node order.
 manifest_field() {
 	grep -o "\"$1\": *\"[^\"]*\"" "$MANIFEST" | sed 's/.*: *"\(.*\)"/\1/'
@@ -71,7 +89,7 @@ pid_of() {
 
 any_running() {
 	local home
-	for home in $(node_homes); do
+	for home in $(all_homes); do
 		pid_of "$home" >/dev/null && return 0
 	done
 	return 1
@@ -81,7 +99,14 @@ init_localnet() {
 	local n="$1" cli_home rc=0
 	# A throwaway --home keeps the CLI's config bootstrap out of ~/.infrafi.
 	cli_home="$(mktemp -d)"
-	"$BIN" localnet init --overwrite --validators "$n" --output-dir "$OUT" --home "$cli_home" || rc=$?
+	local extra=()
+	[[ -n "$CHAIN_ID" ]] && extra+=(--chain-id "$CHAIN_ID")
+	if ((PORT_OFFSET)); then
+		extra+=(--p2p-port $((26656 + PORT_OFFSET)) --rpc-port $((26657 + PORT_OFFSET))
+			--grpc-port $((9090 + PORT_OFFSET)) --api-port $((1317 + PORT_OFFSET))
+			--prometheus-port $((26660 + PORT_OFFSET)))
+	fi
+	"$BIN" localnet init --overwrite --validators "$n" --output-dir "$OUT" --home "$cli_home" "${extra[@]}" || rc=$?
 	rm -rf "$cli_home"
 	return "$rc"
 }
@@ -143,7 +168,7 @@ cmd_start() {
 		echo "$(basename "$home") started (pid $!, log $home/node.log)"
 	done
 
-	mapfile -t rpcs < <(manifest_field rpc)
+	mapfile -t rpcs < <(manifest_field rpc | head -n "$(node_count)")
 	deadline=$((SECONDS + START_TIMEOUT))
 	for i in "${!rpcs[@]}"; do
 		home="$OUT/node$i"
@@ -162,9 +187,43 @@ cmd_start() {
 	print_endpoints
 }
 
+# cmd_add_node writes a full node's home with `infrafid localnet add-node`
+# (trusted block read from node0's RPC) and starts it; it restores a snapshot
+# from the validators, then follows the chain.
+cmd_add_node() {
+	local cli_home rc=0 name home rpc deadline s
+	[[ -f "$MANIFEST" ]] || die "no localnet in $OUT; run '$0 start' first"
+	pid_of "$OUT/node0" >/dev/null || die "node0 is not running; run '$0 start' first"
+	build
+	cli_home="$(mktemp -d)"
+	"$BIN" localnet add-node --output-dir "$OUT" --home "$cli_home" || rc=$?
+	rm -rf "$cli_home"
+	[[ "$rc" == 0 ]] || die "add-node failed"
+	name="$(manifest_field name | tail -n 1)"
+	home="$OUT/$name"
+	rpc="$(manifest_field rpc | tail -n 1)"
+	nohup "$BIN" start --home "$home" --log_no_color >>"$home/node.log" 2>&1 </dev/null &
+	echo $! >"$home/node.pid"
+	echo "$name started (pid $!, log $home/node.log); state sync in progress"
+	deadline=$((SECONDS + 3 * START_TIMEOUT))
+	while :; do
+		pid_of "$home" >/dev/null || {
+			tail -n 30 "$home/node.log" >&2
+			die "$name exited; see $home/node.log"
+		}
+		s="$(rpc_status "$rpc")"
+		if [[ -n "$s" && "$(height_of "$s")" -gt 0 ]] && grep -q '"catching_up": *false' <<<"$s"; then
+			echo "$name synced: height $(height_of "$s")"
+			break
+		fi
+		((SECONDS < deadline)) || die "$name did not catch up within $((3 * START_TIMEOUT))s; see $home/node.log"
+		sleep 2
+	done
+}
+
 cmd_stop() {
 	local home pid pids=() homes=() i
-	for home in $(node_homes); do
+	for home in $(all_homes); do
 		if pid="$(pid_of "$home")"; then
 			kill -TERM "$pid"
 			pids+=("$pid")
@@ -232,6 +291,16 @@ main() {
 			validators="${1#*=}"
 			shift
 			;;
+		--chain-id)
+			[[ $# -ge 2 ]] || die "--chain-id needs an id"
+			CHAIN_ID="$2"
+			shift 2
+			;;
+		--port-offset)
+			[[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--port-offset needs a number"
+			PORT_OFFSET="$2"
+			shift 2
+			;;
 		*) die "unknown argument $1" ;;
 		esac
 	done
@@ -242,6 +311,7 @@ main() {
 	case "$action" in
 	run) cmd_run "${validators:-1}" ;;
 	start) cmd_start "$validators" ;;
+	add-node) cmd_add_node ;;
 	stop) cmd_stop ;;
 	status) cmd_status ;;
 	reset) cmd_reset ;;

@@ -70,14 +70,16 @@ func (d *demo) reservePays(ctx context.Context, id uint64, from int64) (int64, e
 // crash posts the H100 price that makes the title worth 28,000, and waits
 // for the margin call it causes.
 func (d *demo) crash(ctx context.Context, id uint64) error {
-	res, err := d.c.tx(ctx, "oracle", "post-price", h100Feed, crashPrice.String(), "--from", "feeder")
+	pricedAt, err := d.setPrice(ctx, h100Feed, crashPrice.String())
 	if err != nil {
 		return err
 	}
-	d.r.tx(res, "feeder posts a crashed H100 price: %s USDai per GPU", usd(crashPrice))
+	d.r.block(pricedAt, "the validators' market sources crash: they report %s USDai per H100", usd(crashPrice))
 	d.r.why("title #%d is now valued min(its appraisal, %d × %s = %s): the market bound wins",
 		d.titles[1], gpusPerBox, usd(crashPrice), usd(crashPrice.MulRaw(gpusPerBox)))
-	mc, h, err := waitEvent(ctx, d.c, res.Height, dueWait, func(e *lendingtypes.EventMarginCall) bool { return e.LoanId == id })
+	// The margin call comes in the block that stored the crashed price, which
+	// may be just before the height setPrice saw it at.
+	mc, h, err := waitEvent(ctx, d.c, pricedAt-2, dueWait, func(e *lendingtypes.EventMarginCall) bool { return e.LoanId == id })
 	if err != nil {
 		return err
 	}
@@ -196,11 +198,11 @@ func (d *demo) waterfall(ctx context.Context, res *txResult, l lendingtypes.Loan
 
 // restorePrice undoes the crash, so H100 titles (and the next run) are valued normally.
 func (d *demo) restorePrice(ctx context.Context) error {
-	res, err := d.c.tx(ctx, "oracle", "post-price", h100Feed, gpuPrice.String(), "--from", "feeder")
+	h, err := d.setPrice(ctx, h100Feed, gpuPrice.String())
 	if err != nil {
 		return err
 	}
-	d.r.tx(res, "feeder restores the H100 price to %s USDai per GPU", usd(gpuPrice))
+	d.r.block(h, "the validators' sources report the H100 at %s USDai per GPU again", usd(gpuPrice))
 	d.r.why("the crash margin-calls every H100 loan; the next run needs titles valued normally again")
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
@@ -71,7 +72,11 @@ type demo struct {
 	// policyExpiry and appraisalExpiry outlast the 36-minute loans.
 	policyExpiry, appraisalExpiry time.Time
 
+	// homes are the localnet's node homes, where the validators' price files are.
+	homes []string
+
 	bank    banktypes.QueryClient
+	oracle  oracletypes.QueryClient
 	caliber calibertypes.QueryClient
 	lending lendingtypes.QueryClient
 	stable  stabletypes.QueryClient
@@ -79,7 +84,7 @@ type demo struct {
 }
 
 func newDemo(ctx context.Context, c *chain, ln *localnet, dir string) (*demo, error) {
-	for _, name := range []string{"borrower", "depositor", "issuer", "custodian", "appraiser", "insurer", "curator", "feeder", "treasury"} {
+	for _, name := range []string{"borrower", "depositor", "issuer", "custodian", "appraiser", "insurer", "curator", "treasury"} {
 		if ln.Keys[name] == "" {
 			return nil, fmt.Errorf("%s/localnet.json has no %q key: not an infrafi localnet preset", dir, name)
 		}
@@ -90,11 +95,12 @@ func newDemo(ctx context.Context, c *chain, ln *localnet, dir string) (*demo, er
 	}
 	now := time.Now().UTC()
 	d := &demo{
-		c: c, r: &report{out: os.Stdout}, addr: ln.Keys,
+		c: c, r: &report{out: os.Stdout}, addr: ln.Keys, homes: ln.Homes,
 		run:             fmt.Sprintf("DEMO%d", now.Unix()),
 		policyExpiry:    now.Add(30 * 24 * time.Hour).Truncate(time.Second),
 		appraisalExpiry: now.Add(90 * 24 * time.Hour).Truncate(time.Second),
 		bank:            banktypes.NewQueryClient(c.grpc),
+		oracle:          oracletypes.NewQueryClient(c.grpc),
 		caliber:         calibertypes.NewQueryClient(c.grpc),
 		lending:         lendingtypes.NewQueryClient(c.grpc),
 		stable:          stabletypes.NewQueryClient(c.grpc),

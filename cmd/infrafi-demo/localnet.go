@@ -23,8 +23,10 @@ const stopTimeout = 20 * time.Second
 type localnet struct {
 	ChainID string
 	Home    string
-	RPC     string
-	GRPC    string
+	// Homes are every node's home: each validator reads its own price files there.
+	Homes []string
+	RPC   string
+	GRPC  string
 	// Keys maps the demo key names to their addresses.
 	Keys map[string]string
 	// pid is the node process the demo started itself, 0 when it found one running.
@@ -94,7 +96,11 @@ func readLocalnet(dir string) (*localnet, error) {
 	for name, k := range m.Keys {
 		keys[name] = k.Address
 	}
-	return &localnet{ChainID: m.ChainID, Home: n.Home, RPC: n.RPC, GRPC: n.GRPC, Keys: keys}, nil
+	homes := make([]string, len(m.Nodes))
+	for i, node := range m.Nodes {
+		homes[i] = node.Home
+	}
+	return &localnet{ChainID: m.ChainID, Home: n.Home, Homes: homes, RPC: n.RPC, GRPC: n.GRPC, Keys: keys}, nil
 }
 
 // answers reports whether node0 serves RPC and has committed a block.

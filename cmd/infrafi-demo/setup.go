@@ -3,32 +3,76 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/oracle/provider"
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
-// marketData posts the H100 price (also undoing a crash an interrupted run
-// may have left) and the T-bill rate.
+// priceWait covers a price provider refresh (1s on a localnet) and the two
+// blocks a vote extension takes to become the chain's price.
+const priceWait = time.Minute
+
+// marketData has the validators report the H100 price (also undoing a crash an
+// interrupted run may have left) and the T-bill rate, through their price files.
 func (d *demo) marketData(ctx context.Context) error {
-	d.r.section("Market data (x/oracle)")
-	res, err := d.c.tx(ctx, "oracle", "post-price", h100Feed, gpuPrice.String(), "--from", "feeder")
+	d.r.section("Market data (x/oracle, validator vote extensions)")
+	h, err := d.setPrice(ctx, h100Feed, gpuPrice.String())
 	if err != nil {
 		return err
 	}
-	d.r.tx(res, "feeder posts the H100 market price: %s USDai per GPU", usd(gpuPrice))
+	d.r.block(h, "the validators report the H100 market price in their votes: %s USDai per GPU", usd(gpuPrice))
 	d.r.why("an 8-GPU title is worth at most %d × %s = %s on the market; valuations are capped by that",
 		gpusPerBox, usd(gpuPrice), usd(gpuPrice.MulRaw(gpusPerBox)))
-	if res, err = d.c.tx(ctx, "oracle", "post-price", tbillFeed, tbillRate, "--from", "feeder"); err != nil {
+	if h, err = d.setPrice(ctx, tbillFeed, tbillRate); err != nil {
 		return err
 	}
-	d.r.tx(res, "feeder posts the T-bill rate: %s APR", pct(sdkmath.LegacyMustNewDecFromStr(tbillRate)))
+	d.r.block(h, "the validators report the T-bill rate: %s APR", pct(sdkmath.LegacyMustNewDecFromStr(tbillRate)))
 	d.r.why("the vault's T-bill position accrues at this rate while the feed is fresh")
 	return nil
+}
+
+// setPrice writes value into every validator's price file for feedID (what
+// each reads as its market source) and waits until the chain's price, the
+// stake-weighted median of their vote extensions, is value. It returns that height.
+func (d *demo) setPrice(ctx context.Context, feedID, value string) (int64, error) {
+	want, err := sdkmath.LegacyNewDecFromStr(value)
+	if err != nil {
+		return 0, err
+	}
+	for _, home := range d.homes {
+		path := filepath.Join(home, "oracle", provider.FeedFileName(feedID))
+		if err := os.WriteFile(path+".tmp", []byte(value+"\n"), 0o644); err != nil {
+			return 0, err
+		}
+		if err := os.Rename(path+".tmp", path); err != nil {
+			return 0, err
+		}
+	}
+	deadline := time.Now().Add(priceWait)
+	for time.Now().Before(deadline) {
+		h, err := d.c.height(ctx)
+		if err != nil {
+			return 0, err
+		}
+		res, err := d.oracle.Price(ctx, &oracletypes.QueryPriceRequest{FeedId: feedID})
+		if err == nil && res.Price.Valid && res.Price.Value.Equal(want) {
+			return h, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return 0, fmt.Errorf("the chain's %s price did not become %s within %s: are the validators' price files in %v?", feedID, value, priceWait, d.homes)
 }
 
 // mintUSDai gives each party USDai for its part, through the PSM.

@@ -97,8 +97,8 @@ func testCaliber(t *testing.T, network *localnet.Network) {
 	// The custodian confirms custody.
 	tx("caliber", "confirm-custody", id, "--from", custodian.Name)
 
-	// The appraiser appraises at 200,000 USDai; the oracle prices an H100 at 30,000.
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
+	// The appraiser appraises at 200,000 USDai; the validators price an H100 at 30,000.
+	requirePrice(t, network, readVia, gpuFeed, "30000000000")
 	validUntil := time.Now().UTC().Add(300 * 24 * time.Hour).Format(time.RFC3339)
 	tx("caliber", "appraise", id, "200000000000", validUntil, caliberReport, "--from", "appraiser")
 

@@ -106,7 +106,7 @@ func testDefault(t *testing.T, network *localnet.Network) {
 		tx("stable", "mint", fmt.Sprintf("%d000000%s", m.usdc, usdcDenom), "--from", m.key.Name)
 	}
 	tx("caliber", "fund-insurance-pool", "350000000000", "--from", insurer.Name)
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
+	requirePrice(t, network, readVia, gpuFeed, "30000000000")
 	run := time.Now().UnixNano() % 1_000_000_000
 	titleA := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("DEF%09d", run), 200_000_000_000, 100_000_000_000)
 	titleB := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("MRG%09d", run), 200_000_000_000, 100_000_000_000)
@@ -141,8 +141,10 @@ func testDefault(t *testing.T, network *localnet.Network) {
 	require.True(t, loan(idA).Dsr.IsZero(), "the DSR paid the first installment")
 
 	// The H100 market crashes to 3,500 USDai per GPU (each title is worth
-	// 28,000): both loans are margin-called by the class walk.
-	tx("oracle", "post-price", gpuFeed, "3500000000", "--from", "feeder")
+	// 28,000): both loans are margin-called by the class walk. Every validator's
+	// price source reports the crash; the price is restored when the test ends.
+	t.Cleanup(func() { requirePrice(t, network, readVia, gpuFeed, "30000000000") })
+	requirePrice(t, network, readVia, gpuFeed, "3500000000")
 	waitStatus(idA, lendingtypes.LoanMarginCall, 30*time.Second)
 	b := waitStatus(idB, lendingtypes.LoanMarginCall, 30*time.Second)
 	require.Equal(t, "ltv", b.MarginCallReason)

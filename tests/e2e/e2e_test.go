@@ -20,7 +20,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/infrafi/infrafi/testutil/localnet"
-	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
 const (
@@ -35,20 +34,24 @@ func TestMain(m *testing.M) {
 }
 
 // TestLocalnet shares one network between its subtests to keep the suite
-// short; the subtest that stops a validator runs last.
+// short; the subtests that stop or kill validators run last.
 func TestLocalnet(t *testing.T) {
 	network := localnet.New(t, localnet.Options{Validators: numValidators})
 	network.Start()
 
 	t.Run("AllValidatorsMakeBlocks", func(t *testing.T) { testAllValidatorsMakeBlocks(t, network) })
-	t.Run("OraclePriceVisibleOnEveryNode", func(t *testing.T) { testOraclePrice(t, network) })
+	t.Run("OracleVoteExtensions", func(t *testing.T) { testOracleVoteExtensions(t, network) })
 	t.Run("BankSend", func(t *testing.T) { testBankSend(t, network) })
 	t.Run("Stable", func(t *testing.T) { testStable(t, network) })
 	t.Run("Caliber", func(t *testing.T) { testCaliber(t, network) })
 	t.Run("Lending", func(t *testing.T) { testLending(t, network) })
 	t.Run("DefaultAndMarginCall", func(t *testing.T) { testDefault(t, network) })
 	t.Run("Lockbox", func(t *testing.T) { testLockbox(t, network) })
+	t.Run("ProtocolMetrics", func(t *testing.T) { testMetrics(t, network) })
+	t.Run("StateSyncNode", func(t *testing.T) { testStateSync(t, network) })
 	t.Run("StopAndRestartValidator", func(t *testing.T) { testStopAndRestart(t, network) })
+	t.Run("KillValidatorWhileTxsFlow", func(t *testing.T) { testKillValidator(t, network) })
+	t.Run("KillAllValidators", func(t *testing.T) { testKillAllValidators(t, network) })
 }
 
 func testAllValidatorsMakeBlocks(t *testing.T, network *localnet.Network) {
@@ -106,43 +109,6 @@ func watchBlocks(t *testing.T, node *localnet.Node, from int64, max int, done fu
 		}
 	}
 	return proposed, signed
-}
-
-func testOraclePrice(t *testing.T, network *localnet.Network) {
-	want := sdkmath.LegacyNewDec(25_000_000_000)
-	res, err := network.Nodes[0].Tx("oracle", "post-price", gpuFeed, "25000000000", "--from", "feeder")
-	require.NoError(t, err)
-	require.Positive(t, res.Height)
-
-	// EndBlock of the tx's block aggregates the post, so every node that has
-	// that block serves the price.
-	require.NoError(t, network.WaitForHeight(res.Height, time.Minute))
-	for _, node := range network.Nodes {
-		var rest struct {
-			Price struct {
-				FeedID   string `json:"feed_id"`
-				Value    string `json:"value"`
-				Valid    bool   `json:"valid"`
-				NumPosts uint32 `json:"num_posts"`
-			} `json:"price"`
-		}
-		require.NoError(t, node.RESTGet("/infrafi/oracle/v1/price/"+gpuFeed, &rest))
-		require.Equal(t, gpuFeed, rest.Price.FeedID, node.Name)
-		restValue, err := sdkmath.LegacyNewDecFromStr(rest.Price.Value)
-		require.NoError(t, err, node.Name)
-		require.True(t, want.Equal(restValue), "%s REST value %s, want %s", node.Name, restValue, want)
-		require.True(t, rest.Price.Valid, "%s REST price not valid", node.Name)
-		require.EqualValues(t, 1, rest.Price.NumPosts, node.Name)
-
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		grpcRes, err := oracletypes.NewQueryClient(node.GRPC()).Price(ctx, &oracletypes.QueryPriceRequest{FeedId: gpuFeed})
-		cancel()
-		require.NoError(t, err, node.Name)
-		require.Equal(t, gpuFeed, grpcRes.Price.FeedId, node.Name)
-		require.True(t, want.Equal(grpcRes.Price.Value), "%s gRPC value %s, want %s", node.Name, grpcRes.Price.Value, want)
-		require.True(t, grpcRes.Price.Valid, "%s gRPC price not valid", node.Name)
-		require.False(t, grpcRes.Price.UpdatedAt.IsZero(), node.Name)
-	}
 }
 
 func testBankSend(t *testing.T, network *localnet.Network) {
@@ -210,6 +176,8 @@ func testStopAndRestart(t *testing.T, network *localnet.Network) {
 
 	// Three of four equal validators hold more than 2/3 of the power.
 	require.NoError(t, network.WaitForHeight(stoppedAt+5, 2*time.Minute), "the other validators keep making blocks")
+	testOraclePriceWhileStopped(t, network, victim)
+	t.Cleanup(func() { requirePrice(t, network, network.Nodes[0], gpuFeed, "30000000000") })
 	_, err = victim.Height(ctx)
 	require.Error(t, err, "stopped node still answers RPC")
 

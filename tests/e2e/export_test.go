@@ -100,8 +100,8 @@ func exportTestState(t *testing.T, network *localnet.Network) {
 		return res
 	}
 
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
-	tx("oracle", "post-price", yieldRateFeed, "0.05", "--from", "feeder")
+	requirePrice(t, network, node, gpuFeed, "30000000000")
+	requirePrice(t, network, node, yieldRateFeed, "0.05")
 	tx("stable", "mint", "1000000000"+usdcDenom, "--from", depositor.Name)
 	tx("yield", "deposit", "400000000"+usdaiDenom, "--from", depositor.Name)
 	tx("staking", "delegate", node.OperatorAddress, "5000000000uinfra", "--from", depositor.Name)
@@ -178,10 +178,17 @@ func requireExportHoldsTestState(t *testing.T, network *localnet.Network, g loca
 	require.NoError(t, json.Unmarshal(g.AppState["caliber"], &caliber))
 	require.NotEmpty(t, caliber.Titles)
 	var oracle struct {
-		Prices []json.RawMessage `json:"prices"`
+		Prices []struct {
+			FeedID string `json:"feed_id"`
+		} `json:"prices"`
 	}
 	require.NoError(t, json.Unmarshal(g.AppState["oracle"], &oracle))
-	require.Len(t, oracle.Prices, 2)
+	// The validators price every localnet feed, so each has a price to export.
+	var priced []string
+	for _, p := range oracle.Prices {
+		priced = append(priced, p.FeedID)
+	}
+	require.ElementsMatch(t, []string{gpuFeed, yieldRateFeed, "fx/uusdc"}, priced)
 
 	var lending struct {
 		Loans []struct {

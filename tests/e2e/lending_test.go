@@ -76,7 +76,7 @@ func testLending(t *testing.T, network *localnet.Network) {
 
 	// An 8-GPU H100 title for the borrower: custody confirmed, appraised at
 	// 200,000 USDai (market 8 × 30,000), insured for 150,000 for 200 days.
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
+	requirePrice(t, network, readVia, gpuFeed, "30000000000")
 	tx("caliber", "fund-insurance-pool", "200000000000", "--from", insurer.Name)
 	titleID := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("LOAN%09d", time.Now().UnixNano()%1_000_000_000), 200_000_000_000, 150_000_000_000)
 	require.Equal(t, "TITLE_STATUS_ACTIVE", titleStatus(titleID))

@@ -95,25 +95,21 @@ func testStable(t *testing.T, network *localnet.Network) {
 	})
 
 	t.Run("MintRefusedWhileDepegged", func(t *testing.T) {
-		res, err := txVia.Tx("oracle", "post-price", fxUSDCFeed, "0.95", "--from", "feeder")
-		require.NoError(t, err)
-		// The post's own block aggregates it.
-		require.NoError(t, network.WaitForHeight(res.Height, time.Minute))
+		// Every validator's price source reports the depeg.
+		requirePrice(t, network, readVia, fxUSDCFeed, "0.95")
 		st := reserveStatus(t, readVia, usdcDenom)
 		require.True(t, st.Depegged, "reserve status %+v", st)
 		require.True(t, st.FxPriceValid)
 		require.False(t, st.Mintable)
 
 		usdcBefore := balance(t, readVia, depositor.Address, usdcDenom)
-		res, err = txVia.Tx("stable", "mint", "1000000"+usdcDenom, "--from", depositor.Name, "--gas", refusedTxGas)
+		res, err := txVia.Tx("stable", "mint", "1000000"+usdcDenom, "--from", depositor.Name, "--gas", refusedTxGas)
 		requireRefused(t, res, err, stabletypes.ErrDepegged.ABCICode(), "uusdc price 0.950000000000000000 from fx/uusdc is below the depeg threshold 0.980000000000000000")
 		require.NoError(t, readVia.WaitForHeight(res.Height, time.Minute))
 		require.Equal(t, usdcBefore.String(), balance(t, readVia, depositor.Address, usdcDenom).String())
 
 		// Back on peg, minting resumes (and the shared network is left as found).
-		res, err = txVia.Tx("oracle", "post-price", fxUSDCFeed, "1", "--from", "feeder")
-		require.NoError(t, err)
-		require.NoError(t, network.WaitForHeight(res.Height, time.Minute))
+		requirePrice(t, network, readVia, fxUSDCFeed, "1")
 		_, err = txVia.Tx("stable", "mint", "1000000"+usdcDenom, "--from", depositor.Name)
 		require.NoError(t, err)
 		requireFullyBacked(t, proofOfReserves(t, readVia))

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,10 +13,14 @@ import (
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil/localnet"
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
 const (
-	upgradeTestPlan = "e2e-upgrade"
+	upgradeTestPlan = app.IBCUpgradeName
+	// preIBCCommit is the last commit whose chain had no IBC stores: the
+	// "old binary" of the v2-ibc upgrade.
+	preIBCCommit = "1b9e5b9b170c0e7cc2e3656c7001e6e3b403ca44"
 	// upgradeDeposit is the localnet preset's expedited minimum deposit.
 	upgradeDeposit = "5000000uinfra"
 	// upgradeLead is how far past the submission height the plan lies. The
@@ -28,12 +31,13 @@ const (
 	upgradeLead = 22
 )
 
-// TestUpgrade runs a software upgrade through x/gov on two validators: an
-// expedited MsgSoftwareUpgrade proposal, both validators vote yes, the chain
-// halts at the plan height ("UPGRADE ... NEEDED"), every node is stopped and
-// restarted with a binary built from the same code with the plan's name
-// registered at link time (app.UpgradeName), and the chain resumes past the
-// plan height with the handler applied.
+// TestUpgrade runs the v2-ibc software upgrade through x/gov on two
+// validators: a chain started by the binary of the last commit without IBC,
+// an expedited MsgSoftwareUpgrade proposal, both validators vote yes, the
+// chain halts at the plan height ("UPGRADE ... NEEDED"), every node is
+// stopped and restarted with this commit's binary, and the chain resumes past
+// the plan height with the IBC core and transfer stores added and their
+// params set by the handler.
 //
 // Two validators, not four: the halt and the binary swap happen per node, and
 // two nodes already show that every validator halts at the same height and
@@ -41,23 +45,11 @@ const (
 // power (here both) run the new binary; more nodes would only add start-up
 // time and CPU on a shared CI machine.
 func TestUpgrade(t *testing.T) {
-	// The new binary links while the chain runs; only the link step is new.
-	localnet.BuildBinary(t)
-	binDir := t.TempDir()
-	type built struct {
-		path string
-		err  error
-	}
-	newBinary := make(chan built, 1)
-	go func() {
-		path, err := localnet.BuildUpgradeBinary(binDir, upgradeTestPlan)
-		newBinary <- built{path, err}
-	}()
-	awaitBuild := sync.OnceValue(func() built { return <-newBinary })
-	// The build is a process this test started: wait for it even on failure.
-	t.Cleanup(func() { awaitBuild() })
+	oldBinary, err := localnet.BuildBinaryAtCommit(t.TempDir(), preIBCCommit)
+	require.NoError(t, err)
+	upgradedBinary := localnet.BuildBinary(t)
 
-	network := localnet.New(t, localnet.Options{Validators: 2})
+	network := localnet.New(t, localnet.Options{Validators: 2, Binary: oldBinary})
 	network.Start()
 	node0 := network.Nodes[0]
 	ctx := context.Background()
@@ -68,7 +60,7 @@ func TestUpgrade(t *testing.T) {
 	require.NoError(t, err)
 	planHeight := now + upgradeLead
 	id, err := node0.ProposeSoftwareUpgrade(node0.ValidatorKey, localnet.UpgradePlan{
-		Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal",
+		Name: upgradeTestPlan, Height: planHeight, Info: "add IBC",
 	}, upgradeDeposit, true)
 	require.NoError(t, err)
 	t.Logf("proposal %d: upgrade %q at height %d (chain at %d)", id, upgradeTestPlan, planHeight, now)
@@ -82,7 +74,7 @@ func TestUpgrade(t *testing.T) {
 	require.Less(t, passedAt, planHeight, "the proposal passed after the plan height")
 	t.Logf("proposal passed by height %d", passedAt)
 
-	require.Equal(t, localnet.UpgradePlan{Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal"}, currentUpgradePlan(t, node0))
+	require.Equal(t, localnet.UpgradePlan{Name: upgradeTestPlan, Height: planHeight, Info: "add IBC"}, currentUpgradePlan(t, node0))
 
 	// Every node halts at the plan height: its app commits planHeight-1 and
 	// no more, logs the upgrade as needed and writes upgrade-info.json.
@@ -91,7 +83,7 @@ func TestUpgrade(t *testing.T) {
 		require.NoError(t, node.WaitForLog(localnet.UpgradeNeededLog(upgradeTestPlan, planHeight), haltTimeout))
 		info, err := node.UpgradeInfo()
 		require.NoError(t, err)
-		require.Equal(t, localnet.UpgradeInfo{Name: upgradeTestPlan, Height: planHeight, Info: "e2e rehearsal"}, info, node.Name)
+		require.Equal(t, localnet.UpgradeInfo{Name: upgradeTestPlan, Height: planHeight, Info: "add IBC"}, info, node.Name)
 	}
 	// Longer than a few block intervals: the halt is not a slow block.
 	time.Sleep(4 * time.Second)
@@ -105,17 +97,15 @@ func TestUpgrade(t *testing.T) {
 	t.Logf("every node halted at height %d", planHeight)
 
 	// The operators' part: stop every node, swap the binary, start again.
-	upgraded := awaitBuild()
-	require.NoError(t, upgraded.err)
 	for _, node := range network.Nodes {
 		require.NoError(t, node.Stop(), "stop %s (pid %d)", node.Name, node.Pid())
-		node.SetBinary(upgraded.path)
+		node.SetBinary(upgradedBinary)
 	}
 	for _, node := range network.Nodes {
 		require.NoError(t, node.Start())
 	}
 	require.NoError(t, network.WaitForHeight(planHeight+2, 2*time.Minute), "the chain resumes past the plan height")
-	t.Logf("the chain resumed with %s", upgraded.path)
+	t.Logf("the chain resumed with %s", upgradedBinary)
 
 	// The plan is applied at its height and cleared.
 	for _, node := range network.Nodes {
@@ -151,6 +141,34 @@ func TestUpgrade(t *testing.T) {
 	got, err := network.Nodes[1].AppHashAt(planHeight + 1)
 	require.NoError(t, err)
 	require.Equal(t, want, got, "app hash after the upgrade block")
+
+	// The IBC stores exist with the handler's params: only 07-tendermint
+	// clients, transfers enabled, and the outflow quotas still in x/stable.
+	out, err := node0.CLI("query", "ibc", "client", "params", "--output", "json")
+	require.NoError(t, err, "%s", out)
+	var clientParams struct {
+		AllowedClients []string `json:"allowed_clients"`
+	}
+	require.NoError(t, json.Unmarshal(out, &clientParams), "%s", out)
+	require.Equal(t, app.AllowedIBCClients, clientParams.AllowedClients)
+	out, err = node0.CLI("query", "ibc-transfer", "params", "--output", "json")
+	require.NoError(t, err, "%s", out)
+	var transferParams struct {
+		SendEnabled bool `json:"send_enabled"`
+	}
+	require.NoError(t, json.Unmarshal(out, &transferParams), "%s", out)
+	require.True(t, transferParams.SendEnabled)
+
+	// x/oracle's 1->2 migration gave the old params a min_power.
+	out, err = node0.CLI("query", "oracle", "params", "--output", "json")
+	require.NoError(t, err, "%s", out)
+	var oracleParams struct {
+		Params struct {
+			MinPower string `json:"min_power"`
+		} `json:"params"`
+	}
+	require.NoError(t, json.Unmarshal(out, &oracleParams), "%s", out)
+	require.Equal(t, oracletypes.DefaultMinPower.String(), oracleParams.Params.MinPower)
 }
 
 // appliedUpgradeHeight is `query upgrade applied <name>`: the height the

@@ -37,8 +37,7 @@ func testYield(t *testing.T, network *localnet.Network) {
 	node := network.Nodes[0]
 	depositor, borrower, treasury := network.Key(t, "depositor"), network.Key(t, "borrower"), network.Key(t, "treasury")
 
-	_, err := node.Tx("oracle", "post-price", yieldRateFeed, "0.05", "--from", "feeder")
-	require.NoError(t, err)
+	requirePrice(t, network, node, yieldRateFeed, "0.05")
 	for _, k := range []localnet.Key{depositor, borrower} {
 		_, err := node.Tx("stable", "mint", "1000000000"+usdcDenom, "--from", k.Name)
 		require.NoError(t, err)

@@ -87,3 +87,29 @@ func moduleRoot() (string, error) {
 	}
 	return filepath.Dir(gomod), nil
 }
+
+// BuildBinaryAtCommit builds the infrafid of an earlier commit of this
+// repository into dir: the "old binary" of an upgrade that changes the
+// stores. The commit's tree is extracted with `git archive` (nothing is
+// checked out in the work tree) and built with its own go.mod.
+func BuildBinaryAtCommit(dir, commit string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	src := filepath.Join(dir, "src-"+commit)
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return "", err
+	}
+	archive := exec.Command("sh", "-c", fmt.Sprintf("git -C %q archive --format=tar %s | tar -x -C %q", root, commit, src))
+	if bz, err := archive.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("extract commit %s (a clone with full history is needed): %w\n%s", commit, err, bz)
+	}
+	out := filepath.Join(dir, "infrafid-"+commit[:12])
+	cmd := exec.Command("go", "build", "-o", out, "./cmd/infrafid")
+	cmd.Dir = src
+	if bz, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build commit %s: %w\n%s", commit, err, bz)
+	}
+	return out, nil
+}

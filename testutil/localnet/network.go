@@ -25,14 +25,19 @@ const (
 	portSlotSize   = 100
 	portSlots      = 40
 	portStep       = 10
+	// portsPerNode: P2P, RPC, gRPC, REST, Prometheus.
+	portsPerNode = 5
+	// spareNodes is room, after the validators, for full nodes added by
+	// AddFullNode.
+	spareNodes = 2
 )
 
 // Options configures New.
 type Options struct {
 	// Validators is the number of validator nodes (default 1, at most 10).
 	Validators int
-	// BasePort is node0's P2P port; RPC, gRPC and REST use the next three
-	// ports and node i adds i*10. Zero picks a free range.
+	// BasePort is node0's P2P port; RPC, gRPC, REST and Prometheus use the
+	// next four ports and node i adds i*10. Zero picks a free range.
 	BasePort int
 	// ChainID defaults to the binary's localnet default.
 	ChainID string
@@ -46,6 +51,9 @@ type Ports struct {
 	RPC  int `json:"rpc"`
 	GRPC int `json:"grpc"`
 	API  int `json:"api"`
+	// Prometheus serves /metrics: CometBFT's, the SDK's telemetry and
+	// infrafi's protocol gauges.
+	Prometheus int `json:"prometheus"`
 }
 
 // Key is a demo key from localnet.json; every node's keyring holds it.
@@ -62,21 +70,26 @@ type Network struct {
 	Dir     string
 	ChainID string
 	Nodes   []*Node
-	Keys    map[string]Key
+	// FullNodes are the non-validators AddFullNode added.
+	FullNodes []*Node
+	Keys      map[string]Key
 }
 
 // manifest mirrors localnet.json as written by `infrafid localnet init`.
 type manifest struct {
-	ChainID string         `json:"chain_id"`
-	Keys    map[string]Key `json:"keys"`
-	Nodes   []struct {
-		Name            string `json:"name"`
-		Home            string `json:"home"`
-		NodeID          string `json:"node_id"`
-		ValidatorKey    string `json:"validator_key"`
-		OperatorAddress string `json:"operator_address"`
-		Ports           Ports  `json:"ports"`
-	} `json:"nodes"`
+	ChainID   string         `json:"chain_id"`
+	Keys      map[string]Key `json:"keys"`
+	Nodes     []manifestNode `json:"nodes"`
+	FullNodes []manifestNode `json:"full_nodes"`
+}
+
+type manifestNode struct {
+	Name            string `json:"name"`
+	Home            string `json:"home"`
+	NodeID          string `json:"node_id"`
+	ValidatorKey    string `json:"validator_key"`
+	OperatorAddress string `json:"operator_address"`
+	Ports           Ports  `json:"ports"`
 }
 
 // New lays out a network with `infrafid localnet init` in a temporary
@@ -95,7 +108,7 @@ func New(t testing.TB, opts Options) *Network {
 	base := opts.BasePort
 	if base == 0 {
 		var err error
-		if base, err = freePortRange(opts.Validators); err != nil {
+		if base, err = freePortRange(opts.Validators + spareNodes); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,17 +130,18 @@ func New(t testing.TB, opts Options) *Network {
 	if opts.ChainID != "" {
 		args = append(args, "--chain-id", opts.ChainID)
 	}
+	// Binaries built before metrics existed (the upgrade test's old
+	// release) have no Prometheus port flag and run without metrics.
+	if binaryHasFlag(bin, "--prometheus-port", "localnet", "init") {
+		args = append(args, "--prometheus-port", strconv.Itoa(base+4))
+	}
 	if bz, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 		t.Fatalf("infrafid %s: %v\n%s", strings.Join(args, " "), err, bz)
 	}
 
-	bz, err := os.ReadFile(filepath.Join(out, "localnet.json"))
+	m, err := readManifest(out)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var m manifest
-	if err := json.Unmarshal(bz, &m); err != nil {
-		t.Fatalf("parse localnet.json: %v", err)
 	}
 	n := &Network{t: t, Binary: bin, Dir: out, ChainID: m.ChainID, Keys: m.Keys}
 	for name, k := range n.Keys {
@@ -216,9 +230,46 @@ func (n *Network) LatestHeight(ctx context.Context) (int64, error) {
 	return lowest, nil
 }
 
+func readManifest(dir string) (manifest, error) {
+	var m manifest
+	bz, err := os.ReadFile(filepath.Join(dir, "localnet.json"))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(bz, &m); err != nil {
+		return m, fmt.Errorf("parse localnet.json: %w", err)
+	}
+	return m, nil
+}
+
+// AddFullNode writes a non-validator node's home with `infrafid localnet
+// add-node` (state sync on, every validator a peer) and returns it, not yet
+// started. With trustHeight 0 and trustHash "" the command reads a trusted
+// block from node0's RPC, so node0 must be running.
+func (n *Network) AddFullNode(trustHeight int64, trustHash string) (*Node, error) {
+	args := []string{"localnet", "add-node", "--output-dir", n.Dir, "--home", filepath.Join(n.Dir, "..", "cli")}
+	if trustHeight != 0 || trustHash != "" {
+		args = append(args, "--trust-height", strconv.FormatInt(trustHeight, 10), "--trust-hash", trustHash)
+	}
+	if bz, err := exec.Command(n.Binary, args...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("infrafid %s: %w\n%s", strings.Join(args, " "), err, bz)
+	}
+	m, err := readManifest(n.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.FullNodes) != len(n.FullNodes)+1 {
+		return nil, fmt.Errorf("localnet.json lists %d full nodes, want %d", len(m.FullNodes), len(n.FullNodes)+1)
+	}
+	mn := m.FullNodes[len(m.FullNodes)-1]
+	node := &Node{Index: len(n.Nodes) + len(n.FullNodes), Name: mn.Name, Home: mn.Home, NodeID: mn.NodeID, Ports: mn.Ports, network: n}
+	n.FullNodes = append(n.FullNodes, node)
+	return node, nil
+}
+
 func (n *Network) cleanup() {
 	var errs []error
-	for _, node := range n.Nodes {
+	for _, node := range append(append([]*Node(nil), n.Nodes...), n.FullNodes...) {
 		errs = append(errs, node.Stop())
 		node.closeGRPC()
 	}
@@ -226,7 +277,7 @@ func (n *Network) cleanup() {
 		n.t.Errorf("stop localnet: %v", err)
 	}
 	if n.t.Failed() {
-		for _, node := range n.Nodes {
+		for _, node := range append(append([]*Node(nil), n.Nodes...), n.FullNodes...) {
 			n.t.Logf("---- last lines of %s ----\n%s", node.LogPath(), tail(node.LogPath(), 40))
 		}
 	}
@@ -237,27 +288,27 @@ var (
 	reserved = map[int]bool{}
 )
 
-// freePortRange returns a base port whose whole range for `validators` nodes
+// freePortRange returns a base port whose whole range for `nodes` nodes
 // is free on 127.0.0.1 and not handed out earlier in this process. The first
 // slot tried depends on the pid so parallel test binaries spread out.
-func freePortRange(validators int) (int, error) {
+func freePortRange(nodes int) (int, error) {
 	portsMu.Lock()
 	defer portsMu.Unlock()
 	first := os.Getpid() % portSlots
 	for s := 0; s < portSlots; s++ {
 		base := portRangeStart + ((first+s)%portSlots)*portSlotSize
-		if reserved[base] || !rangeFree(base, validators) {
+		if reserved[base] || !rangeFree(base, nodes) {
 			continue
 		}
 		reserved[base] = true
 		return base, nil
 	}
-	return 0, fmt.Errorf("no free port range for %d validators in %d..%d", validators, portRangeStart, portRangeStart+portSlots*portSlotSize)
+	return 0, fmt.Errorf("no free port range for %d nodes in %d..%d", nodes, portRangeStart, portRangeStart+portSlots*portSlotSize)
 }
 
-func rangeFree(base, validators int) bool {
-	for i := 0; i < validators; i++ {
-		for off := 0; off < 4; off++ {
+func rangeFree(base, nodes int) bool {
+	for i := 0; i < nodes; i++ {
+		for off := 0; off < portsPerNode; off++ {
 			l, err := net.Listen("tcp", net.JoinHostPort(loopback, strconv.Itoa(base+i*portStep+off)))
 			if err != nil {
 				return false
@@ -279,4 +330,10 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return string(bytes.Join(lines, []byte("\n")))
+}
+
+// binaryHasFlag reports whether `bin <cmd...> --help` lists flag.
+func binaryHasFlag(bin, flag string, cmd ...string) bool {
+	bz, err := exec.Command(bin, append(cmd, "--help")...).CombinedOutput()
+	return err == nil && strings.Contains(string(bz), flag+" ")
 }

@@ -64,6 +64,11 @@ func (n *Node) RESTURL() string { return fmt.Sprintf("http://%s:%d", loopback, n
 // GRPCAddr is the node's gRPC address.
 func (n *Node) GRPCAddr() string { return fmt.Sprintf("%s:%d", loopback, n.Ports.GRPC) }
 
+// MetricsURL is the node's Prometheus endpoint.
+func (n *Node) MetricsURL() string {
+	return fmt.Sprintf("http://%s:%d/metrics", loopback, n.Ports.Prometheus)
+}
+
 // LogPath is where the node's stdout and stderr go; restarts append.
 func (n *Node) LogPath() string { return filepath.Join(n.Home, "node.log") }
 
@@ -144,6 +149,41 @@ func (n *Node) Stop() error {
 	return fmt.Errorf("%s (pid %d) ignored SIGTERM for %s and was killed", n.Name, pid, stopTimeout)
 }
 
+// Kill sends SIGKILL to the node's process, as a power cut or the OOM killer
+// would, and waits until it is gone. Killing a stopped node does nothing.
+func (n *Node) Kill() error {
+	n.mu.Lock()
+	cmd, exited := n.cmd, n.exited
+	running := n.runningLocked()
+	n.mu.Unlock()
+	if !running {
+		return nil
+	}
+	pid := cmd.Process.Pid
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("SIGKILL %s (pid %d): %w", n.Name, pid, err)
+	}
+	<-exited
+	return nil
+}
+
+// WaitExit waits until the node's process exits on its own and returns how
+// it exited; an error if it is still running after timeout.
+func (n *Node) WaitExit(timeout time.Duration) (exitErr error, err error) {
+	n.mu.Lock()
+	exited := n.exited
+	n.mu.Unlock()
+	if exited == nil {
+		return nil, fmt.Errorf("%s was never started", n.Name)
+	}
+	select {
+	case <-exited:
+		return n.exitError(), nil
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("%s still running after %s", n.Name, timeout)
+	}
+}
+
 // Pid returns the process id of the running node, or 0.
 func (n *Node) Pid() int {
 	n.mu.Lock()
@@ -206,9 +246,10 @@ type Status struct {
 		Moniker string `json:"moniker"`
 	} `json:"node_info"`
 	SyncInfo struct {
-		LatestBlockHeight int64  `json:"latest_block_height,string"`
-		LatestAppHash     string `json:"latest_app_hash"`
-		CatchingUp        bool   `json:"catching_up"`
+		LatestBlockHeight   int64  `json:"latest_block_height,string"`
+		LatestAppHash       string `json:"latest_app_hash"`
+		EarliestBlockHeight int64  `json:"earliest_block_height,string"`
+		CatchingUp          bool   `json:"catching_up"`
 	} `json:"sync_info"`
 	ValidatorInfo struct {
 		Address     string `json:"address"`
@@ -241,6 +282,25 @@ func (n *Node) Height(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	return strconv.ParseInt(info.Response.LastBlockHeight, 10, 64)
+}
+
+// AppInfo returns the application's last committed height and the app hash
+// it computed for it (ABCI info): the node's own state, not a header it
+// received.
+func (n *Node) AppInfo(ctx context.Context) (height int64, appHash string, err error) {
+	var info struct {
+		Response struct {
+			LastBlockHeight  string `json:"last_block_height"`
+			LastBlockAppHash []byte `json:"last_block_app_hash"`
+		} `json:"response"`
+	}
+	if err := n.RPC(ctx, "/abci_info", &info); err != nil {
+		return 0, "", err
+	}
+	if height, err = strconv.ParseInt(info.Response.LastBlockHeight, 10, 64); err != nil {
+		return 0, "", err
+	}
+	return height, fmt.Sprintf("%X", info.Response.LastBlockAppHash), nil
 }
 
 // WaitForHeight polls the node until it reports at least height h.
@@ -331,15 +391,28 @@ func (n *Node) Validators(ctx context.Context, height int64) ([]Validator, error
 // RESTGet GETs path from the node's REST server and decodes the JSON body
 // into out; a non-200 status is an error carrying the body.
 func (n *Node) RESTGet(path string, out any) error {
+	return n.RESTGetAt(path, 0, out)
+}
+
+// RESTGetAt is RESTGet on the state committed at height (0: the latest).
+func (n *Node) RESTGetAt(path string, height int64, out any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), rpcTimeout)
 	defer cancel()
-	return n.getJSON(ctx, n.RESTURL()+path, out)
+	return n.getJSONAt(ctx, n.RESTURL()+path, height, out)
 }
 
 func (n *Node) getJSON(ctx context.Context, url string, out any) error {
+	return n.getJSONAt(ctx, url, 0, out)
+}
+
+func (n *Node) getJSONAt(ctx context.Context, url string, height int64, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	if height > 0 {
+		// The SDK's gateway runs the query on the state of this height.
+		req.Header.Set("x-cosmos-block-height", strconv.FormatInt(height, 10))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -429,6 +502,11 @@ type Event struct {
 // non-zero code at check or delivery is returned as an error with the result.
 // Gas is estimated unless args set --gas.
 func (n *Node) Tx(args ...string) (*TxResult, error) {
+	return n.TxWithin(txTimeout, args...)
+}
+
+// TxWithin is Tx waiting at most timeout for the tx to be committed.
+func (n *Node) TxWithin(timeout time.Duration, args ...string) (*TxResult, error) {
 	full := append([]string{"tx"}, args...)
 	full = append(full,
 		"--keyring-backend", "test",
@@ -452,7 +530,7 @@ func (n *Node) Tx(args ...string) (*TxResult, error) {
 	if res.Code != 0 {
 		return &res, fmt.Errorf("tx %s rejected at check: code %d (%s): %s", res.TxHash, res.Code, res.Codespace, res.RawLog)
 	}
-	return n.WaitForTx(res.TxHash, txTimeout)
+	return n.WaitForTx(res.TxHash, timeout)
 }
 
 // WaitForTx polls `query tx` until the tx is in a block and returns it; a

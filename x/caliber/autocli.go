@@ -45,6 +45,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "parties",
 					Short:     "List the registered parties, optionally only those holding --role",
 					Example:   "infrafid query caliber parties --role custodian",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"role": {Usage: "only parties with this role: issuer, custodian, appraiser, insurer, curator or treasury-custodian"},
+					},
 				},
 				{
 					RpcMethod:      "AssetClass",
@@ -71,6 +74,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "titles",
 					Short:     "List titles, filtered by --owner, --custodian, --class-id and --status",
 					Example:   "infrafid query caliber titles --owner infra1... --status active",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"class_id":  {Usage: "only titles of this asset class, e.g. nvidia-h100-sxm5-80gb"},
+						"owner":     {Usage: "only titles owned by this address"},
+						"custodian": {Usage: "only titles held by this custodian"},
+						"status": {Usage: "only titles in this status: pending-custody, active, pledged, foreclosing, " +
+							"redemption-requested or casualty"},
+					},
 				},
 				{
 					RpcMethod:      "TitleBySerial",
@@ -105,6 +115,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "policy-requests",
 					Short:     "List pending policy requests, optionally only those to --insurer",
 					Example:   "infrafid query caliber policy-requests --insurer infra1...",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"insurer": {Usage: "only requests addressed to this insurer"},
+					},
 				},
 				{
 					RpcMethod:      "Pool",
@@ -186,6 +199,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						arg("class_id"), arg("owner"), arg("custodian"), arg("units"),
 						{ProtoField: "serials", Varargs: true},
 					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"facility":     {Usage: "data centre holding the hardware, e.g. DAL-01"},
+						"jurisdiction": {Usage: "legal jurisdiction of the hardware, e.g. US-TX"},
+						"legal": {Usage: `legal wrapper as JSON: {"spv_id":"...","document_sha256":"<64 hex>","uri":"..."} ` +
+							"(the SPV holding the hardware and the hash of its title document)"},
+						"metadata_uri": {Usage: "URI of off-chain metadata describing the hardware"},
+					},
 				},
 				{
 					RpcMethod:      "ConfirmCustody",
@@ -229,6 +249,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example:   "infrafid tx caliber attest-custody true 9990 1 2 3 --facility DAL-01 --from custodian",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						arg("online"), arg("uptime_bps"), {ProtoField: "title_ids", Varargs: true},
+					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"facility": {Usage: "data centre the hardware is in now, e.g. DAL-02; omitted keeps the last attested one"},
 					},
 				},
 				{

@@ -74,6 +74,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example: "infrafid tx oracle post-price gpu/nvidia-h100-sxm5-80gb 28500000000 --from feeder1\n" +
 						"infrafid tx oracle post-price rate/tbill 0.0525 --expires-at 2030-01-01T00:00:00Z --from feeder1",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "feed_id"}, {ProtoField: "value"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"expires_at": {Usage: "RFC 3339 time the post stops counting (default: block time + params.default_post_ttl)"},
+					},
 				},
 				{
 					RpcMethod: "AddFeed",
@@ -87,9 +90,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "UpdateFeed",
 					Use:       "update-feed [feed-json]",
-					Short:     "Propose new description, unit, min_feeders and max_age for a feed (authority)",
+					Short:     "Propose new description, unit, min_feeders, max_age and source for a feed (authority)",
+					Long: "Propose new description, unit, min_feeders, max_age and source for a feed. source is " +
+						"FEED_SOURCE_FEEDERS (default when omitted) or FEED_SOURCE_VOTE_EXTENSIONS; a feed switched " +
+						"between sources keeps its last price until the new source delivers one.",
 					Example: `infrafid tx oracle update-feed '{"id":"rate/tbill","description":"3-month T-bill APR",` +
-						`"unit":"apr","min_feeders":2,"max_age":"86400s"}' --from alice --deposit 10000000uinfra`,
+						`"unit":"apr","min_feeders":2,"max_age":"86400s","source":"FEED_SOURCE_VOTE_EXTENSIONS"}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "feed"}},
 					GovProposal:    true,
 				},
@@ -123,9 +129,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "Propose new oracle module parameters; all fields must be given (authority)",
 					Long: "Propose new oracle module parameters; all fields must be given. In this JSON, max_value is a " +
 						"LegacyDec in its raw form, the value times 10^18 without a decimal point: " +
-						"1000000000000000000000000000000000000 is 10^18.",
+						"1000000000000000000000000000000000000 is 10^18; so is min_power: 666666666666666666 is 0.666666666666666666.",
 					Example: `infrafid tx oracle update-params '{"default_post_ttl":"3600s","max_post_ttl":"86400s",` +
-						`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000"}' --from alice --deposit 10000000uinfra`,
+						`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000","min_power":"666666666666666666"}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,
 				},

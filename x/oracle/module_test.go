@@ -51,6 +51,7 @@ func TestGenesisJSONThroughModule(t *testing.T) {
 		"max_post_ttl":         "86400s",
 		"max_feeders_per_feed": float64(32),
 		"max_value":            "1000000000000000000.000000000000000000",
+		"min_power":            "0.666666666666666666",
 	}, gs["params"])
 	for _, field := range []string{"feeds", "feeders", "posts", "prices"} {
 		require.Equal(t, []any{}, gs[field], field)
@@ -76,8 +77,9 @@ func TestModuleWiring(t *testing.T) {
 	am.RegisterServices(module.NewConfigurator(encCfg.Codec, msgRouter, queryRouter))
 
 	genesis := json.RawMessage(`{
-		"params": {"default_post_ttl":"3600s","max_post_ttl":"86400s","max_feeders_per_feed":32,"max_value":"1000000000000000000"},
-		"feeds": [{"id":"rate/tbill","description":"T-bill APR","unit":"apr","min_feeders":1,"max_age":"86400s"}],
+		"params": {"default_post_ttl":"3600s","max_post_ttl":"86400s","max_feeders_per_feed":32,"max_value":"1000000000000000000","min_power":"0.5"},
+		"feeds": [{"id":"rate/tbill","description":"T-bill APR","unit":"apr","min_feeders":1,"max_age":"86400s"},
+		          {"id":"gpu/h100","description":"H100","unit":"uusdai/gpu","min_feeders":1,"max_age":"600s","source":"FEED_SOURCE_VOTE_EXTENSIONS"}],
 		"feeders": [{"feed_id":"rate/tbill","address":"` + feeder.String() + `"}]
 	}`)
 	am.InitGenesis(ctx, encCfg.Codec, genesis)
@@ -105,7 +107,10 @@ func TestModuleWiring(t *testing.T) {
 	encCfg.Codec.MustUnmarshalJSON(am.ExportGenesis(ctx, encCfg.Codec), &exported)
 	require.Len(t, exported.Posts, 1)
 	require.Len(t, exported.Prices, 1)
-	require.Equal(t, uint64(1), am.ConsensusVersion())
+	require.Len(t, exported.Feeds, 2)
+	require.Equal(t, types.FEED_SOURCE_VOTE_EXTENSIONS, exported.Feeds[0].Source, "source is read from genesis JSON by name")
+	require.Equal(t, types.FEED_SOURCE_FEEDERS, exported.Feeds[1].Source, "a feed without source is FEEDERS")
+	require.Equal(t, uint64(2), am.ConsensusVersion(), "version 2 adds min_power (MigrateMinPower)")
 }
 
 func TestMsgSigners(t *testing.T) {
@@ -177,7 +182,7 @@ func TestCLIJSONDecIsRaw(t *testing.T) {
 	require.NoError(t, err)
 	msg := dynamicpb.NewMessage(desc.(protoreflect.MessageDescriptor))
 	require.NoError(t, protojson.Unmarshal([]byte(`{"default_post_ttl":"3600s","max_post_ttl":"86400s",`+
-		`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000"}`), msg))
+		`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000","min_power":"666666666666666666"}`), msg))
 	bz, err := protov2.Marshal(msg)
 	require.NoError(t, err)
 

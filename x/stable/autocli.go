@@ -58,6 +58,21 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "Show the balance of the protocol fee collector account (protocol_fees)",
 					Example:   "infrafid query stable fees-collected",
 				},
+				{
+					RpcMethod: "OutflowUsage",
+					Use:       "outflow-usage [channel] [denom]",
+					Short:     "Show a denom's IBC outflow quota on a channel: rolling net outflow, limit and what may still leave",
+					Example:   "infrafid query stable outflow-usage channel-0 uusdai",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "channel"}, {ProtoField: "denom"},
+					},
+				},
+				{
+					RpcMethod: "OutflowUsages",
+					Use:       "outflow-usages",
+					Short:     "List the IBC outflow quota usage of every channel and denom that has moved",
+					Example:   "infrafid query stable outflow-usages --limit 10",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -104,6 +119,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:       "Propose adding and removing allowlisted addresses (authority)",
 					Example:     "infrafid tx stable update-allowlist --add infra1...,infra1... --remove infra1... --from alice --deposit 10000000uinfra",
 					GovProposal: true,
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"add":    {Usage: "comma-separated addresses to allowlist"},
+						"remove": {Usage: "comma-separated addresses to take off the allowlist"},
+					},
 				},
 			},
 		},

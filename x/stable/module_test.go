@@ -53,6 +53,10 @@ func TestGenesisJSONThroughModule(t *testing.T) {
 		"supply_cap":   "0",
 		"permissioned": false,
 		"paused":       false,
+		"outflow_quotas": []any{
+			map[string]any{"denom": "uusdai", "window_seconds": "86400", "max_supply_bps": float64(1000), "max_amount": "10000000000000"},
+			map[string]any{"denom": "ususdai", "window_seconds": "86400", "max_supply_bps": float64(1000), "max_amount": "10000000000000"},
+		},
 	}, gs["params"])
 	require.Equal(t, []any{}, gs["allowlist"])
 	require.Equal(t, []any{}, gs["treasury_outstanding"])

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -9,6 +10,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/debug"
@@ -33,9 +35,11 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),
 		LocalnetCmd(basicManager),
+		RegistryCmd(),
 	)
 
-	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport, server.StartCmdOptions{})
+	starter := &oracleProviderStarter{}
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, starter.newApp, appExport, server.StartCmdOptions{PostSetup: starter.postSetup})
 
 	rootCmd.AddCommand(
 		server.StatusCommand(),
@@ -91,6 +95,27 @@ func txCommand() *cobra.Command {
 // newApp creates the app for `start` and the other node commands.
 func newApp(logger log.Logger, db dbm.DB, traceStore io.Writer, appOpts servertypes.AppOptions) servertypes.Application {
 	return app.New(logger, db, traceStore, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+}
+
+// oracleProviderStarter runs the oracle price provider of the app that
+// `infrafid start` created, next to CometBFT and stopped with it. Other commands
+// that create an app never start it.
+type oracleProviderStarter struct{ app *app.App }
+
+func (s *oracleProviderStarter) newApp(logger log.Logger, db dbm.DB, traceStore io.Writer, appOpts servertypes.AppOptions) servertypes.Application {
+	a := app.New(logger, db, traceStore, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	s.app = a
+	return a
+}
+
+func (s *oracleProviderStarter) postSetup(_ *server.Context, _ client.Context, ctx context.Context, g *errgroup.Group) error {
+	if s.app != nil {
+		g.Go(func() error {
+			s.app.RunOracleProvider(ctx)
+			return nil
+		})
+	}
+	return nil
 }
 
 // appExport exports state at a height (or the latest) for `infrafid export`.

@@ -17,6 +17,7 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/p2p"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/cosmos/go-bip39"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
@@ -40,6 +41,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -51,6 +53,7 @@ const (
 	flagLocalnetRPCPort    = "rpc-port"
 	flagLocalnetGRPCPort   = "grpc-port"
 	flagLocalnetAPIPort    = "api-port"
+	flagLocalnetPromPort   = "prometheus-port"
 	flagLocalnetPortStep   = "port-step"
 	flagLocalnetOverwrite  = "overwrite"
 
@@ -66,6 +69,16 @@ const (
 	localnetManifestFile = "localnet.json"
 
 	localnetLoopback = "127.0.0.1"
+
+	// Every localnet node takes a state-sync snapshot each
+	// localnetSnapshotInterval blocks and keeps the last two, so a new node
+	// joins in seconds (`localnet add-node`).
+	localnetSnapshotInterval   = 20
+	localnetSnapshotKeepRecent = 2
+
+	// localnetTelemetryRetention is how long the SDK's Prometheus sink keeps
+	// a metric that stopped being updated.
+	localnetTelemetryRetention = 600
 )
 
 // localnetRoleKeys are the demo parties every node's keyring holds, in the
@@ -99,8 +112,9 @@ var (
 	localnetExpeditedMinDeposit = sdkmath.NewInt(5_000_000) // 5 INFRA
 )
 
-// localnetFeeds are the oracle feeds registered at genesis, each fed by the
-// "feeder" key.
+// localnetFeeds are the oracle feeds the validators price at genesis through
+// vote extensions, each from the files `localnet init` writes into its home
+// (LocalnetPriceFile); nobody posts price transactions for them.
 var localnetFeeds = []oracletypes.Feed{
 	{
 		Id:          "gpu/nvidia-h100-sxm5-80gb",
@@ -108,6 +122,7 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "uusdai/gpu",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
 	{
 		Id:          "rate/tbill",
@@ -115,6 +130,7 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "apr",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
 	{
 		Id:          "fx/" + app.LocalnetReserveDenom,
@@ -122,7 +138,66 @@ var localnetFeeds = []oracletypes.Feed{
 		Unit:        "usd",
 		MinFeeders:  1,
 		MaxAge:      24 * time.Hour,
+		Source:      oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
 	},
+}
+
+// localnetFeederFeed is the one localnet feed on the FEEDERS source, posted
+// by the "feeder" key: a B200 market index that no asset class reads yet
+// (governance binds a class to a feed), kept so the localnet exercises both
+// sources and the feeder role has a feed to post to.
+var localnetFeederFeed = oracletypes.Feed{
+	Id:          "gpu/nvidia-b200-192gb",
+	Description: "Market price of one NVIDIA B200 192GB GPU, posted by feeders (no class reads it)",
+	Unit:        "uusdai/gpu",
+	MinFeeders:  1,
+	MaxAge:      24 * time.Hour,
+	Source:      oracletypes.FEED_SOURCE_FEEDERS,
+}
+
+// localnetPrices are the values each node's price files start with: an H100
+// at 30,000 USDai, a 5% T-bill APR and USDC at par.
+var localnetPrices = map[string]string{
+	"gpu/nvidia-h100-sxm5-80gb":      "30000000000",
+	"rate/tbill":                     "0.05",
+	"fx/" + app.LocalnetReserveDenom: "1",
+}
+
+// localnetVoteExtensionsEnableHeight is the first height whose precommits carry
+// prices; block 3 is the first to apply them.
+const localnetVoteExtensionsEnableHeight = 2
+
+// LocalnetPriceFile is where node home keeps its price for feedID: a plain
+// decimal, read by the node's price provider every second. Editing it changes
+// what that validator reports.
+func LocalnetPriceFile(home, feedID string) string {
+	return filepath.Join(home, "oracle", provider.FeedFileName(feedID))
+}
+
+// writeLocalnetOracle writes a node's price files and appends the [oracle]
+// section reading them to its app.toml.
+func writeLocalnetOracle(home string) error {
+	if err := os.MkdirAll(filepath.Join(home, "oracle"), 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("\n[oracle]\ntimeout = \"500ms\"\nrefresh_interval = \"1s\"\n")
+	for _, feed := range localnetFeeds {
+		path := LocalnetPriceFile(home, feed.Id)
+		if err := os.WriteFile(path, []byte(localnetPrices[feed.Id]+"\n"), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "\n[[oracle.feeds]]\nid = %q\nsources = [{ file = %q }]\n", feed.Id, path)
+	}
+	// The command's app.toml template may already carry the empty [oracle]
+	// section; a TOML table cannot appear twice, so this one replaces it.
+	path := filepath.Join(home, "config", "app.toml")
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text := strings.Replace(string(bz), provider.DefaultConfigTemplate, "", 1)
+	return os.WriteFile(path, []byte(text+b.String()), 0o644)
 }
 
 // localnetPorts are one node's listen ports on 127.0.0.1.
@@ -131,6 +206,9 @@ type localnetPorts struct {
 	RPC  int `json:"rpc"`
 	GRPC int `json:"grpc"`
 	API  int `json:"api"`
+	// Prometheus serves CometBFT's /metrics (which includes the SDK
+	// telemetry and infrafi's protocol gauges: one default registry).
+	Prometheus int `json:"prometheus"`
 }
 
 type localnetOptions struct {
@@ -144,7 +222,10 @@ type localnetOptions struct {
 
 func (o localnetOptions) nodePorts(i int) localnetPorts {
 	off := i * o.PortStep
-	return localnetPorts{P2P: o.Base.P2P + off, RPC: o.Base.RPC + off, GRPC: o.Base.GRPC + off, API: o.Base.API + off}
+	return localnetPorts{
+		P2P: o.Base.P2P + off, RPC: o.Base.RPC + off, GRPC: o.Base.GRPC + off, API: o.Base.API + off,
+		Prometheus: o.Base.Prometheus + off,
+	}
 }
 
 func (o localnetOptions) validate() error {
@@ -166,7 +247,7 @@ func (o localnetOptions) validate() error {
 		for _, port := range []struct {
 			name  string
 			value int
-		}{{"p2p", p.P2P}, {"rpc", p.RPC}, {"grpc", p.GRPC}, {"api", p.API}} {
+		}{{"p2p", p.P2P}, {"rpc", p.RPC}, {"grpc", p.GRPC}, {"api", p.API}, {"prometheus", p.Prometheus}} {
 			if port.value < 1 || port.value > 65535 {
 				return fmt.Errorf("node%d %s port %d is out of range", i, port.name, port.value)
 			}
@@ -182,9 +263,14 @@ func (o localnetOptions) validate() error {
 
 // localnetManifest is the content of localnet.json.
 type localnetManifest struct {
-	ChainID string                      `json:"chain_id"`
-	Nodes   []localnetNode              `json:"nodes"`
-	Keys    map[string]localnetKeyEntry `json:"keys"`
+	ChainID string         `json:"chain_id"`
+	Nodes   []localnetNode `json:"nodes"`
+	// PortStep is the port distance between consecutive nodes; `localnet
+	// add-node` places full node j after the validators with it.
+	PortStep int `json:"port_step"`
+	// FullNodes are the non-validators added by `localnet add-node`.
+	FullNodes []localnetNode              `json:"full_nodes,omitempty"`
+	Keys      map[string]localnetKeyEntry `json:"keys"`
 }
 
 type localnetNode struct {
@@ -198,6 +284,7 @@ type localnetNode struct {
 	REST            string        `json:"rest"`
 	GRPC            string        `json:"grpc"`
 	P2P             string        `json:"p2p"`
+	Metrics         string        `json:"metrics"`
 }
 
 type localnetKeyEntry struct {
@@ -218,7 +305,7 @@ func LocalnetCmd(mbm module.BasicManager) *cobra.Command {
 		Use:   "localnet",
 		Short: "Create local infrafi networks on 127.0.0.1 for development and tests",
 	}
-	cmd.AddCommand(localnetInitCmd(mbm))
+	cmd.AddCommand(localnetInitCmd(mbm), localnetAddNodeCmd())
 	return cmd
 }
 
@@ -233,10 +320,14 @@ keyring-test/.
 The genesis starts from the app's defaults and adds localnet specifics: funded demo accounts
 (validators, borrower, depositor, issuer, custodian, appraiser, insurer, curator, feeder,
 treasury), uusdc as the reserve stand-in, fast governance, the oracle feeds
-gpu/nvidia-h100-sxm5-80gb, rate/tbill and fx/uusdc fed by "feeder", and one gentx per validator.
+gpu/nvidia-h100-sxm5-80gb, rate/tbill and fx/uusdc priced by the validators through vote
+extensions (each node reads them from the files in <home>/oracle/, enabled from height 2), the
+feed gpu/nvidia-b200-192gb posted by "feeder", and one gentx per validator.
 
-Node i listens on 127.0.0.1 at base port + i*port-step for P2P, CometBFT RPC, gRPC and REST.
-Every node lists the others as persistent peers. All demo keys derive from a fixed public seed,
+Node i listens on 127.0.0.1 at base port + i*port-step for P2P, CometBFT RPC, gRPC, REST and
+Prometheus /metrics (CometBFT instrumentation, SDK telemetry and infrafi's protocol gauges).
+Every node takes a state-sync snapshot every 20 blocks and keeps two, so a full node added with
+'localnet add-node' joins through state sync. Every node lists the others as persistent peers. All demo keys derive from a fixed public seed,
 so their addresses are the same on every run: never use them outside a localnet.
 
 The chain id, nodes, ports and key addresses are also written to <output-dir>/localnet.json.`,
@@ -276,6 +367,7 @@ The chain id, nodes, ports and key addresses are also written to <output-dir>/lo
 	f.Int(flagLocalnetRPCPort, 26657, "CometBFT RPC port of node0")
 	f.Int(flagLocalnetGRPCPort, 9090, "gRPC port of node0")
 	f.Int(flagLocalnetAPIPort, 1317, "REST (API) port of node0")
+	f.Int(flagLocalnetPromPort, 26660, "Prometheus /metrics port of node0")
 	f.Int(flagLocalnetPortStep, 10, "node i listens on each base port + i*port-step")
 	f.Bool(flagLocalnetOverwrite, false, "remove an existing output directory first")
 	return cmd
@@ -304,6 +396,7 @@ func localnetOptionsFromFlags(cmd *cobra.Command) (localnetOptions, error) {
 	get(&o.Base.RPC, flagLocalnetRPCPort)
 	get(&o.Base.GRPC, flagLocalnetGRPCPort)
 	get(&o.Base.API, flagLocalnetAPIPort)
+	get(&o.Base.Prometheus, flagLocalnetPromPort)
 	get(&o.PortStep, flagLocalnetPortStep)
 	if err := errors.Join(errs...); err != nil {
 		return o, err
@@ -341,13 +434,16 @@ func initLocalnet(clientCtx client.Context, mbm module.BasicManager, opts localn
 	}
 	genesis := genutiltypes.NewAppGenesisWithVersion(opts.ChainID, appStateJSON)
 	genesis.GenesisTime = time.Now().UTC().Truncate(time.Second)
+	consensusParams := cmttypes.DefaultConsensusParams()
+	consensusParams.ABCI.VoteExtensionsEnableHeight = localnetVoteExtensionsEnableHeight
+	genesis.Consensus.Params = consensusParams
 
 	gentxsDir := filepath.Join(outDir, "gentxs")
 	if err := os.MkdirAll(gentxsDir, 0o755); err != nil {
 		return manifest, nil, err
 	}
 
-	manifest = localnetManifest{ChainID: opts.ChainID, Keys: make(map[string]localnetKeyEntry, len(keys))}
+	manifest = localnetManifest{ChainID: opts.ChainID, PortStep: opts.PortStep, Keys: make(map[string]localnetKeyEntry, len(keys))}
 	for _, k := range keys {
 		manifest.Keys[k.Name] = localnetKeyEntry{Address: k.Address.String(), Mnemonic: k.Mnemonic}
 	}
@@ -559,15 +655,18 @@ func localnetAppState(cdc codec.Codec, mbm module.BasicManager, keys []localnetK
 	if err := cdc.UnmarshalJSON(state[oracletypes.ModuleName], &oracleGen); err != nil {
 		return nil, err
 	}
-	feeder := localnetKeyByName(keys, "feeder")
-	for _, feed := range localnetFeeds {
-		oracleGen.Feeds = append(oracleGen.Feeds, feed)
-		oracleGen.Feeders = append(oracleGen.Feeders, oracletypes.Feeder{FeedId: feed.Id, Address: feeder.Address.String()})
-	}
+	oracleGen.Feeds = append(oracleGen.Feeds, localnetFeeds...)
+	oracleGen.Feeds = append(oracleGen.Feeds, localnetFeederFeed)
+	oracleGen.Feeders = append(oracleGen.Feeders, oracletypes.Feeder{
+		FeedId: localnetFeederFeed.Id, Address: localnetKeyByName(keys, "feeder").Address.String(),
+	})
 	if state[oracletypes.ModuleName], err = cdc.MarshalJSON(&oracleGen); err != nil {
 		return nil, err
 	}
 	if err := localnetStableGenesis(cdc, state); err != nil {
+		return nil, err
+	}
+	if err := localnetIBCGenesis(cdc, state); err != nil {
 		return nil, err
 	}
 	if err := localnetCaliberGenesis(cdc, state, func(name string) sdk.AccAddress { return localnetKeyByName(keys, name).Address }); err != nil {
@@ -606,6 +705,7 @@ func initLocalnetNode(
 		RPC:          fmt.Sprintf("http://%s:%d", localnetLoopback, ports.RPC),
 		REST:         fmt.Sprintf("http://%s:%d", localnetLoopback, ports.API),
 		GRPC:         fmt.Sprintf("%s:%d", localnetLoopback, ports.GRPC),
+		Metrics:      localnetMetricsURL(ports),
 	}
 	var initCfg genutiltypes.InitConfig
 
@@ -647,7 +747,10 @@ func initLocalnetNode(
 	}
 
 	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-	srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), localnetAppConfig(ports))
+	srvconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), localnetAppConfig(opts.ChainID, ports))
+	if err := writeLocalnetOracle(home); err != nil {
+		return node, nil, initCfg, err
+	}
 	if err := writeLocalnetClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, ports); err != nil {
 		return node, nil, initCfg, err
 	}
@@ -667,11 +770,16 @@ func localnetCometConfig(home, moniker string, ports localnetPorts) *cmtcfg.Conf
 	cfg.P2P.AddrBookStrict = false
 	cfg.Consensus.TimeoutPropose = 2 * time.Second
 	cfg.Consensus.TimeoutCommit = time.Second
-	cfg.Instrumentation.Prometheus = false
+	cfg.Instrumentation.Prometheus = true
+	cfg.Instrumentation.PrometheusListenAddr = fmt.Sprintf("%s:%d", localnetLoopback, ports.Prometheus)
 	return cfg
 }
 
-func localnetAppConfig(ports localnetPorts) *srvconfig.Config {
+func localnetMetricsURL(ports localnetPorts) string {
+	return fmt.Sprintf("http://%s:%d/metrics", localnetLoopback, ports.Prometheus)
+}
+
+func localnetAppConfig(chainID string, ports localnetPorts) *srvconfig.Config {
 	cfg := srvconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + app.BondDenom
 	cfg.API.Enable = true
@@ -680,7 +788,15 @@ func localnetAppConfig(ports localnetPorts) *srvconfig.Config {
 	cfg.GRPC.Enable = true
 	cfg.GRPC.Address = fmt.Sprintf("%s:%d", localnetLoopback, ports.GRPC)
 	cfg.GRPCWeb.Enable = false
-	cfg.Telemetry.Enabled = false
+	// Telemetry feeds the default Prometheus registry, which CometBFT's
+	// /metrics serves; the retention keeps the SDK's sink in Prometheus mode.
+	cfg.Telemetry.Enabled = true
+	cfg.Telemetry.ServiceName = "infrafid"
+	cfg.Telemetry.PrometheusRetentionTime = localnetTelemetryRetention
+	cfg.Telemetry.EnableHostnameLabel = false
+	cfg.Telemetry.GlobalLabels = [][]string{{"chain_id", chainID}}
+	cfg.StateSync.SnapshotInterval = localnetSnapshotInterval
+	cfg.StateSync.SnapshotKeepRecent = localnetSnapshotKeepRecent
 	return cfg
 }
 
@@ -752,7 +868,7 @@ func printLocalnetSummary(w io.Writer, opts localnetOptions, m localnetManifest,
 	fmt.Fprintf(bw, "infrafi localnet %q: %d validator(s) in %s\n\n", m.ChainID, len(m.Nodes), opts.OutputDir)
 	for _, n := range m.Nodes {
 		fmt.Fprintf(bw, "%s  home %s  (validator key %q, %s)\n", n.Name, n.Home, n.ValidatorKey, n.OperatorAddress)
-		fmt.Fprintf(bw, "  RPC   %s\n  REST  %s\n  gRPC  %s\n  P2P   %s\n", n.RPC, n.REST, n.GRPC, n.P2P)
+		fmt.Fprintf(bw, "  RPC   %s\n  REST  %s\n  gRPC  %s\n  P2P   %s\n  metrics %s\n", n.RPC, n.REST, n.GRPC, n.P2P, n.Metrics)
 	}
 	fmt.Fprintf(bw, "\nDemo keys (in every node's keyring, --keyring-backend test):\n")
 	for _, k := range keys {

@@ -28,7 +28,8 @@ const (
 // localnetStableGenesis lists uusdc as USDai's reserve: enabled, 10 bps fees
 // both ways, a 5M USDC cap, a 10M USDai supply cap, and the depeg guard on the
 // oracle feed fx/uusdc (registered by the oracle preset) at 0.98. Minting is
-// open to everyone (not permissioned).
+// open to everyone (not permissioned). USDai and sUSDai leave over IBC under
+// the default outflow quotas (10% of supply and 10M a day per channel).
 func localnetStableGenesis(cdc codec.Codec, state map[string]json.RawMessage) error {
 	var gen stabletypes.GenesisState
 	if err := cdc.UnmarshalJSON(state[stabletypes.ModuleName], &gen); err != nil {
@@ -43,6 +44,7 @@ func localnetStableGenesis(cdc codec.Codec, state map[string]json.RawMessage) er
 		DepegFeed:      "fx/" + app.LocalnetReserveDenom,
 		DepegThreshold: localnetStableDepegAt,
 	}}, localnetStableSupplyCap, false, false)
+	gen.Params.OutflowQuotas = stabletypes.DefaultOutflowQuotas()
 	if err := gen.Validate(); err != nil {
 		return fmt.Errorf("stable genesis: %w", err)
 	}

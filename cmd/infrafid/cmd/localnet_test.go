@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 
 	"github.com/infrafi/infrafi/app"
+	"github.com/infrafi/infrafi/x/oracle/provider"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -44,7 +46,7 @@ func testLocalnetOptions(dir string, validators int) localnetOptions {
 		OutputDir:  dir,
 		ChainID:    "infrafi-localnet-test",
 		Validators: validators,
-		Base:       localnetPorts{P2P: 26656, RPC: 26657, GRPC: 9090, API: 1317},
+		Base:       localnetPorts{P2P: 26656, RPC: 26657, GRPC: 9090, API: 1317, Prometheus: 26660},
 		PortStep:   10,
 	}
 }
@@ -59,7 +61,7 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	require.Len(t, keys, 2+len(localnetRoleKeys))
 	require.Equal(t, "validator", m.Nodes[0].ValidatorKey)
 	require.Equal(t, "validator1", m.Nodes[1].ValidatorKey)
-	require.Equal(t, localnetPorts{P2P: 26666, RPC: 26667, GRPC: 9100, API: 1327}, m.Nodes[1].Ports)
+	require.Equal(t, localnetPorts{P2P: 26666, RPC: 26667, GRPC: 9100, API: 1327, Prometheus: 26670}, m.Nodes[1].Ports)
 
 	// Every node has the same genesis.
 	gen0, err := os.ReadFile(filepath.Join(dir, "node0", "config", "genesis.json"))
@@ -71,6 +73,7 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	appGenesis, err := genutiltypes.AppGenesisFromFile(filepath.Join(dir, "node0", "config", "genesis.json"))
 	require.NoError(t, err)
 	require.Equal(t, "infrafi-localnet-test", appGenesis.ChainID)
+	require.Equal(t, int64(localnetVoteExtensionsEnableHeight), appGenesis.Consensus.Params.ABCI.VoteExtensionsEnableHeight)
 	state, err := genutiltypes.GenesisStateFromAppGenesis(appGenesis)
 	require.NoError(t, err)
 	cdc := clientCtx.Codec
@@ -106,16 +109,18 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 
 	var oracleGen oracletypes.GenesisState
 	cdc.MustUnmarshalJSON(state[oracletypes.ModuleName], &oracleGen)
-	feeder := localnetKeyByName(keys, "feeder").Address.String()
-	var feedIDs []string
+	sources := map[string]oracletypes.FeedSource{}
 	for _, f := range oracleGen.Feeds {
-		feedIDs = append(feedIDs, f.Id)
+		sources[f.Id] = f.Source
 	}
-	require.ElementsMatch(t, []string{"gpu/nvidia-h100-sxm5-80gb", "rate/tbill", "fx/uusdc"}, feedIDs)
-	require.Len(t, oracleGen.Feeders, 3)
-	for _, f := range oracleGen.Feeders {
-		require.Equal(t, feeder, f.Address)
-	}
+	require.Equal(t, map[string]oracletypes.FeedSource{
+		"gpu/nvidia-h100-sxm5-80gb": oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"rate/tbill":                oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"fx/uusdc":                  oracletypes.FEED_SOURCE_VOTE_EXTENSIONS,
+		"gpu/nvidia-b200-192gb":     oracletypes.FEED_SOURCE_FEEDERS,
+	}, sources, "the validators price the feeds the protocol reads; the feeder posts the B200 index")
+	require.Len(t, oracleGen.Feeders, 1)
+	require.Equal(t, "gpu/nvidia-b200-192gb", oracleGen.Feeders[0].FeedId)
 
 	gentxs := genutiltypes.GetGenesisStateFromAppState(cdc, state).GenTxs
 	require.Len(t, gentxs, 2)
@@ -132,12 +137,43 @@ func TestLocalnetInitGenesisPreset(t *testing.T) {
 	require.Equal(t, m.Nodes[1].P2P, cfg.P2P.PersistentPeers)
 	require.True(t, cfg.P2P.AllowDuplicateIP)
 	require.False(t, cfg.P2P.AddrBookStrict)
+	require.True(t, cfg.Instrumentation.Prometheus)
+	require.Equal(t, "127.0.0.1:26660", cfg.Instrumentation.PrometheusListenAddr)
 
 	appToml, err := os.ReadFile(filepath.Join(dir, "node1", "config", "app.toml"))
 	require.NoError(t, err)
 	require.Contains(t, string(appToml), `address = "tcp://127.0.0.1:1327"`)
 	require.Contains(t, string(appToml), `address = "127.0.0.1:9100"`)
 	require.Contains(t, string(appToml), `minimum-gas-prices = "0uinfra"`)
+	appCfg := viper.New()
+	appCfg.SetConfigFile(filepath.Join(dir, "node1", "config", "app.toml"))
+	require.NoError(t, appCfg.ReadInConfig())
+	require.True(t, appCfg.GetBool("telemetry.enabled"))
+	require.Positive(t, appCfg.GetInt64("telemetry.prometheus-retention-time"))
+	require.EqualValues(t, localnetSnapshotInterval, appCfg.GetUint64("state-sync.snapshot-interval"))
+	require.EqualValues(t, localnetSnapshotKeepRecent, appCfg.GetUint64("state-sync.snapshot-keep-recent"))
+
+	// Each node's price provider reads the price files in its own home.
+	av := viper.New()
+	av.SetConfigFile(filepath.Join(dir, "node1", "config", "app.toml"))
+	require.NoError(t, av.ReadInConfig())
+	oracleCfg, err := provider.ConfigFromAppOptions(av)
+	require.NoError(t, err)
+	require.Len(t, oracleCfg.Feeds, 3)
+	for _, f := range oracleCfg.Feeds {
+		require.Len(t, f.Sources, 1)
+		path := LocalnetPriceFile(m.Nodes[1].Home, f.ID)
+		require.Equal(t, path, f.Sources[0].File)
+		bz, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.Equal(t, localnetPrices[f.ID]+"\n", string(bz))
+	}
+	p, err := provider.New(oracleCfg, log.NewNopLogger())
+	require.NoError(t, err)
+	p.Refresh(context.Background())
+	h100, ok := p.Price("gpu/nvidia-h100-sxm5-80gb")
+	require.True(t, ok)
+	require.Equal(t, "30000000000.000000000000000000", h100.String())
 
 	// Every node's keyring holds every demo key.
 	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, m.Nodes[1].Home, nil, cdc)
@@ -198,6 +234,7 @@ func TestLocalnetOptionsValidate(t *testing.T) {
 		"zero step":         func(o *localnetOptions) { o.PortStep = 0 },
 		"overlapping ports": func(o *localnetOptions) { o.PortStep = 1 },
 		"port out of range": func(o *localnetOptions) { o.Base.API = 65535 },
+		"prometheus clash":  func(o *localnetOptions) { o.Base.Prometheus = o.Base.RPC + 10 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			o := base

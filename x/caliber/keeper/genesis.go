@@ -67,12 +67,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	total := math.ZeroInt()
+	total, reserved := math.ZeroInt(), math.ZeroInt()
 	for _, p := range gs.Pools {
 		if err := k.Pools.Set(ctx, sdk.MustAccAddressFromBech32(p.Insurer), p); err != nil {
 			return err
 		}
 		total = total.Add(p.Balance)
+		reserved = reserved.Add(p.Reserved)
+	}
+	if err := k.InsuranceReserved.Set(ctx, reserved); err != nil {
+		return err
 	}
 	if held := k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.InsuranceDenom).Amount; !held.Equal(total) {
 		return errorsmod.Wrapf(types.ErrInvalidGenesis, "module account holds %s%s, pools hold %s", held, types.InsuranceDenom, total)

@@ -35,6 +35,47 @@ func (k Keeper) GetPool(ctx context.Context, insurer sdk.AccAddress) (types.Insu
 	return p, err
 }
 
+// TotalReserved is the coverage reserved over all pools (zero when none).
+func (k Keeper) TotalReserved(ctx context.Context) (math.Int, error) {
+	v, err := k.InsuranceReserved.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return v, err
+}
+
+// MigrateReservedTotal (state version 1 to 2) computes the total reserved
+// coverage from the pools, once: the number of pools is the number of insurers.
+func (k Keeper) MigrateReservedTotal(ctx sdk.Context) error {
+	reserved := math.ZeroInt()
+	if err := k.Pools.Walk(ctx, nil, func(_ sdk.AccAddress, p types.InsurancePool) (bool, error) {
+		reserved = reserved.Add(p.Reserved)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	return k.InsuranceReserved.Set(ctx, reserved)
+}
+
+// addReserved adds delta (negative on release) to the total reserved coverage.
+func (k Keeper) addReserved(ctx context.Context, delta math.Int) error {
+	v, err := k.TotalReserved(ctx)
+	if err != nil {
+		return err
+	}
+	v = v.Add(delta)
+	if v.IsNegative() {
+		return errorsmod.Wrapf(types.ErrInsufficientCapacity, "total reserved coverage would fall to %s", v)
+	}
+	return k.InsuranceReserved.Set(ctx, v)
+}
+
+// TotalPoolBalance is the USDai of all pools: the module account holds
+// exactly the pools' balances (checked at genesis and by the invariant).
+func (k Keeper) TotalPoolBalance(ctx context.Context) math.Int {
+	return k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.InsuranceDenom).Amount
+}
+
 // FundPool moves amount uusdai from an active INSURER into its pool (created on first funding).
 func (k Keeper) FundPool(ctx context.Context, insurer sdk.AccAddress, amount math.Int) (types.InsurancePool, error) {
 	if err := types.ValidateAmount("amount", amount, false); err != nil {
@@ -292,6 +333,9 @@ func (k Keeper) IssuePolicy(ctx context.Context, insurer sdk.AccAddress, request
 	if err := k.Pools.Set(ctx, insurer, pool); err != nil {
 		return types.Policy{}, false, err
 	}
+	if err := k.addReserved(ctx, req.Coverage); err != nil {
+		return types.Policy{}, false, err
+	}
 	policy := types.Policy{
 		TitleId:      t.Id,
 		Insurer:      pool.Insurer,
@@ -338,6 +382,9 @@ func (k Keeper) releasePolicy(ctx context.Context, p types.Policy, paid math.Int
 		return errorsmod.Wrapf(err, "releasing the policy of title %d", p.TitleId)
 	}
 	if err := k.Pools.Set(ctx, insurer, pool); err != nil {
+		return err
+	}
+	if err := k.addReserved(ctx, p.Coverage.Neg()); err != nil {
 		return err
 	}
 	if err := k.PolicyExpiry.Remove(ctx, collections.Join(p.ExpiresAt, p.TitleId)); err != nil {

@@ -326,3 +326,42 @@ func TestInvariantsDetectBrokenState(t *testing.T) {
 	_, broken = keeper.SerialsInvariant(f.k)(f.ctx)
 	require.True(t, broken)
 }
+
+// The total reserved coverage follows every issue and release, so gauges read
+// it without walking the pools; the migration rebuilds it from the pools.
+func TestReservedTotalFollowsPolicies(t *testing.T) {
+	f := setup(t)
+	total := func() math.Int {
+		t.Helper()
+		v, err := f.k.TotalReserved(f.ctx)
+		require.NoError(t, err)
+		return v
+	}
+	require.True(t, total().IsZero(), "no policy yet")
+	f.fund(insurer, 1_000_000)
+	require.Equal(t, i(1_000_000), f.k.TotalPoolBalance(f.ctx))
+
+	ids := []uint64{f.active(), f.active(), f.active()}
+	for _, id := range ids {
+		f.insure(id, 100_000)
+	}
+	require.Equal(t, i(300_000), total())
+	require.Equal(t, f.pool(insurer).Reserved, total())
+	require.Equal(t, f.pool(insurer).Balance, f.k.TotalPoolBalance(f.ctx), "premiums are in the pool and the module account")
+
+	f.advance(30 * 24 * time.Hour)
+	f.endBlock()
+	require.True(t, total().IsZero(), "expired policies released their coverage")
+	require.Equal(t, f.pool(insurer).Reserved, total())
+	f.requireInvariants()
+
+	f.insure(ids[0], 250_000)
+	require.Equal(t, i(250_000), total())
+	require.NoError(t, f.k.InsuranceReserved.Set(f.ctx, i(1)))
+	_, broken := keeper.InsuranceInvariant(f.k)(f.ctx)
+	require.True(t, broken, "a wrong total breaks the invariant")
+	require.NoError(t, f.k.InsuranceReserved.Remove(f.ctx))
+	require.NoError(t, f.k.MigrateReservedTotal(f.ctx))
+	require.Equal(t, i(250_000), total(), "the migration sums the pools")
+	f.requireInvariants()
+}

@@ -37,12 +37,14 @@ func InsuranceInvariant(k *Keeper) sdk.Invariant {
 			return err.Error(), true
 		}
 		var (
-			msg    string
-			broken bool
-			total  = math.ZeroInt()
+			msg      string
+			broken   bool
+			total    = math.ZeroInt()
+			reserved = math.ZeroInt()
 		)
 		err = k.Pools.Walk(ctx, nil, func(_ sdk.AccAddress, p types.InsurancePool) (bool, error) {
 			total = total.Add(p.Balance)
+			reserved = reserved.Add(p.Reserved)
 			if p.Reserved.GT(p.Balance) {
 				msg += fmt.Sprintf("pool of %s reserves %s above its balance %s\n", p.Insurer, p.Reserved, p.Balance)
 				broken = true
@@ -63,6 +65,10 @@ func InsuranceInvariant(k *Keeper) sdk.Invariant {
 		}
 		if len(coverage) > 0 {
 			msg += fmt.Sprintf("%d insurers have policies but no pool\n", len(coverage))
+			broken = true
+		}
+		if got, err := k.TotalReserved(ctx); err != nil || !got.Equal(reserved) {
+			msg += fmt.Sprintf("total reserved coverage is %s (%v), pools reserve %s\n", got, err, reserved)
 			broken = true
 		}
 		held := k.bank.GetBalance(ctx, k.account.GetModuleAddress(types.ModuleName), types.InsuranceDenom).Amount

@@ -8,6 +8,7 @@ import (
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/store"
 	"cosmossdk.io/log"
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -82,6 +83,10 @@ type Keeper struct {
 	// PolicyRequestByTitle maps a title to its one pending request.
 	PolicyRequestByTitle collections.Map[uint64, uint64]
 	NextPolicyRequestID  collections.Sequence
+	// InsuranceReserved is the sum of every pool's reserved coverage, kept
+	// where a policy is issued or released so that operators' gauges read it
+	// in O(1) instead of walking the pools.
+	InsuranceReserved collections.Item[math.Int]
 }
 
 // NewKeeper builds the keeper and its collections schema. It panics when authority
@@ -126,6 +131,7 @@ func NewKeeper(
 		PolicyRequestByTitle: collections.NewMap(sb, types.PolicyRequestByTitleKey, "policy_request_by_title",
 			collections.Uint64Key, collections.Uint64Value),
 		NextPolicyRequestID: collections.NewSequence(sb, types.NextPolicyRequestIDKey, "next_policy_request_id"),
+		InsuranceReserved:   collections.NewItem(sb, types.InsuranceReservedKey, "insurance_reserved", sdk.IntValue),
 	}
 
 	schema, err := sb.Build()

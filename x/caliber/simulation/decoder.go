@@ -42,6 +42,15 @@ func decodeUint64(bz []byte) string {
 	return fmt.Sprintf("%d", v)
 }
 
+// decodeInt decodes a math.Int value.
+func decodeInt(bz []byte) string {
+	v, err := sdk.IntValue.Decode(bz)
+	if err != nil {
+		return fmt.Sprintf("undecodable int %X: %s", bz, err)
+	}
+	return v.String()
+}
+
 // NewDecodeStore returns a decoder that unmarshals the KVPair's values of
 // every x/caliber collection into a readable diff. Entries of key sets
 // (secondary indexes, expiry queues) carry no value and are shown by their
@@ -102,6 +111,8 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 				decodeKey(collections.Uint64Key, kvB.Key[1:]), decodeUint64(kvB.Value))
 		case bytes.HasPrefix(kvA.Key, types.NextPolicyRequestIDKey):
 			return fmt.Sprintf("next policy request id %s\nnext policy request id %s", decodeUint64(kvA.Value), decodeUint64(kvB.Value))
+		case bytes.HasPrefix(kvA.Key, types.InsuranceReservedKey):
+			return fmt.Sprintf("insurance reserved %s\ninsurance reserved %s", decodeInt(kvA.Value), decodeInt(kvB.Value))
 		default:
 			panic(fmt.Sprintf("invalid %s key prefix %X", types.ModuleName, kvA.Key))
 		}

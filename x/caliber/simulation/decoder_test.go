@@ -82,6 +82,7 @@ func TestDecodeStore(t *testing.T) {
 		{"policy request by title", kv.Pair{Key: key(t, types.PolicyRequestByTitleKey, collections.Uint64Key, uint64(42)), Value: uint64Value(t, 9)},
 			[]string{"title 42 has request 9"}},
 		{"next policy request id", kv.Pair{Key: types.NextPolicyRequestIDKey, Value: uint64Value(t, 10)}, []string{"next policy request id 10"}},
+		{"insurance reserved", kv.Pair{Key: types.InsuranceReservedKey, Value: intValue(t, math.NewInt(666666))}, []string{"insurance reserved 666666"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +98,13 @@ func TestDecodeStore(t *testing.T) {
 func uint64Value(t *testing.T, v uint64) []byte {
 	t.Helper()
 	bz, err := collections.Uint64Value.Encode(v)
+	require.NoError(t, err)
+	return bz
+}
+
+func intValue(t *testing.T, v math.Int) []byte {
+	t.Helper()
+	bz, err := sdk.IntValue.Encode(v)
 	require.NoError(t, err)
 	return bz
 }

@@ -37,4 +37,5 @@ var (
 	PolicyRequestsKey       = collections.NewPrefix(17)
 	PolicyRequestByTitleKey = collections.NewPrefix(18)
 	NextPolicyRequestIDKey  = collections.NewPrefix(19)
+	InsuranceReservedKey    = collections.NewPrefix(20)
 )

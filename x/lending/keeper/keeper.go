@@ -194,6 +194,19 @@ func (k Keeper) total(ctx context.Context, key string) (math.Int, error) {
 	return v, nil
 }
 
+// BookTotals returns the senior and junior principal outstanding and the DSR
+// held, from the maintained totals (three reads, whatever the book's size).
+func (k Keeper) BookTotals(ctx context.Context) (senior, junior, dsr math.Int, err error) {
+	if senior, err = k.total(ctx, totalSenior); err != nil {
+		return
+	}
+	if junior, err = k.total(ctx, totalJunior); err != nil {
+		return
+	}
+	dsr, err = k.total(ctx, totalDSR)
+	return
+}
+
 // addTotal adds delta (may be negative) to a Totals entry; a zero total is
 // removed, as InitGenesis (which rebuilds the totals from the loans) would
 // leave it, so an exported and re-imported store is the same.

@@ -41,6 +41,26 @@ func (k Keeper) checkFeed(ctx context.Context, feed types.Feed) error {
 	return nil
 }
 
+// checkVoteExtFeedRoom refuses to make a feed VOTE_EXTENSIONS when
+// MaxVoteExtensionFeeds feeds already are, which bounds every vote extension.
+// Cost O(feeds): governance only.
+func (k Keeper) checkVoteExtFeedRoom(ctx context.Context, feedID string) error {
+	n := 0
+	err := k.Feeds.Walk(ctx, nil, func(id string, f types.Feed) (bool, error) {
+		if id != feedID && f.Source == types.FEED_SOURCE_VOTE_EXTENSIONS {
+			n++
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if n >= types.MaxVoteExtensionFeeds {
+		return errorsmod.Wrapf(types.ErrTooManyVoteExtFeeds, "%s: %d feeds already use vote extensions", feedID, n)
+	}
+	return nil
+}
+
 // AddFeed registers a new feed.
 func (k Keeper) AddFeed(ctx context.Context, feed types.Feed) error {
 	if err := k.checkFeed(ctx, feed); err != nil {
@@ -53,21 +73,37 @@ func (k Keeper) AddFeed(ctx context.Context, feed types.Feed) error {
 	if exists {
 		return errorsmod.Wrap(types.ErrFeedExists, feed.Id)
 	}
+	if feed.Source == types.FEED_SOURCE_VOTE_EXTENSIONS {
+		if err := k.checkVoteExtFeedRoom(ctx, feed.Id); err != nil {
+			return err
+		}
+	}
 	return k.Feeds.Set(ctx, feed.Id, feed)
 }
 
-// UpdateFeed replaces an existing feed's description, unit, min_feeders and max_age.
-// The feed is re-aggregated in this block's EndBlock so the stored validity
-// reflects the new min_feeders.
+// UpdateFeed replaces an existing feed's description, unit, min_feeders, max_age
+// and source. A FEEDERS feed that stays FEEDERS is re-aggregated in this block's
+// EndBlock so the stored validity reflects the new min_feeders. A feed switched
+// between sources is not: it keeps its last price and updated_at (and so its
+// staleness) until the new source delivers a value.
 func (k Keeper) UpdateFeed(ctx context.Context, feed types.Feed) error {
 	if err := k.checkFeed(ctx, feed); err != nil {
 		return err
 	}
-	if _, err := k.GetFeed(ctx, feed.Id); err != nil {
+	old, err := k.GetFeed(ctx, feed.Id)
+	if err != nil {
 		return err
+	}
+	if feed.Source == types.FEED_SOURCE_VOTE_EXTENSIONS && old.Source != feed.Source {
+		if err := k.checkVoteExtFeedRoom(ctx, feed.Id); err != nil {
+			return err
+		}
 	}
 	if err := k.Feeds.Set(ctx, feed.Id, feed); err != nil {
 		return err
+	}
+	if old.Source != feed.Source || feed.Source != types.FEED_SOURCE_FEEDERS {
+		return nil
 	}
 	return k.PendingFeeds.Set(ctx, feed.Id)
 }

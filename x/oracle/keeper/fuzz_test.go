@@ -55,7 +55,7 @@ func FuzzMsgServer(f *testing.F) {
 		case 5:
 			_, err = fx.msgs.RemoveFeeder(fx.ctx, &types.MsgRemoveFeeder{Authority: signer, FeedId: feedID, Feeder: feeder1.String()})
 		case 6:
-			params := types.NewParams(time.Duration(secs)*time.Second, time.Duration(count)*time.Second, count, v)
+			params := types.NewParams(time.Duration(secs)*time.Second, time.Duration(count)*time.Second, count, v, types.DefaultMinPower)
 			_, err = fx.msgs.UpdateParams(fx.ctx, &types.MsgUpdateParams{Authority: signer, Params: params})
 		}
 		fuzzutil.RequireRegistered(t, err, types.ModuleName)

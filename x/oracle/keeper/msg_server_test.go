@@ -302,7 +302,7 @@ func TestRemoveFeederDropsPostAndReaggregates(t *testing.T) {
 func TestUpdateParams(t *testing.T) {
 	f := setup(t)
 	f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
-	params := types.NewParams(2*time.Hour, 48*time.Hour, 10, dec("1000000"))
+	params := types.NewParams(2*time.Hour, 48*time.Hour, 10, dec("1000000"), types.DefaultMinPower)
 	_, err := f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority.String(), Params: params})
 	require.NoError(t, err)
 	got, err := f.k.GetParams(f.ctx)
@@ -318,10 +318,10 @@ func TestUpdateParams(t *testing.T) {
 		params types.Params
 		err    error
 	}{
-		"below a feed's feeder count": {types.NewParams(time.Hour, time.Hour, 2, dec("1")), types.ErrInvalidParams},
-		"below a feed's min_feeders":  {types.NewParams(time.Hour, time.Hour, 1, dec("1")), types.ErrInvalidParams},
-		"default ttl above max":       {types.NewParams(2*time.Hour, time.Hour, 10, dec("1")), types.ErrInvalidParams},
-		"zero max_value":              {types.NewParams(time.Hour, time.Hour, 10, math.LegacyZeroDec()), types.ErrInvalidParams},
+		"below a feed's feeder count": {types.NewParams(time.Hour, time.Hour, 2, dec("1"), types.DefaultMinPower), types.ErrInvalidParams},
+		"below a feed's min_feeders":  {types.NewParams(time.Hour, time.Hour, 1, dec("1"), types.DefaultMinPower), types.ErrInvalidParams},
+		"default ttl above max":       {types.NewParams(2*time.Hour, time.Hour, 10, dec("1"), types.DefaultMinPower), types.ErrInvalidParams},
+		"zero max_value":              {types.NewParams(time.Hour, time.Hour, 10, math.LegacyZeroDec(), types.DefaultMinPower), types.ErrInvalidParams},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: authority.String(), Params: tc.params})

@@ -20,8 +20,12 @@ import (
 // block time + params.default_post_ttl; otherwise it must be after block time and
 // at most block time + params.max_post_ttl.
 func (k Keeper) PostPrice(ctx context.Context, feeder sdk.AccAddress, feedID string, value math.LegacyDec, expiresAt *time.Time) (types.Post, error) {
-	if _, err := k.GetFeed(ctx, feedID); err != nil {
+	feed, err := k.GetFeed(ctx, feedID)
+	if err != nil {
 		return types.Post{}, err
+	}
+	if feed.Source != types.FEED_SOURCE_FEEDERS {
+		return types.Post{}, errorsmod.Wrapf(types.ErrWrongSource, "%s is priced by validator vote extensions, not by feeders", feedID)
 	}
 	registered, err := k.IsFeeder(ctx, feedID, feeder)
 	if err != nil {
@@ -96,10 +100,10 @@ func (k Keeper) priceAtBlockTime(ctx context.Context, price types.Price) (types.
 	return price, nil
 }
 
-// aggregate recomputes a feed's price as the median of the unexpired posts of its
-// registered feeders, stores it, emits EventPriceAggregated and calls the hooks.
-// With no unexpired post it changes nothing: the old price stays and ages out
-// through max_age.
+// aggregate recomputes a FEEDERS feed's price as the median of the unexpired
+// posts of its registered feeders, stores it, emits EventPriceAggregated and
+// calls the hooks. With no unexpired post it changes nothing: the old price stays
+// and ages out through max_age. Posts never price a VOTE_EXTENSIONS feed.
 func (k Keeper) aggregate(ctx sdk.Context, feedID string) error {
 	feed, err := k.Feeds.Get(ctx, feedID)
 	if errors.Is(err, collections.ErrNotFound) {
@@ -107,6 +111,9 @@ func (k Keeper) aggregate(ctx sdk.Context, feedID string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if feed.Source != types.FEED_SOURCE_FEEDERS {
+		return nil
 	}
 
 	now := ctx.BlockTime().UTC()
@@ -135,13 +142,20 @@ func (k Keeper) aggregate(ctx sdk.Context, feedID string) error {
 	if err != nil {
 		return err
 	}
-	numPosts := uint32(len(values))
+	return k.storePrice(ctx, feed, median, uint32(len(values)))
+}
+
+// storePrice stores a freshly aggregated price (valid when it had at least
+// min_feeders inputs), emits EventPriceAggregated and calls the hooks. Both
+// sources end here, so consumers see the same thing whichever priced the feed.
+func (k Keeper) storePrice(ctx sdk.Context, feed types.Feed, value math.LegacyDec, inputs uint32) error {
+	feedID := feed.Id
 	price := types.Price{
 		FeedId:    feedID,
-		Value:     median,
-		UpdatedAt: now,
-		Valid:     numPosts >= feed.MinFeeders,
-		NumPosts:  numPosts,
+		Value:     value,
+		UpdatedAt: ctx.BlockTime().UTC(),
+		Valid:     inputs >= feed.MinFeeders,
+		NumPosts:  inputs,
 	}
 	if err := k.Prices.Set(ctx, feedID, price); err != nil {
 		return err

@@ -94,7 +94,7 @@ func randDecBetween(r *rand.Rand, lo, hi math.LegacyDec) math.LegacyDec {
 func RandomParams(r *rand.Rand) types.Params {
 	defaultTTL := time.Duration(1+r.Intn(12)) * time.Hour
 	maxTTL := time.Duration(24+r.Intn(49)) * time.Hour
-	return types.NewParams(defaultTTL, maxTTL, uint32(8+r.Intn(25)), types.DefaultMaxValue)
+	return types.NewParams(defaultTTL, maxTTL, uint32(8+r.Intn(25)), types.DefaultMaxValue, types.DefaultMinPower)
 }
 
 // RandomizedGenState generates x/oracle's genesis: the GPU market feeds of

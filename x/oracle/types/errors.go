@@ -16,4 +16,9 @@ var (
 	ErrPriceNotFound  = errorsmod.Register(ModuleName, 11, "price not found")
 	ErrInvalidParams  = errorsmod.Register(ModuleName, 12, "invalid params")
 	ErrInvalidGenesis = errorsmod.Register(ModuleName, 13, "invalid genesis")
+	// ErrWrongSource: the operation needs the feed to have the other source, e.g.
+	// a feeder posting to a VOTE_EXTENSIONS feed.
+	ErrWrongSource          = errorsmod.Register(ModuleName, 14, "feed has another source")
+	ErrInvalidVoteExtension = errorsmod.Register(ModuleName, 15, "invalid vote extension")
+	ErrTooManyVoteExtFeeds  = errorsmod.Register(ModuleName, 16, "too many vote extension feeds")
 )

@@ -34,7 +34,7 @@ func FuzzMsgValidateBasic(f *testing.F) {
 			expiry = &e
 		}
 		feed := types.Feed{Id: feedID, Description: text, Unit: text, MinFeeders: count, MaxAge: time.Duration(secs) * time.Second}
-		params := types.NewParams(time.Duration(secs)*time.Second, time.Duration(count)*time.Second, count, v)
+		params := types.NewParams(time.Duration(secs)*time.Second, time.Duration(count)*time.Second, count, v, types.DefaultMinPower)
 
 		cases := []struct {
 			msg     sdk.HasValidateBasic

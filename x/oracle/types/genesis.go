@@ -25,6 +25,7 @@ func (gs GenesisState) Validate() error {
 	}
 
 	feeds := make(map[string]bool, len(gs.Feeds))
+	voteExtFeeds := 0
 	for _, f := range gs.Feeds {
 		if err := f.Validate(); err != nil {
 			return err
@@ -36,6 +37,12 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidFeed, "%s: min_feeders %d exceeds max_feeders_per_feed %d", f.Id, f.MinFeeders, gs.Params.MaxFeedersPerFeed)
 		}
 		feeds[f.Id] = true
+		if f.Source == FEED_SOURCE_VOTE_EXTENSIONS {
+			voteExtFeeds++
+		}
+	}
+	if voteExtFeeds > MaxVoteExtensionFeeds {
+		return errorsmod.Wrapf(ErrTooManyVoteExtFeeds, "%d VOTE_EXTENSIONS feeds, at most %d", voteExtFeeds, MaxVoteExtensionFeeds)
 	}
 
 	type feederKey struct{ feed, addr string }

@@ -74,6 +74,9 @@ func (f Feed) Validate() error {
 	if f.MaxAge <= 0 {
 		return errorsmod.Wrapf(ErrInvalidFeed, "%s: max_age must be positive, got %s", f.Id, f.MaxAge)
 	}
+	if _, known := FeedSource_name[int32(f.Source)]; !known {
+		return errorsmod.Wrapf(ErrInvalidFeed, "%s: unknown source %d", f.Id, f.Source)
+	}
 	return nil
 }
 

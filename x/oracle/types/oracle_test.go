@@ -83,6 +83,10 @@ func TestParamsValidate(t *testing.T) {
 	require.Equal(t, 24*time.Hour, types.DefaultParams().MaxPostTtl)
 	require.Equal(t, uint32(32), types.DefaultParams().MaxFeedersPerFeed)
 	require.Equal(t, "1000000000000000000.000000000000000000", types.DefaultParams().MaxValue.String())
+	require.Equal(t, "0.666666666666666666", types.DefaultParams().MinPower.String())
+	one := types.DefaultParams()
+	one.MinPower = dec("1")
+	require.NoError(t, one.Validate())
 
 	tests := map[string]func(p *types.Params){
 		"zero default ttl":      func(p *types.Params) { p.DefaultPostTtl = 0 },
@@ -95,6 +99,10 @@ func TestParamsValidate(t *testing.T) {
 		"zero max value":        func(p *types.Params) { p.MaxValue = dec("0") },
 		"negative max value":    func(p *types.Params) { p.MaxValue = dec("-1") },
 		"max value too high":    func(p *types.Params) { p.MaxValue = types.MaxValueLimit.Add(dec("1")) },
+		"nil min power":         func(p *types.Params) { p.MinPower = types.Params{}.MinPower },
+		"zero min power":        func(p *types.Params) { p.MinPower = dec("0") },
+		"negative min power":    func(p *types.Params) { p.MinPower = dec("-0.5") },
+		"min power above one":   func(p *types.Params) { p.MinPower = dec("1.000000000000000001") },
 	}
 	for name, mutate := range tests {
 		p := types.DefaultParams()

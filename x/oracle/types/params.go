@@ -28,21 +28,27 @@ var (
 	// MaxValueLimit is the largest max_value governance may set (10^36). It keeps
 	// sums and products of prices far from LegacyDec's 256-bit limit.
 	MaxValueLimit = math.LegacyNewDecFromInt(math.NewIntWithDecimal(1, 36))
+	// DefaultMinPower is 2/3 rounded down to 18 decimals. With less than 1/3 of
+	// the power Byzantine, a report covering at least 2/3 of the power is more
+	// than half honest by power, so the weighted median stays within the honest
+	// reports. Rounding down lets exactly 2 of 3 equal validators qualify.
+	DefaultMinPower = math.LegacyMustNewDecFromStr("0.666666666666666666")
 )
 
 // NewParams returns Params with the given fields.
-func NewParams(defaultPostTTL, maxPostTTL time.Duration, maxFeedersPerFeed uint32, maxValue math.LegacyDec) Params {
+func NewParams(defaultPostTTL, maxPostTTL time.Duration, maxFeedersPerFeed uint32, maxValue, minPower math.LegacyDec) Params {
 	return Params{
 		DefaultPostTtl:    defaultPostTTL,
 		MaxPostTtl:        maxPostTTL,
 		MaxFeedersPerFeed: maxFeedersPerFeed,
 		MaxValue:          maxValue,
+		MinPower:          minPower,
 	}
 }
 
 // DefaultParams returns the default module parameters.
 func DefaultParams() Params {
-	return NewParams(DefaultPostTTL, DefaultMaxPostTTL, DefaultMaxFeedersPerFeed, DefaultMaxValue)
+	return NewParams(DefaultPostTTL, DefaultMaxPostTTL, DefaultMaxFeedersPerFeed, DefaultMaxValue, DefaultMinPower)
 }
 
 // Validate checks the parameters on their own; the keeper also checks them
@@ -65,6 +71,9 @@ func (p Params) Validate() error {
 	}
 	if p.MaxValue.GT(MaxValueLimit) {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_value must be at most %s, got %s", MaxValueLimit, p.MaxValue)
+	}
+	if p.MinPower.IsNil() || !p.MinPower.IsPositive() || p.MinPower.GT(math.LegacyOneDec()) {
+		return errorsmod.Wrapf(ErrInvalidParams, "min_power must be in (0, 1], got %s", p.MinPower)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
@@ -31,6 +32,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, w := range gs.OutflowWindows {
+		if err := k.OutflowWindows.Set(ctx, collections.Join(w.Channel, w.Denom), w.Window); err != nil {
+			return err
+		}
+	}
 	supply, held := k.USDaiSupply(ctx), k.reservesHeld(ctx, gs.Params)
 	if supply.GT(held) {
 		return errorsmod.Wrapf(types.ErrUnbackedSupply, "genesis USDai supply %s%s exceeds the reserves the module holds (%s)", supply, types.USDaiDenom, held)
@@ -54,6 +60,14 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.TreasuryOutstanding.Walk(ctx, nil, func(denom string, amount math.Int) (bool, error) {
 		gs.TreasuryOutstanding = append(gs.TreasuryOutstanding, types.TreasuryOutstanding{Denom: denom, Amount: amount})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	gs.OutflowWindows = []types.OutflowWindowEntry{}
+	err = k.OutflowWindows.Walk(ctx, nil, func(key collections.Pair[string, string], w types.OutflowWindow) (bool, error) {
+		gs.OutflowWindows = append(gs.OutflowWindows, types.OutflowWindowEntry{Channel: key.K1(), Denom: key.K2(), Window: w})
 		return false, nil
 	})
 	if err != nil {

@@ -133,3 +133,44 @@ func (q queryServer) FeesCollected(ctx context.Context, req *types.QueryFeesColl
 	addr := q.k.FeeCollectorAddress()
 	return &types.QueryFeesCollectedResponse{Address: addr.String(), Balance: q.k.bank.GetAllBalances(ctx, addr)}, nil
 }
+
+// OutflowUsage implements types.QueryServer.
+func (q queryServer) OutflowUsage(ctx context.Context, req *types.QueryOutflowUsageRequest) (*types.QueryOutflowUsageResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if err := types.ValidateChannelID(req.Channel); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	if err := sdk.ValidateDenom(req.Denom); err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "denom %q: %s", req.Denom, err)
+	}
+	params, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	usage, err := q.k.OutflowUsage(ctx, params, req.Channel, req.Denom)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryOutflowUsageResponse{Usage: usage}, nil
+}
+
+// OutflowUsages implements types.QueryServer.
+func (q queryServer) OutflowUsages(ctx context.Context, req *types.QueryOutflowUsagesRequest) (*types.QueryOutflowUsagesResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	params, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	usages, page, err := query.CollectionPaginate(ctx, q.k.OutflowWindows, req.Pagination,
+		func(key collections.Pair[string, string], _ types.OutflowWindow) (types.OutflowUsage, error) {
+			return q.k.OutflowUsage(ctx, params, key.K1(), key.K2())
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryOutflowUsagesResponse{Usages: usages, Pagination: page}, nil
+}

@@ -33,6 +33,9 @@ type Keeper struct {
 	ak     types.AccountKeeper
 	bank   types.BankKeeper
 	oracle types.OracleKeeper
+	// denoms resolves IBC vouchers to their origin; nil until the app wires
+	// ICS-20 (keeper tests run without it).
+	denoms types.DenomResolver
 
 	moduleAddr sdk.AccAddress
 	feesAddr   sdk.AccAddress
@@ -43,6 +46,8 @@ type Keeper struct {
 	// TreasuryOutstanding is the reserve principal per denom sent to the
 	// treasury custodian and not yet settled; zero entries are deleted.
 	TreasuryOutstanding collections.Map[string, math.Int]
+	// OutflowWindows is the IBC outflow quota state per (channel, denom).
+	OutflowWindows collections.Map[collections.Pair[string, string], types.OutflowWindow]
 }
 
 // NewKeeper builds the keeper and its collections schema. It panics when
@@ -79,6 +84,8 @@ func NewKeeper(
 		Allowlist:     collections.NewKeySet(sb, types.AllowlistKey, "allowlist", sdk.AccAddressKey),
 		TreasuryOutstanding: collections.NewMap(sb, types.TreasuryOutstandingKey, "treasury_outstanding",
 			collections.StringKey, sdk.IntValue),
+		OutflowWindows: collections.NewMap(sb, types.OutflowWindowsKey, "outflow_windows",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.OutflowWindow](cdc)),
 	}
 
 	schema, err := sb.Build()
@@ -88,6 +95,11 @@ func NewKeeper(
 	k.Schema = schema
 	return k
 }
+
+// SetDenomResolver gives the keeper the ICS-20 denom traces, so IBC vouchers
+// can be listed as reserves and show their origin. Called once by the app
+// after the transfer keeper exists.
+func (k *Keeper) SetDenomResolver(r types.DenomResolver) { k.denoms = r }
 
 // GetAuthority returns the address allowed to update params and the allowlist.
 func (k Keeper) GetAuthority() string {
@@ -151,6 +163,9 @@ func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
 	}
 	for _, r := range params.Reserves {
 		if err := k.checkDecimals(ctx, r.Denom); err != nil {
+			return err
+		}
+		if _, err := k.ReserveOrigin(ctx, r.Denom); err != nil {
 			return err
 		}
 	}

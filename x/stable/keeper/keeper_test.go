@@ -126,13 +126,20 @@ func newFixture(t *testing.T) *fixture {
 // at 0.98), upyusd (no fees, cap 500 units, no guard) and udai (disabled),
 // with a supply cap of 1,200 units.
 func testParams() types.Params {
-	return types.NewParams([]types.ReserveAsset{
+	p := types.NewParams([]types.ReserveAsset{
 		{Denom: usdc, Enabled: true, MintFeeBps: 10, RedeemFeeBps: 20, Cap: math.NewInt(1_000_000_000),
 			DepegFeed: fxUSDC, DepegThreshold: math.LegacyMustNewDecFromStr("0.98")},
 		{Denom: pyusd, Enabled: true, Cap: math.NewInt(500_000_000), DepegThreshold: math.LegacyZeroDec()},
 		{Denom: dai, Enabled: false, MintFeeBps: 5, RedeemFeeBps: 5, Cap: math.NewInt(1_000_000_000), DepegThreshold: math.LegacyZeroDec()},
 	}, math.NewInt(1_200_000_000), false, false)
+	p.OutflowQuotas = []types.OutflowQuota{
+		{Denom: types.USDaiDenom, WindowSeconds: quotaWindow, MaxSupplyBps: 5000, MaxAmount: math.NewInt(300_000_000)},
+	}
+	return p
 }
+
+// quotaWindow is the test params' outflow window for uusdai.
+const quotaWindow = 100
 
 // setup returns a fixture with testParams as genesis.
 func setup(t *testing.T) *fixture {

@@ -30,7 +30,18 @@ func (k Keeper) ReserveStatus(ctx context.Context, params types.Params, reserve 
 		FxPriceValid:        fx.valid,
 		Depegged:            fx.depegged,
 		Mintable:            !params.Paused && reserve.Enabled && !fx.depegged && room.IsPositive(),
+		Origin:              k.knownOrigin(ctx, reserve.Denom),
 	}, nil
+}
+
+// knownOrigin is ReserveOrigin for queries: a voucher whose trace is unknown
+// shows no origin rather than failing the whole query.
+func (k Keeper) knownOrigin(ctx context.Context, denom string) *types.ReserveOrigin {
+	origin, err := k.ReserveOrigin(ctx, denom)
+	if err != nil {
+		return nil
+	}
+	return origin
 }
 
 // ProofOfReserves compares the USDai supply with the reserves: held on chain
@@ -54,7 +65,9 @@ func (k Keeper) ProofOfReserves(ctx context.Context) (*types.QueryProofOfReserve
 		}
 		res.ReservesHeld = res.ReservesHeld.Add(held)
 		res.TreasuryOutstanding = res.TreasuryOutstanding.Add(outstanding)
-		res.Reserves = append(res.Reserves, types.ReserveBalance{Denom: r.Denom, Held: held, TreasuryOutstanding: outstanding})
+		res.Reserves = append(res.Reserves, types.ReserveBalance{
+			Denom: r.Denom, Held: held, TreasuryOutstanding: outstanding, Origin: k.knownOrigin(ctx, r.Denom),
+		})
 	}
 	res.TotalReserves = res.ReservesHeld.Add(res.TreasuryOutstanding)
 	res.Ratio = types.BackingRatio(res.ReservesHeld, res.UsdaiSupply)

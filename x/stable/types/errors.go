@@ -21,4 +21,7 @@ var (
 	ErrInvalidAllowlist    = errorsmod.Register(ModuleName, 16, "invalid allowlist update")
 	ErrReserveStillBacking = errorsmod.Register(ModuleName, 17, "reserve still backs USDai")
 	ErrUnbackedSupply      = errorsmod.Register(ModuleName, 18, "USDai supply exceeds reserves held")
+	ErrOutflowQuota        = errorsmod.Register(ModuleName, 19, "IBC outflow quota exceeded")
+	ErrUnknownVoucher      = errorsmod.Register(ModuleName, 20, "unknown IBC voucher")
+	ErrInvalidChannel      = errorsmod.Register(ModuleName, 21, "invalid IBC channel")
 )

@@ -33,3 +33,9 @@ type OracleKeeper interface {
 	// and oracletypes.ErrFeedNotFound when the feed does not exist.
 	GetPrice(ctx context.Context, feedID string) (oracletypes.Price, error)
 }
+
+// DenomResolver resolves an ICS-20 voucher denom ("ibc/<hash>") to its trace
+// path and base denom; an error when the chain has never seen the voucher.
+type DenomResolver interface {
+	DenomOrigin(ctx sdk.Context, denom string) (path, base string, err error)
+}

@@ -2,6 +2,8 @@ package types
 
 import (
 	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // NewGenesisState returns a GenesisState with the given contents.
@@ -45,6 +47,23 @@ func (gs GenesisState) Validate() error {
 		denoms[o.Denom] = true
 		if o.Amount.IsNil() || !o.Amount.IsPositive() {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "treasury outstanding for %s must be positive", o.Denom)
+		}
+	}
+	windows := make(map[string]bool, len(gs.OutflowWindows))
+	for _, w := range gs.OutflowWindows {
+		if err := ValidateChannelID(w.Channel); err != nil {
+			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+		}
+		if err := sdk.ValidateDenom(w.Denom); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "outflow window denom %q: %s", w.Denom, err)
+		}
+		key := w.Channel + "/" + w.Denom
+		if windows[key] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "duplicate outflow window %s", key)
+		}
+		windows[key] = true
+		if w.Window.Current.IsNil() || w.Window.Previous.IsNil() {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "outflow window %s: amounts must be set", key)
 		}
 	}
 	return nil

@@ -26,4 +26,5 @@ var (
 	ParamsKey              = collections.NewPrefix(0)
 	AllowlistKey           = collections.NewPrefix(1)
 	TreasuryOutstandingKey = collections.NewPrefix(2)
+	OutflowWindowsKey      = collections.NewPrefix(3)
 )

@@ -25,9 +25,24 @@ func NewParams(reserves []ReserveAsset, supplyCap math.Int, permissioned, paused
 }
 
 // DefaultParams returns the default parameters: no reserve and a zero supply
-// cap, so nothing can be minted until governance lists a reserve and sets caps.
+// cap, so nothing can be minted until governance lists a reserve and sets caps;
+// and the default outflow quotas of USDai and sUSDai.
 func DefaultParams() Params {
-	return NewParams([]ReserveAsset{}, math.ZeroInt(), false, false)
+	p := NewParams([]ReserveAsset{}, math.ZeroInt(), false, false)
+	p.OutflowQuotas = DefaultOutflowQuotas()
+	return p
+}
+
+// DefaultOutflowQuotas let at most 10% of the supply, and at most 10 million,
+// of USDai and of sUSDai leave over any one channel (net) in a rolling day: a
+// run through one channel is slowed, and a compromised counterparty chain
+// cannot drain more than that before governance reacts.
+func DefaultOutflowQuotas() []OutflowQuota {
+	tenMillion := math.NewInt(10_000_000_000_000)
+	return []OutflowQuota{
+		{Denom: USDaiDenom, WindowSeconds: 86400, MaxSupplyBps: 1000, MaxAmount: tenMillion},
+		{Denom: SUSDaiDenom, WindowSeconds: 86400, MaxSupplyBps: 1000, MaxAmount: tenMillion},
+	}
 }
 
 // Validate checks the parameters on their own; the keeper also checks them
@@ -48,6 +63,19 @@ func (p Params) Validate() error {
 	}
 	if p.SupplyCap.IsNil() || p.SupplyCap.IsNegative() {
 		return errorsmod.Wrap(ErrInvalidParams, "supply_cap must be set and not negative")
+	}
+	if len(p.OutflowQuotas) > MaxOutflowQuotas {
+		return errorsmod.Wrapf(ErrInvalidParams, "%d outflow quotas, at most %d allowed", len(p.OutflowQuotas), MaxOutflowQuotas)
+	}
+	quotas := make(map[string]bool, len(p.OutflowQuotas))
+	for _, q := range p.OutflowQuotas {
+		if err := q.Validate(); err != nil {
+			return err
+		}
+		if quotas[q.Denom] {
+			return errorsmod.Wrapf(ErrInvalidParams, "duplicate outflow quota %s", q.Denom)
+		}
+		quotas[q.Denom] = true
 	}
 	return nil
 }

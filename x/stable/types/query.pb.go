@@ -331,6 +331,8 @@ type ReserveBalance struct {
 	Denom               string                `protobuf:"bytes,1,opt,name=denom,proto3" json:"denom,omitempty"`
 	Held                cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=held,proto3,customtype=cosmossdk.io/math.Int" json:"held"`
 	TreasuryOutstanding cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=treasury_outstanding,json=treasuryOutstanding,proto3,customtype=cosmossdk.io/math.Int" json:"treasury_outstanding"`
+	// origin is the voucher's trace when the reserve arrived over IBC.
+	Origin *ReserveOrigin `protobuf:"bytes,4,opt,name=origin,proto3" json:"origin,omitempty"`
 }
 
 func (m *ReserveBalance) Reset()         { *m = ReserveBalance{} }
@@ -371,6 +373,13 @@ func (m *ReserveBalance) GetDenom() string {
 		return m.Denom
 	}
 	return ""
+}
+
+func (m *ReserveBalance) GetOrigin() *ReserveOrigin {
+	if m != nil {
+		return m.Origin
+	}
+	return nil
 }
 
 // QueryProofOfReservesResponse is the Query/ProofOfReserves response.
@@ -721,6 +730,278 @@ func (m *QueryFeesCollectedResponse) GetBalance() github_com_cosmos_cosmos_sdk_t
 	return nil
 }
 
+// QueryOutflowUsageRequest is the Query/OutflowUsage request.
+type QueryOutflowUsageRequest struct {
+	Channel string `protobuf:"bytes,1,opt,name=channel,proto3" json:"channel,omitempty"`
+	Denom   string `protobuf:"bytes,2,opt,name=denom,proto3" json:"denom,omitempty"`
+}
+
+func (m *QueryOutflowUsageRequest) Reset()         { *m = QueryOutflowUsageRequest{} }
+func (m *QueryOutflowUsageRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOutflowUsageRequest) ProtoMessage()    {}
+func (*QueryOutflowUsageRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e68b61168fbf6e92, []int{15}
+}
+func (m *QueryOutflowUsageRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOutflowUsageRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOutflowUsageRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOutflowUsageRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOutflowUsageRequest.Merge(m, src)
+}
+func (m *QueryOutflowUsageRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOutflowUsageRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOutflowUsageRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOutflowUsageRequest proto.InternalMessageInfo
+
+func (m *QueryOutflowUsageRequest) GetChannel() string {
+	if m != nil {
+		return m.Channel
+	}
+	return ""
+}
+
+func (m *QueryOutflowUsageRequest) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+// OutflowUsage is one (channel, denom)'s quota use at the current block.
+type OutflowUsage struct {
+	Channel string `protobuf:"bytes,1,opt,name=channel,proto3" json:"channel,omitempty"`
+	Denom   string `protobuf:"bytes,2,opt,name=denom,proto3" json:"denom,omitempty"`
+	// quota is the denom's quota; unset when the denom has none (no limit).
+	Quota *OutflowQuota `protobuf:"bytes,3,opt,name=quota,proto3" json:"quota,omitempty"`
+	// used is the rolling net outflow (never below zero).
+	Used cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=used,proto3,customtype=cosmossdk.io/math.Int" json:"used"`
+	// limit is the tighter of max_amount and max_supply_bps × supply now.
+	Limit cosmossdk_io_math.Int `protobuf:"bytes,5,opt,name=limit,proto3,customtype=cosmossdk.io/math.Int" json:"limit"`
+	// remaining is max(0, limit − used): the most that may leave now.
+	Remaining cosmossdk_io_math.Int `protobuf:"bytes,6,opt,name=remaining,proto3,customtype=cosmossdk.io/math.Int" json:"remaining"`
+	Window    OutflowWindow         `protobuf:"bytes,7,opt,name=window,proto3" json:"window"`
+}
+
+func (m *OutflowUsage) Reset()         { *m = OutflowUsage{} }
+func (m *OutflowUsage) String() string { return proto.CompactTextString(m) }
+func (*OutflowUsage) ProtoMessage()    {}
+func (*OutflowUsage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e68b61168fbf6e92, []int{16}
+}
+func (m *OutflowUsage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowUsage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowUsage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowUsage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowUsage.Merge(m, src)
+}
+func (m *OutflowUsage) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowUsage) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowUsage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowUsage proto.InternalMessageInfo
+
+func (m *OutflowUsage) GetChannel() string {
+	if m != nil {
+		return m.Channel
+	}
+	return ""
+}
+
+func (m *OutflowUsage) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+func (m *OutflowUsage) GetQuota() *OutflowQuota {
+	if m != nil {
+		return m.Quota
+	}
+	return nil
+}
+
+func (m *OutflowUsage) GetWindow() OutflowWindow {
+	if m != nil {
+		return m.Window
+	}
+	return OutflowWindow{}
+}
+
+// QueryOutflowUsageResponse is the Query/OutflowUsage response.
+type QueryOutflowUsageResponse struct {
+	Usage OutflowUsage `protobuf:"bytes,1,opt,name=usage,proto3" json:"usage"`
+}
+
+func (m *QueryOutflowUsageResponse) Reset()         { *m = QueryOutflowUsageResponse{} }
+func (m *QueryOutflowUsageResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOutflowUsageResponse) ProtoMessage()    {}
+func (*QueryOutflowUsageResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e68b61168fbf6e92, []int{17}
+}
+func (m *QueryOutflowUsageResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOutflowUsageResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOutflowUsageResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOutflowUsageResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOutflowUsageResponse.Merge(m, src)
+}
+func (m *QueryOutflowUsageResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOutflowUsageResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOutflowUsageResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOutflowUsageResponse proto.InternalMessageInfo
+
+func (m *QueryOutflowUsageResponse) GetUsage() OutflowUsage {
+	if m != nil {
+		return m.Usage
+	}
+	return OutflowUsage{}
+}
+
+// QueryOutflowUsagesRequest is the Query/OutflowUsages request.
+type QueryOutflowUsagesRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryOutflowUsagesRequest) Reset()         { *m = QueryOutflowUsagesRequest{} }
+func (m *QueryOutflowUsagesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOutflowUsagesRequest) ProtoMessage()    {}
+func (*QueryOutflowUsagesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e68b61168fbf6e92, []int{18}
+}
+func (m *QueryOutflowUsagesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOutflowUsagesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOutflowUsagesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOutflowUsagesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOutflowUsagesRequest.Merge(m, src)
+}
+func (m *QueryOutflowUsagesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOutflowUsagesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOutflowUsagesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOutflowUsagesRequest proto.InternalMessageInfo
+
+func (m *QueryOutflowUsagesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryOutflowUsagesResponse is the Query/OutflowUsages response.
+type QueryOutflowUsagesResponse struct {
+	Usages     []OutflowUsage      `protobuf:"bytes,1,rep,name=usages,proto3" json:"usages"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryOutflowUsagesResponse) Reset()         { *m = QueryOutflowUsagesResponse{} }
+func (m *QueryOutflowUsagesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOutflowUsagesResponse) ProtoMessage()    {}
+func (*QueryOutflowUsagesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e68b61168fbf6e92, []int{19}
+}
+func (m *QueryOutflowUsagesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOutflowUsagesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOutflowUsagesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOutflowUsagesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOutflowUsagesResponse.Merge(m, src)
+}
+func (m *QueryOutflowUsagesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOutflowUsagesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOutflowUsagesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOutflowUsagesResponse proto.InternalMessageInfo
+
+func (m *QueryOutflowUsagesResponse) GetUsages() []OutflowUsage {
+	if m != nil {
+		return m.Usages
+	}
+	return nil
+}
+
+func (m *QueryOutflowUsagesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "infrafi.stable.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "infrafi.stable.v1.QueryParamsResponse")
@@ -737,81 +1018,102 @@ func init() {
 	proto.RegisterType((*QueryAllowlistedResponse)(nil), "infrafi.stable.v1.QueryAllowlistedResponse")
 	proto.RegisterType((*QueryFeesCollectedRequest)(nil), "infrafi.stable.v1.QueryFeesCollectedRequest")
 	proto.RegisterType((*QueryFeesCollectedResponse)(nil), "infrafi.stable.v1.QueryFeesCollectedResponse")
+	proto.RegisterType((*QueryOutflowUsageRequest)(nil), "infrafi.stable.v1.QueryOutflowUsageRequest")
+	proto.RegisterType((*OutflowUsage)(nil), "infrafi.stable.v1.OutflowUsage")
+	proto.RegisterType((*QueryOutflowUsageResponse)(nil), "infrafi.stable.v1.QueryOutflowUsageResponse")
+	proto.RegisterType((*QueryOutflowUsagesRequest)(nil), "infrafi.stable.v1.QueryOutflowUsagesRequest")
+	proto.RegisterType((*QueryOutflowUsagesResponse)(nil), "infrafi.stable.v1.QueryOutflowUsagesResponse")
 }
 
 func init() { proto.RegisterFile("infrafi/stable/v1/query.proto", fileDescriptor_e68b61168fbf6e92) }
 
 var fileDescriptor_e68b61168fbf6e92 = []byte{
-	// 1091 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x56, 0x4b, 0x6f, 0x1b, 0x55,
-	0x14, 0xce, 0xa4, 0x49, 0x9c, 0x1c, 0x27, 0x45, 0xbd, 0x75, 0x8b, 0xe3, 0x24, 0x4e, 0x32, 0x6d,
-	0xf3, 0x70, 0x9b, 0x99, 0x26, 0x88, 0xae, 0x60, 0x51, 0x27, 0xf4, 0x21, 0x15, 0xb5, 0x38, 0x42,
-	0x95, 0x90, 0x90, 0x7b, 0x3d, 0x73, 0x3d, 0x19, 0x3a, 0x9e, 0xeb, 0xce, 0xbd, 0x0e, 0x84, 0xaa,
-	0x9b, 0x2e, 0x90, 0xd8, 0x21, 0xb1, 0x00, 0x76, 0x2c, 0x11, 0x2b, 0x16, 0x5d, 0xf2, 0x03, 0xba,
-	0x2c, 0x65, 0x83, 0x58, 0x14, 0x94, 0x20, 0xf1, 0x0b, 0x58, 0xb0, 0x43, 0xbe, 0xf7, 0x8c, 0xe3,
-	0xc7, 0xb8, 0x0e, 0xa9, 0xd4, 0x4d, 0x9c, 0x39, 0x8f, 0xef, 0x7c, 0xe7, 0xcc, 0x79, 0x0c, 0xcc,
-	0xf9, 0x61, 0x35, 0xa2, 0x55, 0xdf, 0x16, 0x92, 0x56, 0x02, 0x66, 0xef, 0xae, 0xdb, 0x0f, 0x1a,
-	0x2c, 0xda, 0xb3, 0xea, 0x11, 0x97, 0x9c, 0x9c, 0x42, 0xb5, 0xa5, 0xd5, 0xd6, 0xee, 0x7a, 0xee,
-	0x14, 0xad, 0xf9, 0x21, 0xb7, 0xd5, 0x5f, 0x6d, 0x95, 0x2b, 0x38, 0x5c, 0xd4, 0xb8, 0xb0, 0x2b,
-	0x54, 0x30, 0xed, 0x6e, 0xef, 0xae, 0x57, 0x98, 0xa4, 0xeb, 0x76, 0x9d, 0x7a, 0x7e, 0x48, 0xa5,
-	0xcf, 0x43, 0xb4, 0xcd, 0xb7, 0xdb, 0xc6, 0x56, 0x0e, 0xf7, 0x63, 0xfd, 0xb4, 0xd6, 0x97, 0xd5,
-	0x93, 0xad, 0x1f, 0x50, 0x95, 0xf1, 0xb8, 0xc7, 0xb5, 0xbc, 0xf9, 0x1f, 0x4a, 0x67, 0x3d, 0xce,
-	0xbd, 0x80, 0xd9, 0xb4, 0xee, 0xdb, 0x34, 0x0c, 0xb9, 0x54, 0xd1, 0x62, 0x9f, 0x7c, 0x6f, 0x7e,
-	0x75, 0x1a, 0xd1, 0xda, 0x4b, 0xf4, 0x98, 0xaa, 0xd2, 0x9b, 0x19, 0x20, 0x1f, 0x34, 0x13, 0xba,
-	0xa3, 0x9c, 0x4a, 0xec, 0x41, 0x83, 0x09, 0x69, 0x6e, 0xc3, 0xe9, 0x0e, 0xa9, 0xa8, 0xf3, 0x50,
-	0x30, 0xf2, 0x0e, 0x8c, 0x69, 0xf0, 0xac, 0xb1, 0x60, 0xac, 0xa4, 0x37, 0xa6, 0xad, 0x9e, 0xf2,
-	0x59, 0xda, 0xa5, 0x38, 0xf1, 0xf4, 0xc5, 0xfc, 0xd0, 0x0f, 0x7f, 0xff, 0x54, 0x30, 0x4a, 0xe8,
-	0x63, 0x9e, 0x85, 0x8c, 0x02, 0x2d, 0x31, 0xc1, 0xa2, 0x5d, 0xd6, 0x0a, 0x76, 0x0f, 0xce, 0x74,
-	0xc9, 0x31, 0xdc, 0x75, 0x18, 0x8f, 0x50, 0x96, 0x35, 0x16, 0x4e, 0xac, 0xa4, 0x37, 0x16, 0x12,
-	0x02, 0xa2, 0xdb, 0xb6, 0xa4, 0xb2, 0xd1, 0x11, 0xb7, 0xe5, 0x6c, 0x5e, 0xc4, 0x74, 0xd0, 0x14,
-	0x03, 0x93, 0x0c, 0x8c, 0xba, 0x2c, 0xe4, 0x35, 0x95, 0xcd, 0x44, 0x49, 0x3f, 0x98, 0x1f, 0x77,
-	0xd2, 0x6c, 0xb1, 0x79, 0x0f, 0x52, 0x08, 0x88, 0xd9, 0xff, 0x2f, 0x32, 0xb1, 0xaf, 0x39, 0x07,
-	0x33, 0xba, 0xb4, 0x11, 0xe7, 0xd5, 0xdb, 0xd5, 0xee, 0x62, 0xfc, 0x62, 0xc0, 0x49, 0x94, 0x15,
-	0x69, 0x40, 0x43, 0x87, 0x25, 0xd3, 0x24, 0x5b, 0x30, 0xb2, 0xc3, 0x02, 0x37, 0x3b, 0xdc, 0x14,
-	0x16, 0x2f, 0x37, 0x23, 0xfd, 0xfe, 0x62, 0xfe, 0x8c, 0x6e, 0x28, 0xe1, 0xde, 0xb7, 0x7c, 0x6e,
-	0xd7, 0xa8, 0xdc, 0xb1, 0x6e, 0x86, 0xf2, 0xf9, 0x93, 0x35, 0xc0, 0x4e, 0xbb, 0x19, 0x4a, 0x4d,
-	0x48, 0x79, 0x13, 0x07, 0x32, 0x32, 0x62, 0x54, 0x34, 0xa2, 0xbd, 0x32, 0x6f, 0x48, 0x21, 0x69,
-	0xe8, 0xfa, 0xa1, 0x97, 0x3d, 0x71, 0x4c, 0xd4, 0xd3, 0x31, 0xda, 0xed, 0x43, 0x30, 0xf3, 0xdf,
-	0x11, 0x98, 0x4d, 0xce, 0x19, 0x4b, 0xbb, 0x0d, 0x93, 0x0d, 0xe1, 0x52, 0xbf, 0x2c, 0x1a, 0xf5,
-	0x7a, 0xb0, 0xa7, 0x13, 0x3d, 0x46, 0xf4, 0xb4, 0x42, 0xd9, 0x56, 0x20, 0xe4, 0x43, 0x98, 0x8a,
-	0x1b, 0xa0, 0xfc, 0x4a, 0x95, 0x9a, 0x8c, 0x61, 0x6e, 0xbc, 0xae, 0x8a, 0x91, 0xbb, 0x70, 0x52,
-	0x72, 0x49, 0x83, 0x72, 0xab, 0xff, 0x47, 0x8e, 0x09, 0x3f, 0xa5, 0x70, 0xe2, 0x8a, 0x93, 0x5b,
-	0x30, 0x1a, 0x35, 0xf7, 0x47, 0x76, 0x54, 0xe1, 0x5d, 0x41, 0xbc, 0x99, 0x5e, 0xbc, 0x5b, 0xcc,
-	0xa3, 0xce, 0xde, 0x16, 0x73, 0xda, 0x50, 0xb7, 0x98, 0xa3, 0x51, 0x35, 0x08, 0xb9, 0x0b, 0x69,
-	0xa4, 0xa9, 0x30, 0xc7, 0x5e, 0x09, 0x13, 0x34, 0x53, 0x05, 0x7c, 0xa3, 0x6d, 0xf2, 0x53, 0x6a,
-	0xf2, 0x17, 0xfb, 0x0f, 0x1b, 0xce, 0x49, 0xf2, 0xe8, 0x97, 0x71, 0xb9, 0x5c, 0x0d, 0x02, 0xfe,
-	0x69, 0xe0, 0x0b, 0x19, 0x0f, 0xff, 0x35, 0x80, 0xc3, 0xdd, 0x8d, 0x13, 0xbd, 0x64, 0x21, 0xa9,
-	0xe6, 0xf2, 0xb6, 0xf4, 0x9d, 0xc0, 0x15, 0x6e, 0xdd, 0xa1, 0x5e, 0xbc, 0x38, 0x4a, 0x6d, 0x9e,
-	0xe6, 0x77, 0x06, 0x9c, 0xed, 0x8e, 0x80, 0x6d, 0x7d, 0x05, 0x26, 0xa8, 0xeb, 0x46, 0x4c, 0x08,
-	0x5c, 0x60, 0x13, 0xc5, 0xec, 0xf3, 0x27, 0x6b, 0x19, 0x0c, 0x72, 0x55, 0xeb, 0xb6, 0x65, 0xe4,
-	0x87, 0x5e, 0xe9, 0xd0, 0x94, 0x5c, 0xef, 0xa0, 0x36, 0xac, 0xa8, 0x2d, 0x0f, 0xa4, 0xa6, 0x83,
-	0x76, 0x70, 0x7b, 0x1f, 0xde, 0xec, 0xa4, 0xc6, 0xdc, 0x38, 0xfd, 0x0d, 0x48, 0x61, 0x40, 0x9c,
-	0xb6, 0xfe, 0xcc, 0x62, 0x43, 0xf3, 0x1e, 0x64, 0x7b, 0xe1, 0x30, 0xd7, 0x05, 0x48, 0xd3, 0x43,
-	0xb1, 0xc2, 0x1c, 0x2f, 0xb5, 0x8b, 0x88, 0x09, 0x93, 0x75, 0x16, 0xd5, 0x7c, 0x21, 0x7c, 0x1e,
-	0x32, 0x3d, 0x8e, 0xe3, 0xa5, 0x0e, 0x99, 0x39, 0x03, 0xd3, 0x2a, 0xc2, 0x35, 0xc6, 0xc4, 0x26,
-	0x0f, 0x02, 0xe6, 0x1c, 0x52, 0x36, 0x7f, 0x36, 0x20, 0x97, 0xa4, 0x45, 0x06, 0xc7, 0xc8, 0x88,
-	0x7c, 0x02, 0xa9, 0x8a, 0xee, 0x9e, 0xec, 0xb0, 0x6a, 0xb3, 0xe9, 0x8e, 0x32, 0xc7, 0x05, 0xde,
-	0xe4, 0x7e, 0x58, 0x7c, 0xbb, 0xd9, 0x5e, 0x3f, 0xfe, 0x31, 0xbf, 0xe2, 0xf9, 0x72, 0xa7, 0x51,
-	0xb1, 0x1c, 0x5e, 0xc3, 0xf3, 0x8d, 0x3f, 0x6b, 0xc2, 0xbd, 0x6f, 0xcb, 0xbd, 0x3a, 0x13, 0xca,
-	0x41, 0xe0, 0xe2, 0xc7, 0x00, 0x1b, 0xff, 0xa4, 0x60, 0x54, 0xd1, 0x27, 0x9f, 0xc3, 0x98, 0xbe,
-	0x92, 0xe4, 0x42, 0x42, 0x57, 0xf7, 0x9e, 0xe3, 0xdc, 0xd2, 0x20, 0x33, 0x5d, 0x02, 0x73, 0xf1,
-	0xf1, 0xaf, 0x7f, 0x7d, 0x3d, 0x3c, 0x43, 0xa6, 0xed, 0x7e, 0x5f, 0x05, 0xe4, 0xb1, 0x01, 0xe3,
-	0xad, 0x6d, 0xb0, 0xdc, 0x0f, 0xb7, 0xeb, 0x2a, 0xe5, 0x56, 0x06, 0x1b, 0x22, 0x85, 0x73, 0x8a,
-	0xc2, 0x1c, 0x99, 0x49, 0xa0, 0x10, 0x0f, 0x25, 0xf9, 0xd2, 0x80, 0x14, 0x7a, 0x92, 0xa5, 0x01,
-	0xd0, 0x31, 0x85, 0xe5, 0x81, 0x76, 0xc8, 0x60, 0x4d, 0x31, 0x58, 0x26, 0x17, 0xfa, 0x33, 0xb0,
-	0x1f, 0xaa, 0x1b, 0xfa, 0x6e, 0xa1, 0xf0, 0x88, 0x7c, 0x6f, 0xc0, 0x1b, 0x5d, 0x77, 0x89, 0x58,
-	0x7d, 0xeb, 0x9d, 0x78, 0xb4, 0x73, 0xf6, 0x91, 0xed, 0x91, 0xe3, 0x25, 0xc5, 0x71, 0x89, 0x9c,
-	0x4f, 0x7a, 0x51, 0x4d, 0x9f, 0x32, 0xaf, 0xb6, 0x76, 0x3f, 0xf9, 0xc2, 0x80, 0x89, 0xd6, 0xcc,
-	0x91, 0xbe, 0xef, 0xa2, 0x7b, 0xc5, 0xe5, 0x56, 0x8f, 0x60, 0x89, 0x84, 0xce, 0x2b, 0x42, 0x79,
-	0x32, 0x9b, 0x40, 0xa8, 0x35, 0xc4, 0xe4, 0x5b, 0x03, 0xd2, 0x6d, 0xc3, 0x4f, 0x0a, 0x03, 0x03,
-	0xb4, 0xa6, 0x37, 0x77, 0xf1, 0x48, 0xb6, 0x48, 0xe7, 0xb2, 0xa2, 0x53, 0x20, 0x2b, 0x2f, 0xa3,
-	0xc3, 0x5c, 0xfb, 0x21, 0x0e, 0xf2, 0x23, 0xf2, 0x8d, 0x01, 0x53, 0x1d, 0x7b, 0x81, 0x5c, 0xea,
-	0x17, 0x30, 0x69, 0xb9, 0xe4, 0xd6, 0x8e, 0x68, 0x8d, 0x04, 0x57, 0x15, 0xc1, 0x73, 0x64, 0x31,
-	0x81, 0x60, 0x95, 0x31, 0x51, 0x76, 0x62, 0x97, 0xe2, 0xe6, 0xd3, 0xfd, 0xbc, 0xf1, 0x6c, 0x3f,
-	0x6f, 0xfc, 0xb9, 0x9f, 0x37, 0xbe, 0x3a, 0xc8, 0x0f, 0x3d, 0x3b, 0xc8, 0x0f, 0xfd, 0x76, 0x90,
-	0x1f, 0xfa, 0x68, 0xb5, 0x6d, 0x93, 0xc4, 0x30, 0xf1, 0xef, 0x67, 0x31, 0xa0, 0x5a, 0x28, 0x95,
-	0x31, 0xf5, 0xb5, 0xfe, 0xd6, 0x7f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x0a, 0xfd, 0x4a, 0x3c, 0xcf,
-	0x0c, 0x00, 0x00,
+	// 1348 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xbc, 0x58, 0xcf, 0x6f, 0x13, 0x47,
+	0x14, 0xce, 0x86, 0xd8, 0x4e, 0x9e, 0x13, 0x2a, 0x86, 0x40, 0x1d, 0x27, 0x38, 0x61, 0x81, 0x24,
+	0x84, 0x64, 0x97, 0xa4, 0x05, 0xf5, 0xd0, 0x4a, 0xc5, 0xa1, 0xfc, 0xa8, 0x68, 0x03, 0x8e, 0x10,
+	0x52, 0x25, 0x64, 0x26, 0xf6, 0xd8, 0xd9, 0xb2, 0xde, 0x31, 0x3b, 0xbb, 0x49, 0x53, 0x94, 0x0b,
+	0x87, 0x4a, 0x55, 0x2f, 0x48, 0x3d, 0x94, 0x9e, 0xda, 0x63, 0xcb, 0xa9, 0x07, 0x8e, 0xfd, 0x03,
+	0x38, 0x22, 0x7a, 0xa9, 0x7a, 0xa0, 0x15, 0x54, 0xea, 0xdf, 0xd0, 0x5b, 0xb5, 0x33, 0x6f, 0x6d,
+	0xaf, 0xb3, 0x8e, 0x13, 0x83, 0x7a, 0xc9, 0x66, 0x67, 0xde, 0xfb, 0xde, 0x37, 0x6f, 0xdf, 0x7c,
+	0xef, 0xc9, 0x70, 0xcc, 0x72, 0x2a, 0x2e, 0xad, 0x58, 0xa6, 0xf0, 0xe8, 0x9a, 0xcd, 0xcc, 0x8d,
+	0x45, 0xf3, 0x9e, 0xcf, 0xdc, 0x2d, 0xa3, 0xee, 0x72, 0x8f, 0x93, 0x43, 0xb8, 0x6d, 0xa8, 0x6d,
+	0x63, 0x63, 0x31, 0x7b, 0x88, 0xd6, 0x2c, 0x87, 0x9b, 0xf2, 0xaf, 0xb2, 0xca, 0xce, 0x95, 0xb8,
+	0xa8, 0x71, 0x61, 0xae, 0x51, 0xc1, 0x94, 0xbb, 0xb9, 0xb1, 0xb8, 0xc6, 0x3c, 0xba, 0x68, 0xd6,
+	0x69, 0xd5, 0x72, 0xa8, 0x67, 0x71, 0x07, 0x6d, 0x73, 0xad, 0xb6, 0xa1, 0x55, 0x89, 0x5b, 0xe1,
+	0xfe, 0x98, 0xda, 0x2f, 0xca, 0x37, 0x53, 0xbd, 0xe0, 0xd6, 0x68, 0x95, 0x57, 0xb9, 0x5a, 0x0f,
+	0xfe, 0xc3, 0xd5, 0x89, 0x2a, 0xe7, 0x55, 0x9b, 0x99, 0xb4, 0x6e, 0x99, 0xd4, 0x71, 0xb8, 0x27,
+	0xa3, 0x85, 0x3e, 0xb9, 0x9d, 0xe7, 0xab, 0x53, 0x97, 0xd6, 0x76, 0xd9, 0xc7, 0xa3, 0xca, 0x7d,
+	0x7d, 0x14, 0xc8, 0x8d, 0xe0, 0x40, 0xd7, 0xa5, 0x53, 0x81, 0xdd, 0xf3, 0x99, 0xf0, 0xf4, 0x55,
+	0x38, 0x1c, 0x59, 0x15, 0x75, 0xee, 0x08, 0x46, 0xde, 0x87, 0xa4, 0x02, 0xcf, 0x68, 0x53, 0xda,
+	0x6c, 0x7a, 0x69, 0xcc, 0xd8, 0x91, 0x3e, 0x43, 0xb9, 0xe4, 0x87, 0x9e, 0xbe, 0x98, 0xec, 0xfb,
+	0xe9, 0x9f, 0x5f, 0xe6, 0xb4, 0x02, 0xfa, 0xe8, 0x47, 0x61, 0x54, 0x82, 0x16, 0x98, 0x60, 0xee,
+	0x06, 0x6b, 0x04, 0xbb, 0x03, 0x47, 0xda, 0xd6, 0x31, 0xdc, 0x65, 0x18, 0x74, 0x71, 0x2d, 0xa3,
+	0x4d, 0x1d, 0x98, 0x4d, 0x2f, 0x4d, 0xc5, 0x04, 0x44, 0xb7, 0x55, 0x8f, 0x7a, 0x7e, 0x24, 0x6e,
+	0xc3, 0x59, 0x3f, 0x83, 0xc7, 0x41, 0x53, 0x0c, 0x4c, 0x46, 0x21, 0x51, 0x66, 0x0e, 0xaf, 0xc9,
+	0xd3, 0x0c, 0x15, 0xd4, 0x8b, 0x7e, 0x3b, 0x4a, 0xb3, 0xc1, 0xe6, 0x23, 0x48, 0x21, 0x20, 0x9e,
+	0x7e, 0x5f, 0x64, 0x42, 0x5f, 0xfd, 0x18, 0x8c, 0xab, 0xd4, 0xba, 0x9c, 0x57, 0x56, 0x2a, 0xed,
+	0xc9, 0xf8, 0xa6, 0x1f, 0x0e, 0xe2, 0x5a, 0x9e, 0xda, 0xd4, 0x29, 0xb1, 0x78, 0x9a, 0xe4, 0x22,
+	0x0c, 0xac, 0x33, 0xbb, 0x9c, 0xe9, 0x0f, 0x16, 0xf3, 0x67, 0x83, 0x48, 0x7f, 0xbc, 0x98, 0x3c,
+	0xa2, 0x0a, 0x4a, 0x94, 0xef, 0x1a, 0x16, 0x37, 0x6b, 0xd4, 0x5b, 0x37, 0xae, 0x3a, 0xde, 0xf3,
+	0x27, 0x0b, 0x80, 0x95, 0x76, 0xd5, 0xf1, 0x14, 0x21, 0xe9, 0x4d, 0x4a, 0x30, 0xea, 0xb9, 0x8c,
+	0x0a, 0xdf, 0xdd, 0x2a, 0x72, 0xdf, 0x13, 0x1e, 0x75, 0xca, 0x96, 0x53, 0xcd, 0x1c, 0xe8, 0x11,
+	0xf5, 0x70, 0x88, 0xb6, 0xd2, 0x04, 0x23, 0xef, 0x41, 0x92, 0xbb, 0x56, 0xd5, 0x72, 0x32, 0x03,
+	0xdd, 0x12, 0xb7, 0x22, 0xed, 0x0a, 0x68, 0xaf, 0xff, 0x3b, 0x00, 0x13, 0xf1, 0xd9, 0xc2, 0x8f,
+	0xb2, 0x0a, 0xc3, 0xbe, 0x28, 0x53, 0xab, 0x28, 0xfc, 0x7a, 0xdd, 0xde, 0x52, 0x29, 0xea, 0x81,
+	0x77, 0x5a, 0xa2, 0xac, 0x4a, 0x10, 0x72, 0x13, 0x46, 0xc2, 0xd2, 0x29, 0xbe, 0x56, 0x8e, 0x87,
+	0x43, 0x98, 0x2b, 0xff, 0x5b, 0xae, 0x6f, 0xc1, 0x41, 0x8f, 0x7b, 0xd4, 0x2e, 0x36, 0x6e, 0xce,
+	0x40, 0x8f, 0xf0, 0x23, 0x12, 0x27, 0xcc, 0x38, 0xb9, 0x06, 0x09, 0x37, 0x50, 0x9e, 0x4c, 0x42,
+	0xe2, 0x9d, 0x47, 0xbc, 0xf1, 0x9d, 0x78, 0xd7, 0x58, 0x95, 0x96, 0xb6, 0x2e, 0xb2, 0x52, 0x0b,
+	0xea, 0x45, 0x56, 0x52, 0xa8, 0x0a, 0x84, 0xdc, 0x82, 0x34, 0xd2, 0x94, 0x98, 0xc9, 0xd7, 0xc2,
+	0x04, 0xc5, 0x54, 0x02, 0x5f, 0x69, 0xd1, 0x8c, 0x94, 0xd4, 0x8c, 0xe3, 0x9d, 0xab, 0x0d, 0x6f,
+	0x58, 0xbc, 0x68, 0x14, 0x51, 0x96, 0x2e, 0xd8, 0x36, 0xdf, 0xb4, 0x2d, 0xe1, 0x85, 0xb2, 0x71,
+	0x09, 0xa0, 0xa9, 0xfa, 0xa8, 0x05, 0xd3, 0x06, 0x92, 0x0a, 0x64, 0xdf, 0x50, 0x1d, 0x06, 0xc5,
+	0xdf, 0xb8, 0x4e, 0xab, 0xa1, 0xe4, 0x14, 0x5a, 0x3c, 0xf5, 0xef, 0x35, 0x38, 0xda, 0x1e, 0x01,
+	0xcb, 0xfa, 0x3c, 0x0c, 0xd1, 0x72, 0xd9, 0x65, 0x42, 0xa0, 0xf4, 0x0d, 0xe5, 0x33, 0xcf, 0x9f,
+	0x2c, 0x8c, 0x62, 0x90, 0x0b, 0x6a, 0x6f, 0xd5, 0x73, 0x2d, 0xa7, 0x5a, 0x68, 0x9a, 0x92, 0xcb,
+	0x11, 0x6a, 0xfd, 0x92, 0xda, 0x4c, 0x57, 0x6a, 0x2a, 0x68, 0x84, 0xdb, 0x27, 0xf0, 0x76, 0x94,
+	0x1a, 0x2b, 0x87, 0xc7, 0x5f, 0x82, 0x14, 0x06, 0xc4, 0xdb, 0xd6, 0x99, 0x59, 0x68, 0xa8, 0xdf,
+	0x81, 0xcc, 0x4e, 0x38, 0x3c, 0xeb, 0x14, 0xa4, 0x69, 0x73, 0x59, 0x62, 0x0e, 0x16, 0x5a, 0x97,
+	0x88, 0x0e, 0xc3, 0x75, 0xe6, 0xd6, 0x2c, 0x21, 0x2c, 0xee, 0x30, 0x75, 0x1d, 0x07, 0x0b, 0x91,
+	0x35, 0x7d, 0x1c, 0xc6, 0x64, 0x84, 0x4b, 0x8c, 0x89, 0x65, 0x6e, 0xdb, 0xac, 0xd4, 0xa4, 0xac,
+	0xff, 0xaa, 0x41, 0x36, 0x6e, 0x17, 0x19, 0xf4, 0x70, 0x22, 0xf2, 0x39, 0xa4, 0xd6, 0x54, 0xf5,
+	0x64, 0xfa, 0x65, 0x99, 0x8d, 0x45, 0xd2, 0x1c, 0x26, 0x78, 0x99, 0x5b, 0x4e, 0xfe, 0x5c, 0x50,
+	0x5e, 0x8f, 0xff, 0x9c, 0x9c, 0xad, 0x5a, 0xde, 0xba, 0xbf, 0x66, 0x94, 0x78, 0x0d, 0x1b, 0x3f,
+	0x3e, 0x16, 0x44, 0xf9, 0xae, 0xe9, 0x6d, 0xd5, 0x99, 0x90, 0x0e, 0x02, 0x5b, 0x06, 0x06, 0xd0,
+	0x3f, 0xc6, 0xec, 0xad, 0xf8, 0x5e, 0xc5, 0xe6, 0x9b, 0x37, 0x45, 0xb3, 0xa0, 0x48, 0x06, 0x52,
+	0xa5, 0x75, 0xea, 0x38, 0xcc, 0xc6, 0xf6, 0x10, 0xbe, 0x36, 0xdb, 0x46, 0x7f, 0x6b, 0x77, 0x7b,
+	0x74, 0x00, 0x86, 0x5b, 0x71, 0xf6, 0x0b, 0x40, 0xce, 0x41, 0xe2, 0x9e, 0xcf, 0x3d, 0x2a, 0x65,
+	0x2b, 0xbd, 0x34, 0x19, 0x73, 0xbb, 0x10, 0xff, 0x46, 0x60, 0x56, 0x50, 0xd6, 0x41, 0xbb, 0xf2,
+	0x05, 0x2b, 0xf7, 0xac, 0x46, 0xd2, 0x9b, 0x5c, 0x82, 0x84, 0x6d, 0xd5, 0x2c, 0x0f, 0x45, 0x68,
+	0xff, 0x30, 0xca, 0x9d, 0x7c, 0x0a, 0x43, 0x2e, 0xab, 0x51, 0xcb, 0x09, 0xf4, 0x37, 0xd9, 0x23,
+	0x56, 0x13, 0x82, 0x2c, 0x43, 0x72, 0xd3, 0x72, 0xca, 0x7c, 0x33, 0x93, 0xea, 0xd8, 0xe1, 0x30,
+	0x2b, 0xb7, 0xa4, 0x5d, 0x64, 0x3e, 0x52, 0xae, 0xfa, 0x6d, 0x2c, 0xe1, 0xe8, 0x67, 0xc6, 0x1a,
+	0xfd, 0x10, 0x12, 0x7e, 0xb0, 0x80, 0x7a, 0xb3, 0x4b, 0xda, 0xa5, 0x5f, 0x2b, 0xbe, 0x72, 0xd4,
+	0x4b, 0x31, 0xf0, 0xe2, 0x4d, 0x6b, 0xda, 0xcf, 0xe1, 0x4d, 0x6b, 0x8b, 0x82, 0xa7, 0xc8, 0x43,
+	0x52, 0x92, 0x09, 0xe7, 0xb9, 0xfd, 0x1c, 0x03, 0x3d, 0xdf, 0x98, 0xc6, 0x2d, 0x3d, 0x06, 0x48,
+	0x48, 0xae, 0xe4, 0x4b, 0x48, 0xaa, 0xb1, 0x95, 0x9c, 0x8a, 0x21, 0xb4, 0x73, 0x3e, 0xce, 0x4e,
+	0x77, 0x33, 0x53, 0xe1, 0xf4, 0xe3, 0x0f, 0x7e, 0xfb, 0xfb, 0xdb, 0xfe, 0x71, 0x32, 0x66, 0x76,
+	0x1a, 0xd3, 0xc9, 0x03, 0x0d, 0x06, 0x1b, 0x4d, 0x76, 0xa6, 0x13, 0x6e, 0xdb, 0x98, 0x98, 0x9d,
+	0xed, 0x6e, 0x88, 0x14, 0x4e, 0x48, 0x0a, 0xc7, 0xc8, 0x78, 0x0c, 0x85, 0xb0, 0xd7, 0x91, 0xaf,
+	0x35, 0x48, 0xa1, 0x27, 0x99, 0xee, 0x02, 0x1d, 0x52, 0x98, 0xe9, 0x6a, 0x87, 0x0c, 0x16, 0x24,
+	0x83, 0x19, 0x72, 0xaa, 0x33, 0x03, 0xf3, 0xbe, 0x14, 0x97, 0x0f, 0xe6, 0xe6, 0xb6, 0xc9, 0x8f,
+	0x1a, 0xbc, 0xd5, 0x36, 0xee, 0x11, 0xa3, 0x63, 0xbe, 0x63, 0xa7, 0xe8, 0xac, 0xb9, 0x67, 0x7b,
+	0xe4, 0x38, 0x2f, 0x39, 0x4e, 0x93, 0x93, 0x71, 0x1f, 0x2a, 0xf0, 0x29, 0xf2, 0x4a, 0x63, 0xa4,
+	0x22, 0x5f, 0x69, 0x30, 0xd4, 0x68, 0x65, 0xa4, 0xe3, 0xb7, 0x68, 0x9f, 0x1c, 0xb2, 0xa7, 0xf7,
+	0x60, 0x89, 0x84, 0x4e, 0x4a, 0x42, 0x39, 0x32, 0x11, 0x43, 0xa8, 0xd1, 0x1b, 0xc9, 0x23, 0x0d,
+	0xd2, 0x2d, 0x3d, 0x95, 0xcc, 0x75, 0x0d, 0xd0, 0x68, 0x8a, 0xd9, 0x33, 0x7b, 0xb2, 0x45, 0x3a,
+	0x67, 0x25, 0x9d, 0x39, 0x32, 0xbb, 0x1b, 0x1d, 0x56, 0x36, 0xef, 0x63, 0x7f, 0xdc, 0x26, 0xdf,
+	0x69, 0x30, 0x12, 0x69, 0xb7, 0x64, 0xbe, 0x53, 0xc0, 0xb8, 0x9e, 0x9d, 0x5d, 0xd8, 0xa3, 0x35,
+	0x12, 0x3c, 0x2d, 0x09, 0x9e, 0x20, 0xc7, 0x63, 0x08, 0x56, 0x18, 0x13, 0xc5, 0x52, 0x83, 0xc7,
+	0x0f, 0x5a, 0x5b, 0x0b, 0xec, 0x98, 0x89, 0x98, 0x86, 0x9b, 0x9d, 0xdf, 0x9b, 0x31, 0xd2, 0x7a,
+	0x57, 0xd2, 0x32, 0xc8, 0x7c, 0x0c, 0x2d, 0xae, 0x1c, 0xcc, 0xfb, 0xd8, 0x70, 0xb7, 0xf1, 0x16,
+	0x6c, 0x93, 0x87, 0x1a, 0x8c, 0x44, 0x04, 0x94, 0xec, 0x29, 0xaa, 0xe8, 0x9a, 0xbb, 0x58, 0x55,
+	0xd6, 0x75, 0x49, 0x72, 0x82, 0x64, 0x3b, 0x93, 0xcc, 0x2f, 0x3f, 0x7d, 0x99, 0xd3, 0x9e, 0xbd,
+	0xcc, 0x69, 0x7f, 0xbd, 0xcc, 0x69, 0x0f, 0x5f, 0xe5, 0xfa, 0x9e, 0xbd, 0xca, 0xf5, 0xfd, 0xfe,
+	0x2a, 0xd7, 0xf7, 0xd9, 0xe9, 0x96, 0xa9, 0x26, 0xf4, 0x0f, 0x9f, 0x5f, 0x84, 0x48, 0x72, 0xb8,
+	0x59, 0x4b, 0xca, 0xdf, 0x1c, 0xde, 0xf9, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x65, 0xdf, 0xba, 0x41,
+	0x95, 0x11, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -842,6 +1144,13 @@ type QueryClient interface {
 	Allowlisted(ctx context.Context, in *QueryAllowlistedRequest, opts ...grpc.CallOption) (*QueryAllowlistedResponse, error)
 	// FeesCollected returns the balance of the protocol fee collector account.
 	FeesCollected(ctx context.Context, in *QueryFeesCollectedRequest, opts ...grpc.CallOption) (*QueryFeesCollectedResponse, error)
+	// OutflowUsage returns the IBC outflow quota of a denom on a channel: the
+	// quota, the rolling net outflow, the limit at the current supply and what
+	// may still leave.
+	OutflowUsage(ctx context.Context, in *QueryOutflowUsageRequest, opts ...grpc.CallOption) (*QueryOutflowUsageResponse, error)
+	// OutflowUsages lists the usage of every (channel, denom) that has moved
+	// under a quota, ordered by channel then denom.
+	OutflowUsages(ctx context.Context, in *QueryOutflowUsagesRequest, opts ...grpc.CallOption) (*QueryOutflowUsagesResponse, error)
 }
 
 type queryClient struct {
@@ -915,6 +1224,24 @@ func (c *queryClient) FeesCollected(ctx context.Context, in *QueryFeesCollectedR
 	return out, nil
 }
 
+func (c *queryClient) OutflowUsage(ctx context.Context, in *QueryOutflowUsageRequest, opts ...grpc.CallOption) (*QueryOutflowUsageResponse, error) {
+	out := new(QueryOutflowUsageResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.stable.v1.Query/OutflowUsage", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) OutflowUsages(ctx context.Context, in *QueryOutflowUsagesRequest, opts ...grpc.CallOption) (*QueryOutflowUsagesResponse, error) {
+	out := new(QueryOutflowUsagesResponse)
+	err := c.cc.Invoke(ctx, "/infrafi.stable.v1.Query/OutflowUsages", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
@@ -933,6 +1260,13 @@ type QueryServer interface {
 	Allowlisted(context.Context, *QueryAllowlistedRequest) (*QueryAllowlistedResponse, error)
 	// FeesCollected returns the balance of the protocol fee collector account.
 	FeesCollected(context.Context, *QueryFeesCollectedRequest) (*QueryFeesCollectedResponse, error)
+	// OutflowUsage returns the IBC outflow quota of a denom on a channel: the
+	// quota, the rolling net outflow, the limit at the current supply and what
+	// may still leave.
+	OutflowUsage(context.Context, *QueryOutflowUsageRequest) (*QueryOutflowUsageResponse, error)
+	// OutflowUsages lists the usage of every (channel, denom) that has moved
+	// under a quota, ordered by channel then denom.
+	OutflowUsages(context.Context, *QueryOutflowUsagesRequest) (*QueryOutflowUsagesResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -959,6 +1293,12 @@ func (*UnimplementedQueryServer) Allowlisted(ctx context.Context, req *QueryAllo
 }
 func (*UnimplementedQueryServer) FeesCollected(ctx context.Context, req *QueryFeesCollectedRequest) (*QueryFeesCollectedResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method FeesCollected not implemented")
+}
+func (*UnimplementedQueryServer) OutflowUsage(ctx context.Context, req *QueryOutflowUsageRequest) (*QueryOutflowUsageResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method OutflowUsage not implemented")
+}
+func (*UnimplementedQueryServer) OutflowUsages(ctx context.Context, req *QueryOutflowUsagesRequest) (*QueryOutflowUsagesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method OutflowUsages not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1091,6 +1431,42 @@ func _Query_FeesCollected_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_OutflowUsage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOutflowUsageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).OutflowUsage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.stable.v1.Query/OutflowUsage",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).OutflowUsage(ctx, req.(*QueryOutflowUsageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_OutflowUsages_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOutflowUsagesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).OutflowUsages(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/infrafi.stable.v1.Query/OutflowUsages",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).OutflowUsages(ctx, req.(*QueryOutflowUsagesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "infrafi.stable.v1.Query",
@@ -1123,6 +1499,14 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "FeesCollected",
 			Handler:    _Query_FeesCollected_Handler,
+		},
+		{
+			MethodName: "OutflowUsage",
+			Handler:    _Query_OutflowUsage_Handler,
+		},
+		{
+			MethodName: "OutflowUsages",
+			Handler:    _Query_OutflowUsages_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1351,6 +1735,18 @@ func (m *ReserveBalance) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Origin != nil {
+		{
+			size, err := m.Origin.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x22
+	}
 	{
 		size := m.TreasuryOutstanding.Size()
 		i -= size
@@ -1697,6 +2093,249 @@ func (m *QueryFeesCollectedResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryOutflowUsageRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOutflowUsageRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOutflowUsageRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Channel) > 0 {
+		i -= len(m.Channel)
+		copy(dAtA[i:], m.Channel)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Channel)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowUsage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowUsage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowUsage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Window.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x3a
+	{
+		size := m.Remaining.Size()
+		i -= size
+		if _, err := m.Remaining.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	{
+		size := m.Limit.Size()
+		i -= size
+		if _, err := m.Limit.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.Used.Size()
+		i -= size
+		if _, err := m.Used.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if m.Quota != nil {
+		{
+			size, err := m.Quota.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Channel) > 0 {
+		i -= len(m.Channel)
+		copy(dAtA[i:], m.Channel)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Channel)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOutflowUsageResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOutflowUsageResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOutflowUsageResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Usage.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOutflowUsagesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOutflowUsagesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOutflowUsagesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOutflowUsagesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOutflowUsagesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOutflowUsagesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Usages) > 0 {
+		for iNdEx := len(m.Usages) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Usages[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1799,6 +2438,10 @@ func (m *ReserveBalance) Size() (n int) {
 	n += 1 + l + sovQuery(uint64(l))
 	l = m.TreasuryOutstanding.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	if m.Origin != nil {
+		l = m.Origin.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -1913,6 +2556,95 @@ func (m *QueryFeesCollectedResponse) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovQuery(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *QueryOutflowUsageRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Channel)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *OutflowUsage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Channel)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Quota != nil {
+		l = m.Quota.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = m.Used.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Limit.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Remaining.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Window.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryOutflowUsageResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Usage.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryOutflowUsagesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryOutflowUsagesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Usages) > 0 {
+		for _, e := range m.Usages {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
 	}
 	return n
 }
@@ -2531,6 +3263,42 @@ func (m *ReserveBalance) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.TreasuryOutstanding.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Origin", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Origin == nil {
+				m.Origin = &ReserveOrigin{}
+			}
+			if err := m.Origin.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -3361,6 +4129,694 @@ func (m *QueryFeesCollectedResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.Balance = append(m.Balance, types.Coin{})
 			if err := m.Balance[len(m.Balance)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOutflowUsageRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOutflowUsageRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOutflowUsageRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Channel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Channel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowUsage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowUsage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowUsage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Channel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Channel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Quota", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Quota == nil {
+				m.Quota = &OutflowQuota{}
+			}
+			if err := m.Quota.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Used", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Used.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Limit.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remaining", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Remaining.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Window", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Window.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOutflowUsageResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOutflowUsageResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOutflowUsageResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Usage", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Usage.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOutflowUsagesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOutflowUsagesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOutflowUsagesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOutflowUsagesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOutflowUsagesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOutflowUsagesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Usages", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Usages = append(m.Usages, OutflowUsage{})
+			if err := m.Usages[len(m.Usages)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

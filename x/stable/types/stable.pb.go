@@ -184,6 +184,9 @@ type ReserveStatus struct {
 	// paused, enabled, not depegged and cap_remaining > 0 (the supply cap and
 	// the allowlist are checked per mint).
 	Mintable bool `protobuf:"varint,8,opt,name=mintable,proto3" json:"mintable,omitempty"`
+	// origin is where an IBC voucher ("ibc/<hash>") comes from; unset for a
+	// native denom.
+	Origin *ReserveOrigin `protobuf:"bytes,9,opt,name=origin,proto3" json:"origin,omitempty"`
 }
 
 func (m *ReserveStatus) Reset()         { *m = ReserveStatus{} }
@@ -247,52 +250,315 @@ func (m *ReserveStatus) GetMintable() bool {
 	return false
 }
 
+func (m *ReserveStatus) GetOrigin() *ReserveOrigin {
+	if m != nil {
+		return m.Origin
+	}
+	return nil
+}
+
+// ReserveOrigin is an ICS-20 voucher's denom trace, from the transfer module.
+type ReserveOrigin struct {
+	// path is the trace of port/channel hops, e.g. "transfer/channel-0".
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// base_denom is the denom on the issuing chain, e.g. "uusdc".
+	BaseDenom string `protobuf:"bytes,2,opt,name=base_denom,json=baseDenom,proto3" json:"base_denom,omitempty"`
+}
+
+func (m *ReserveOrigin) Reset()         { *m = ReserveOrigin{} }
+func (m *ReserveOrigin) String() string { return proto.CompactTextString(m) }
+func (*ReserveOrigin) ProtoMessage()    {}
+func (*ReserveOrigin) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c151e7f0917d001f, []int{3}
+}
+func (m *ReserveOrigin) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ReserveOrigin) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ReserveOrigin.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ReserveOrigin) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ReserveOrigin.Merge(m, src)
+}
+func (m *ReserveOrigin) XXX_Size() int {
+	return m.Size()
+}
+func (m *ReserveOrigin) XXX_DiscardUnknown() {
+	xxx_messageInfo_ReserveOrigin.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ReserveOrigin proto.InternalMessageInfo
+
+func (m *ReserveOrigin) GetPath() string {
+	if m != nil {
+		return m.Path
+	}
+	return ""
+}
+
+func (m *ReserveOrigin) GetBaseDenom() string {
+	if m != nil {
+		return m.BaseDenom
+	}
+	return ""
+}
+
+// OutflowQuota caps the net ICS-20 outflow of one native denom (uusdai or
+// ususdai) per channel over a rolling window. Each cap applies when
+// positive; at least one must be.
+type OutflowQuota struct {
+	Denom string `protobuf:"bytes,1,opt,name=denom,proto3" json:"denom,omitempty"`
+	// window_seconds is the length of the rolling window.
+	WindowSeconds uint64 `protobuf:"varint,2,opt,name=window_seconds,json=windowSeconds,proto3" json:"window_seconds,omitempty"`
+	// max_supply_bps caps the net outflow at this share of the denom's supply
+	// (escrowed coins included) at the time of the send; 0 = no share cap.
+	MaxSupplyBps uint32 `protobuf:"varint,3,opt,name=max_supply_bps,json=maxSupplyBps,proto3" json:"max_supply_bps,omitempty"`
+	// max_amount caps the net outflow in base units; 0 = no absolute cap.
+	MaxAmount cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=max_amount,json=maxAmount,proto3,customtype=cosmossdk.io/math.Int" json:"max_amount"`
+}
+
+func (m *OutflowQuota) Reset()         { *m = OutflowQuota{} }
+func (m *OutflowQuota) String() string { return proto.CompactTextString(m) }
+func (*OutflowQuota) ProtoMessage()    {}
+func (*OutflowQuota) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c151e7f0917d001f, []int{4}
+}
+func (m *OutflowQuota) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowQuota) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowQuota.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowQuota) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowQuota.Merge(m, src)
+}
+func (m *OutflowQuota) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowQuota) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowQuota.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowQuota proto.InternalMessageInfo
+
+func (m *OutflowQuota) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+func (m *OutflowQuota) GetWindowSeconds() uint64 {
+	if m != nil {
+		return m.WindowSeconds
+	}
+	return 0
+}
+
+func (m *OutflowQuota) GetMaxSupplyBps() uint32 {
+	if m != nil {
+		return m.MaxSupplyBps
+	}
+	return 0
+}
+
+// OutflowWindow is the stored state of one (channel, denom) quota: net
+// outflow in the current fixed window and in the one before it. The rolling
+// usage weighs the previous window by the share of it still inside the
+// rolling window (a sliding-window counter: O(1) state per channel).
+type OutflowWindow struct {
+	// start is the unix second at which the current window began.
+	Start int64 `protobuf:"varint,1,opt,name=start,proto3" json:"start,omitempty"`
+	// current is the net outflow (sends − returns − refunds) since start; it
+	// may be negative when more came back than left.
+	Current cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=current,proto3,customtype=cosmossdk.io/math.Int" json:"current"`
+	// previous is the net outflow of the window before start.
+	Previous cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=previous,proto3,customtype=cosmossdk.io/math.Int" json:"previous"`
+}
+
+func (m *OutflowWindow) Reset()         { *m = OutflowWindow{} }
+func (m *OutflowWindow) String() string { return proto.CompactTextString(m) }
+func (*OutflowWindow) ProtoMessage()    {}
+func (*OutflowWindow) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c151e7f0917d001f, []int{5}
+}
+func (m *OutflowWindow) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowWindow) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowWindow.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowWindow) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowWindow.Merge(m, src)
+}
+func (m *OutflowWindow) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowWindow) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowWindow.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowWindow proto.InternalMessageInfo
+
+func (m *OutflowWindow) GetStart() int64 {
+	if m != nil {
+		return m.Start
+	}
+	return 0
+}
+
+// OutflowWindowEntry is a stored window with its key (genesis).
+type OutflowWindowEntry struct {
+	Channel string        `protobuf:"bytes,1,opt,name=channel,proto3" json:"channel,omitempty"`
+	Denom   string        `protobuf:"bytes,2,opt,name=denom,proto3" json:"denom,omitempty"`
+	Window  OutflowWindow `protobuf:"bytes,3,opt,name=window,proto3" json:"window"`
+}
+
+func (m *OutflowWindowEntry) Reset()         { *m = OutflowWindowEntry{} }
+func (m *OutflowWindowEntry) String() string { return proto.CompactTextString(m) }
+func (*OutflowWindowEntry) ProtoMessage()    {}
+func (*OutflowWindowEntry) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c151e7f0917d001f, []int{6}
+}
+func (m *OutflowWindowEntry) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *OutflowWindowEntry) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_OutflowWindowEntry.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *OutflowWindowEntry) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_OutflowWindowEntry.Merge(m, src)
+}
+func (m *OutflowWindowEntry) XXX_Size() int {
+	return m.Size()
+}
+func (m *OutflowWindowEntry) XXX_DiscardUnknown() {
+	xxx_messageInfo_OutflowWindowEntry.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_OutflowWindowEntry proto.InternalMessageInfo
+
+func (m *OutflowWindowEntry) GetChannel() string {
+	if m != nil {
+		return m.Channel
+	}
+	return ""
+}
+
+func (m *OutflowWindowEntry) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+func (m *OutflowWindowEntry) GetWindow() OutflowWindow {
+	if m != nil {
+		return m.Window
+	}
+	return OutflowWindow{}
+}
+
 func init() {
 	proto.RegisterType((*ReserveAsset)(nil), "infrafi.stable.v1.ReserveAsset")
 	proto.RegisterType((*TreasuryOutstanding)(nil), "infrafi.stable.v1.TreasuryOutstanding")
 	proto.RegisterType((*ReserveStatus)(nil), "infrafi.stable.v1.ReserveStatus")
+	proto.RegisterType((*ReserveOrigin)(nil), "infrafi.stable.v1.ReserveOrigin")
+	proto.RegisterType((*OutflowQuota)(nil), "infrafi.stable.v1.OutflowQuota")
+	proto.RegisterType((*OutflowWindow)(nil), "infrafi.stable.v1.OutflowWindow")
+	proto.RegisterType((*OutflowWindowEntry)(nil), "infrafi.stable.v1.OutflowWindowEntry")
 }
 
 func init() { proto.RegisterFile("infrafi/stable/v1/stable.proto", fileDescriptor_c151e7f0917d001f) }
 
 var fileDescriptor_c151e7f0917d001f = []byte{
-	// 575 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0x3d, 0x6f, 0xd3, 0x40,
-	0x18, 0x8e, 0xdb, 0x7c, 0x38, 0x47, 0x52, 0xd4, 0x6b, 0x90, 0x4c, 0x10, 0x4e, 0x54, 0x31, 0x04,
-	0x24, 0x6c, 0x0a, 0x12, 0x03, 0x13, 0x84, 0xa8, 0xa2, 0x12, 0x12, 0x60, 0x0a, 0x03, 0x8b, 0x75,
-	0xb1, 0xdf, 0x38, 0x16, 0xb1, 0xcf, 0xf2, 0x5d, 0xa2, 0x44, 0xac, 0xfc, 0x00, 0x7e, 0x02, 0x23,
-	0x23, 0x03, 0x3f, 0xa2, 0x63, 0xc4, 0x84, 0x18, 0x2a, 0x94, 0x0c, 0xf0, 0x33, 0xd0, 0x7d, 0xb8,
-	0x54, 0x2a, 0x5d, 0xb2, 0xd8, 0xf7, 0x7e, 0x3d, 0xcf, 0xbd, 0xef, 0x3d, 0x77, 0xc8, 0x8e, 0xd3,
-	0x51, 0x4e, 0x46, 0xb1, 0xcb, 0x38, 0x19, 0x4e, 0xc0, 0x9d, 0x1d, 0xe8, 0x95, 0x93, 0xe5, 0x94,
-	0x53, 0xbc, 0xab, 0xe3, 0x8e, 0xf6, 0xce, 0x0e, 0xda, 0xbb, 0x24, 0x89, 0x53, 0xea, 0xca, 0xaf,
-	0xca, 0x6a, 0x5f, 0x0f, 0x28, 0x4b, 0x28, 0xf3, 0xa5, 0xe5, 0x2a, 0x43, 0x87, 0x5a, 0x11, 0x8d,
-	0xa8, 0xf2, 0x8b, 0x95, 0xf2, 0xee, 0x2f, 0xb7, 0x50, 0xc3, 0x03, 0x06, 0xf9, 0x0c, 0x9e, 0x30,
-	0x06, 0x1c, 0xb7, 0x50, 0x25, 0x84, 0x94, 0x26, 0x96, 0xd1, 0x35, 0x7a, 0x75, 0x4f, 0x19, 0xd8,
-	0x42, 0x35, 0x48, 0x05, 0x6f, 0x68, 0x6d, 0x75, 0x8d, 0x9e, 0xe9, 0x15, 0x26, 0xee, 0xa2, 0x46,
-	0x12, 0xa7, 0xdc, 0x1f, 0x01, 0xf8, 0xc3, 0x8c, 0x59, 0xdb, 0x5d, 0xa3, 0xd7, 0xf4, 0x90, 0xf0,
-	0x1d, 0x02, 0xf4, 0x33, 0x86, 0x6f, 0xa1, 0x9d, 0x1c, 0x42, 0x80, 0xe4, 0x2c, 0xa7, 0x2c, 0x73,
-	0x1a, 0xca, 0xab, 0xb3, 0xfa, 0x68, 0x3b, 0x20, 0x99, 0x55, 0x11, 0xac, 0xfd, 0x7b, 0x27, 0xa7,
-	0x9d, 0xd2, 0xcf, 0xd3, 0xce, 0x35, 0xd5, 0x01, 0x0b, 0xdf, 0x3b, 0x31, 0x75, 0x13, 0xc2, 0xc7,
-	0xce, 0x51, 0xca, 0xbf, 0x7f, 0xbb, 0x8b, 0x74, 0x6b, 0x47, 0x29, 0xff, 0xf2, 0xfb, 0xeb, 0x1d,
-	0xc3, 0x13, 0xc5, 0xf8, 0x26, 0x42, 0x21, 0x64, 0x10, 0x09, 0xa2, 0xd0, 0xaa, 0xca, 0x06, 0xea,
-	0xd2, 0x73, 0x08, 0x10, 0x62, 0x1f, 0x5d, 0x55, 0x61, 0x3e, 0xce, 0x81, 0x8d, 0xe9, 0x24, 0xb4,
-	0x6a, 0x92, 0xee, 0xa1, 0xa6, 0xbb, 0x71, 0x91, 0xee, 0x39, 0x44, 0x24, 0x58, 0x0c, 0x20, 0x38,
-	0x47, 0x3a, 0x80, 0x40, 0x91, 0xee, 0x48, 0xb8, 0xe3, 0x02, 0xed, 0x51, 0xf9, 0xcf, 0xe7, 0x8e,
-	0xb1, 0xff, 0x01, 0xed, 0x1d, 0xe7, 0x40, 0xd8, 0x34, 0x5f, 0xbc, 0x98, 0x72, 0xc6, 0x49, 0x1a,
-	0xc6, 0x69, 0x74, 0xc9, 0x60, 0x9f, 0xa1, 0x2a, 0x49, 0xe8, 0x34, 0xe5, 0x72, 0xae, 0x9b, 0x74,
-	0xae, 0xeb, 0x35, 0xf9, 0xc7, 0x32, 0x6a, 0xea, 0xf3, 0x7c, 0xcd, 0x09, 0x9f, 0x32, 0xfc, 0x18,
-	0x55, 0x88, 0x38, 0x59, 0xc9, 0x7b, 0xe5, 0x7e, 0xc7, 0xb9, 0x20, 0x24, 0xe7, 0xbc, 0x00, 0xfa,
-	0x75, 0xb1, 0x03, 0x05, 0xad, 0x0a, 0xf1, 0x00, 0x95, 0xc7, 0x30, 0x09, 0x37, 0xde, 0xa1, 0xac,
-	0xc6, 0x01, 0x6a, 0x71, 0x3d, 0x16, 0x9f, 0xfe, 0x9b, 0x8b, 0x14, 0xcc, 0x26, 0xa8, 0x7b, 0xfc,
-	0x3f, 0x43, 0x7e, 0x83, 0x9a, 0x01, 0xc9, 0xfc, 0x1c, 0x12, 0x12, 0xa7, 0x02, 0xbd, 0xbc, 0x21,
-	0x7a, 0x23, 0x20, 0x99, 0x57, 0xa0, 0xe0, 0x57, 0xc8, 0x1c, 0xcd, 0xfd, 0x2c, 0x8f, 0x03, 0xd0,
-	0x0a, 0xdd, 0x54, 0x32, 0xb5, 0xd1, 0xfc, 0xa5, 0x80, 0x11, 0xb7, 0xa2, 0x80, 0xf4, 0x67, 0x64,
-	0x12, 0x2b, 0xbd, 0x9a, 0x5e, 0x43, 0x27, 0xbc, 0x15, 0x3e, 0xdc, 0x46, 0xa6, 0xd4, 0x58, 0x04,
-	0x4a, 0xab, 0xa6, 0x77, 0x66, 0x8b, 0x98, 0xb8, 0x65, 0xe2, 0x10, 0x2d, 0x53, 0xc5, 0x0a, 0xbb,
-	0xff, 0xf4, 0x64, 0x65, 0x1b, 0xcb, 0x95, 0x6d, 0xfc, 0x5a, 0xd9, 0xc6, 0xa7, 0xb5, 0x5d, 0x5a,
-	0xae, 0xed, 0xd2, 0x8f, 0xb5, 0x5d, 0x7a, 0x77, 0x3b, 0x8a, 0xf9, 0x78, 0x3a, 0x74, 0x02, 0x9a,
-	0xb8, 0xc5, 0x93, 0x53, 0xfc, 0xe7, 0xc5, 0xe3, 0xc3, 0x17, 0x19, 0xb0, 0x61, 0x55, 0x3e, 0x11,
-	0x0f, 0xfe, 0x06, 0x00, 0x00, 0xff, 0xff, 0x59, 0xd3, 0x9e, 0x6a, 0x9b, 0x04, 0x00, 0x00,
+	// 794 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x55, 0x3f, 0x6f, 0x2b, 0x45,
+	0x10, 0xf7, 0x39, 0x8e, 0xff, 0x0c, 0x76, 0xd0, 0xdb, 0x17, 0xa4, 0x23, 0x08, 0xdb, 0xb2, 0x40,
+	0x0a, 0x48, 0xd8, 0x3c, 0x90, 0x10, 0xa2, 0xe2, 0xf9, 0x99, 0x27, 0x82, 0x22, 0x99, 0x5c, 0x02,
+	0x48, 0x34, 0xa7, 0xf5, 0xdd, 0xf8, 0x7c, 0xc2, 0xb7, 0x7b, 0xba, 0xdd, 0x73, 0x6c, 0xf1, 0x09,
+	0xe8, 0xf8, 0x08, 0x94, 0x94, 0x14, 0xd4, 0xd0, 0xa6, 0x8c, 0xa8, 0x10, 0x45, 0x84, 0x92, 0x02,
+	0x3e, 0x06, 0xda, 0x3f, 0xe7, 0x38, 0x4a, 0xd2, 0x98, 0xc6, 0xbe, 0xf9, 0xed, 0xec, 0x6f, 0x76,
+	0x66, 0x7e, 0xb3, 0x0b, 0xed, 0x98, 0x4d, 0x33, 0x3a, 0x8d, 0x07, 0x42, 0xd2, 0xc9, 0x1c, 0x07,
+	0x8b, 0x67, 0xf6, 0xab, 0x9f, 0x66, 0x5c, 0x72, 0xf2, 0xc4, 0xae, 0xf7, 0x2d, 0xba, 0x78, 0x76,
+	0xf0, 0x84, 0x26, 0x31, 0xe3, 0x03, 0xfd, 0x6b, 0xbc, 0x0e, 0x5e, 0x0f, 0xb8, 0x48, 0xb8, 0xf0,
+	0xb5, 0x35, 0x30, 0x86, 0x5d, 0xda, 0x8f, 0x78, 0xc4, 0x0d, 0xae, 0xbe, 0x0c, 0xda, 0xbb, 0x2c,
+	0x43, 0xd3, 0x43, 0x81, 0xd9, 0x02, 0x9f, 0x0b, 0x81, 0x92, 0xec, 0xc3, 0x6e, 0x88, 0x8c, 0x27,
+	0xae, 0xd3, 0x75, 0x0e, 0x1b, 0x9e, 0x31, 0x88, 0x0b, 0x35, 0x64, 0x2a, 0x6e, 0xe8, 0x96, 0xbb,
+	0xce, 0x61, 0xdd, 0x2b, 0x4c, 0xd2, 0x85, 0x66, 0x12, 0x33, 0xe9, 0x4f, 0x11, 0xfd, 0x49, 0x2a,
+	0xdc, 0x9d, 0xae, 0x73, 0xd8, 0xf2, 0x40, 0x61, 0x2f, 0x11, 0x87, 0xa9, 0x20, 0x6f, 0xc1, 0x5e,
+	0x86, 0x21, 0x62, 0xb2, 0xf6, 0xa9, 0x68, 0x9f, 0xa6, 0x41, 0xad, 0xd7, 0x10, 0x76, 0x02, 0x9a,
+	0xba, 0xbb, 0x2a, 0xea, 0xf0, 0xfd, 0x8b, 0xab, 0x4e, 0xe9, 0xaf, 0xab, 0xce, 0x6b, 0x26, 0x03,
+	0x11, 0x7e, 0xd7, 0x8f, 0xf9, 0x20, 0xa1, 0x72, 0xd6, 0x3f, 0x62, 0xf2, 0x8f, 0x5f, 0xdf, 0x03,
+	0x9b, 0xda, 0x11, 0x93, 0x3f, 0xff, 0xf3, 0xcb, 0xbb, 0x8e, 0xa7, 0x36, 0x93, 0x37, 0x01, 0x42,
+	0x4c, 0x31, 0x52, 0x81, 0x42, 0xb7, 0xaa, 0x13, 0x68, 0x68, 0xe4, 0x25, 0x62, 0x48, 0x7c, 0x78,
+	0xd5, 0x2c, 0xcb, 0x59, 0x86, 0x62, 0xc6, 0xe7, 0xa1, 0x5b, 0xd3, 0xe1, 0x3e, 0xb2, 0xe1, 0xde,
+	0xb8, 0x1f, 0xee, 0x18, 0x23, 0x1a, 0xac, 0x46, 0x18, 0x6c, 0x04, 0x1d, 0x61, 0x60, 0x82, 0xee,
+	0x69, 0xba, 0xb3, 0x82, 0xed, 0x93, 0xca, 0xbf, 0x3f, 0x75, 0x9c, 0xde, 0xf7, 0xf0, 0xf4, 0x2c,
+	0x43, 0x2a, 0xf2, 0x6c, 0x35, 0xce, 0xa5, 0x90, 0x94, 0x85, 0x31, 0x8b, 0x1e, 0x29, 0xec, 0xe7,
+	0x50, 0xa5, 0x09, 0xcf, 0x99, 0xd4, 0x75, 0xdd, 0x26, 0x73, 0xbb, 0xdf, 0x06, 0xff, 0xad, 0x02,
+	0x2d, 0xdb, 0xcf, 0x53, 0x49, 0x65, 0x2e, 0xc8, 0xa7, 0xb0, 0x4b, 0x55, 0x67, 0x75, 0xdc, 0x57,
+	0x3e, 0xe8, 0xf4, 0xef, 0x09, 0xa9, 0xbf, 0x29, 0x80, 0x61, 0x43, 0x9d, 0xc0, 0x50, 0x9b, 0x8d,
+	0x64, 0x04, 0x95, 0x19, 0xce, 0xc3, 0xad, 0x4f, 0xa8, 0x77, 0x93, 0x00, 0xf6, 0xa5, 0x2d, 0x8b,
+	0xcf, 0x6f, 0xeb, 0xa2, 0x05, 0xb3, 0x0d, 0xeb, 0x53, 0xf9, 0x40, 0x91, 0xbf, 0x82, 0x56, 0x40,
+	0x53, 0x3f, 0xc3, 0x84, 0xc6, 0x4c, 0xb1, 0x57, 0xb6, 0x64, 0x6f, 0x06, 0x34, 0xf5, 0x0a, 0x16,
+	0x72, 0x02, 0xf5, 0xe9, 0xd2, 0x4f, 0xb3, 0x38, 0x40, 0xab, 0xd0, 0x6d, 0x25, 0x53, 0x9b, 0x2e,
+	0xbf, 0x54, 0x34, 0x6a, 0x2a, 0x0a, 0x4a, 0x7f, 0x41, 0xe7, 0xb1, 0xd1, 0x6b, 0xdd, 0x6b, 0x5a,
+	0x87, 0xaf, 0x15, 0x46, 0x0e, 0xa0, 0xae, 0x35, 0x16, 0xa1, 0xd1, 0x6a, 0xdd, 0x5b, 0xdb, 0x6a,
+	0x4d, 0x4d, 0x99, 0x6a, 0xa2, 0x5b, 0x37, 0x6b, 0x85, 0x4d, 0x3e, 0x86, 0x2a, 0xcf, 0xe2, 0x28,
+	0x66, 0x6e, 0x43, 0x77, 0xbd, 0xfb, 0x78, 0xd7, 0xc7, 0xda, 0xcf, 0xb3, 0xfe, 0xbd, 0xe1, 0x5a,
+	0x3f, 0x66, 0x81, 0x10, 0xa8, 0xa4, 0x54, 0xce, 0xac, 0x6c, 0xf5, 0xb7, 0x1a, 0xb4, 0x09, 0x15,
+	0xe8, 0x1b, 0x41, 0x97, 0xcd, 0xa0, 0x29, 0x64, 0xa4, 0x80, 0xde, 0x85, 0x03, 0xcd, 0x71, 0x2e,
+	0xa7, 0x73, 0x7e, 0x7e, 0x92, 0x73, 0x49, 0x1f, 0xd1, 0xfe, 0xdb, 0xb0, 0x77, 0x1e, 0xb3, 0x90,
+	0x9f, 0xfb, 0x02, 0x03, 0xce, 0x42, 0xa1, 0x99, 0x2a, 0x5e, 0xcb, 0xa0, 0xa7, 0x06, 0x54, 0x95,
+	0x4a, 0xe8, 0xd2, 0x17, 0x79, 0x9a, 0xce, 0x57, 0x1b, 0x77, 0x4c, 0x33, 0xa1, 0xcb, 0x53, 0x0d,
+	0xaa, 0xfb, 0x63, 0x0c, 0xa0, 0xbc, 0xec, 0x30, 0x6d, 0xdb, 0xf6, 0x46, 0x42, 0x97, 0xcf, 0x37,
+	0xe7, 0xe9, 0x77, 0x07, 0x5a, 0x36, 0x95, 0x6f, 0xf4, 0xa9, 0x54, 0x2e, 0x42, 0xd2, 0xcc, 0xcc,
+	0xd3, 0x8e, 0x67, 0x0c, 0xf2, 0x05, 0xd4, 0x82, 0x3c, 0xcb, 0xf0, 0x7f, 0x0c, 0x72, 0x41, 0x40,
+	0x8e, 0xa1, 0x9e, 0x66, 0xb8, 0x88, 0x79, 0x2e, 0xb6, 0x9e, 0x8e, 0x35, 0x43, 0xef, 0x07, 0x07,
+	0xc8, 0x9d, 0x0c, 0x3e, 0x63, 0x32, 0x5b, 0xa9, 0x1b, 0x3d, 0x98, 0x51, 0xc6, 0x70, 0x6e, 0x9b,
+	0x52, 0x98, 0xb7, 0xcd, 0x2a, 0x6f, 0x36, 0xeb, 0x05, 0x54, 0x4d, 0x5b, 0xf4, 0x91, 0x1e, 0x56,
+	0xd4, 0x9d, 0x30, 0x9b, 0x17, 0x89, 0xdd, 0x3a, 0x7c, 0x71, 0x71, 0xdd, 0x76, 0x2e, 0xaf, 0xdb,
+	0xce, 0xdf, 0xd7, 0x6d, 0xe7, 0xc7, 0x9b, 0x76, 0xe9, 0xf2, 0xa6, 0x5d, 0xfa, 0xf3, 0xa6, 0x5d,
+	0xfa, 0xf6, 0x9d, 0x28, 0x96, 0xb3, 0x7c, 0xd2, 0x0f, 0x78, 0x32, 0x28, 0x5e, 0xc2, 0xe2, 0x7f,
+	0x59, 0xbc, 0x89, 0x72, 0x95, 0xa2, 0x98, 0x54, 0xf5, 0xcb, 0xf5, 0xe1, 0x7f, 0x01, 0x00, 0x00,
+	0xff, 0xff, 0xf6, 0x29, 0xdd, 0x8c, 0x32, 0x07, 0x00, 0x00,
 }
 
 func (this *ReserveAsset) Equal(that interface{}) bool {
@@ -360,6 +626,39 @@ func (this *TreasuryOutstanding) Equal(that interface{}) bool {
 		return false
 	}
 	if !this.Amount.Equal(that1.Amount) {
+		return false
+	}
+	return true
+}
+func (this *OutflowQuota) Equal(that interface{}) bool {
+	if that == nil {
+		return this == nil
+	}
+
+	that1, ok := that.(*OutflowQuota)
+	if !ok {
+		that2, ok := that.(OutflowQuota)
+		if ok {
+			that1 = &that2
+		} else {
+			return false
+		}
+	}
+	if that1 == nil {
+		return this == nil
+	} else if this == nil {
+		return false
+	}
+	if this.Denom != that1.Denom {
+		return false
+	}
+	if this.WindowSeconds != that1.WindowSeconds {
+		return false
+	}
+	if this.MaxSupplyBps != that1.MaxSupplyBps {
+		return false
+	}
+	if !this.MaxAmount.Equal(that1.MaxAmount) {
 		return false
 	}
 	return true
@@ -501,6 +800,18 @@ func (m *ReserveStatus) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.Origin != nil {
+		{
+			size, err := m.Origin.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintStable(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x4a
+	}
 	if m.Mintable {
 		i--
 		if m.Mintable {
@@ -581,6 +892,188 @@ func (m *ReserveStatus) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *ReserveOrigin) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ReserveOrigin) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ReserveOrigin) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.BaseDenom) > 0 {
+		i -= len(m.BaseDenom)
+		copy(dAtA[i:], m.BaseDenom)
+		i = encodeVarintStable(dAtA, i, uint64(len(m.BaseDenom)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Path) > 0 {
+		i -= len(m.Path)
+		copy(dAtA[i:], m.Path)
+		i = encodeVarintStable(dAtA, i, uint64(len(m.Path)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowQuota) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowQuota) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowQuota) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.MaxAmount.Size()
+		i -= size
+		if _, err := m.MaxAmount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintStable(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if m.MaxSupplyBps != 0 {
+		i = encodeVarintStable(dAtA, i, uint64(m.MaxSupplyBps))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.WindowSeconds != 0 {
+		i = encodeVarintStable(dAtA, i, uint64(m.WindowSeconds))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintStable(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowWindow) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowWindow) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowWindow) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Previous.Size()
+		i -= size
+		if _, err := m.Previous.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintStable(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
+		size := m.Current.Size()
+		i -= size
+		if _, err := m.Current.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintStable(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Start != 0 {
+		i = encodeVarintStable(dAtA, i, uint64(m.Start))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *OutflowWindowEntry) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *OutflowWindowEntry) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *OutflowWindowEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Window.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintStable(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintStable(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Channel) > 0 {
+		i -= len(m.Channel)
+		copy(dAtA[i:], m.Channel)
+		i = encodeVarintStable(dAtA, i, uint64(len(m.Channel)))
+		i--
+		dAtA[i] = 0xa
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -665,6 +1158,83 @@ func (m *ReserveStatus) Size() (n int) {
 	if m.Mintable {
 		n += 2
 	}
+	if m.Origin != nil {
+		l = m.Origin.Size()
+		n += 1 + l + sovStable(uint64(l))
+	}
+	return n
+}
+
+func (m *ReserveOrigin) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Path)
+	if l > 0 {
+		n += 1 + l + sovStable(uint64(l))
+	}
+	l = len(m.BaseDenom)
+	if l > 0 {
+		n += 1 + l + sovStable(uint64(l))
+	}
+	return n
+}
+
+func (m *OutflowQuota) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovStable(uint64(l))
+	}
+	if m.WindowSeconds != 0 {
+		n += 1 + sovStable(uint64(m.WindowSeconds))
+	}
+	if m.MaxSupplyBps != 0 {
+		n += 1 + sovStable(uint64(m.MaxSupplyBps))
+	}
+	l = m.MaxAmount.Size()
+	n += 1 + l + sovStable(uint64(l))
+	return n
+}
+
+func (m *OutflowWindow) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Start != 0 {
+		n += 1 + sovStable(uint64(m.Start))
+	}
+	l = m.Current.Size()
+	n += 1 + l + sovStable(uint64(l))
+	l = m.Previous.Size()
+	n += 1 + l + sovStable(uint64(l))
+	return n
+}
+
+func (m *OutflowWindowEntry) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Channel)
+	if l > 0 {
+		n += 1 + l + sovStable(uint64(l))
+	}
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovStable(uint64(l))
+	}
+	l = m.Window.Size()
+	n += 1 + l + sovStable(uint64(l))
 	return n
 }
 
@@ -1288,6 +1858,594 @@ func (m *ReserveStatus) Unmarshal(dAtA []byte) error {
 				}
 			}
 			m.Mintable = bool(v != 0)
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Origin", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Origin == nil {
+				m.Origin = &ReserveOrigin{}
+			}
+			if err := m.Origin.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipStable(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthStable
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ReserveOrigin) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowStable
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ReserveOrigin: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ReserveOrigin: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Path", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Path = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseDenom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BaseDenom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipStable(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthStable
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowQuota) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowStable
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowQuota: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowQuota: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field WindowSeconds", wireType)
+			}
+			m.WindowSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.WindowSeconds |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxSupplyBps", wireType)
+			}
+			m.MaxSupplyBps = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxSupplyBps |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxAmount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MaxAmount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipStable(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthStable
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowWindow) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowStable
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowWindow: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowWindow: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Start", wireType)
+			}
+			m.Start = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Start |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Current", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Current.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Previous", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Previous.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipStable(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthStable
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *OutflowWindowEntry) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowStable
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: OutflowWindowEntry: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: OutflowWindowEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Channel", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Channel = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Window", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowStable
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthStable
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthStable
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Window.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipStable(dAtA[iNdEx:])
