@@ -6,8 +6,17 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { Auction, LoanStatus, loanStatusFromJSON, loanStatusToJSON, Product, Waterfall } from "./lending.js";
+import {
+  Auction,
+  CashFlowPeriod,
+  LoanStatus,
+  loanStatusFromJSON,
+  loanStatusToJSON,
+  Product,
+  Waterfall,
+} from "./lending.js";
 import { Params } from "./params.js";
 
 export const protobufPackage = "infrafi.lending.v1";
@@ -193,6 +202,63 @@ export interface EventCasualtyClaim {
   loanId: string;
   titleId: string;
   claim: string;
+}
+
+/**
+ * EventLockboxSweep is emitted when the module takes USDai from a loan's
+ * lockbox: at a due date (installment, prepayment), into a foreclosure's
+ * waterfall, or when a repaid loan's lockbox is emptied to the borrower.
+ */
+export interface EventLockboxSweep {
+  loanId: string;
+  lockbox: string;
+  /** reason: "due", "waterfall" or "repaid". */
+  reason: string;
+  /** installment is what the lockbox paid of the installment due. */
+  installment: string;
+  /** prepaid is what it prepaid (sweep_excess PREPAY). */
+  prepaid: string;
+  /** to_waterfall is what joined a foreclosure's proceeds. */
+  toWaterfall: string;
+  /** to_borrower is what a repaid loan's lockbox returned to the borrower. */
+  toBorrower: Coin[];
+  /** held is the USDai left in the lockbox. */
+  held: string;
+}
+
+/**
+ * EventLockboxConversion is emitted for every attempt to convert a reserve
+ * coin in a lockbox into USDai through x/stable's PSM.
+ */
+export interface EventLockboxConversion {
+  loanId: string;
+  amount:
+    | Coin
+    | undefined;
+  /** received is the USDai minted into the lockbox (zero when refused). */
+  received: string;
+  /** fee is the PSM mint fee. */
+  fee: string;
+  /** refused is the PSM's reason when it refused (the coins wait); empty on success. */
+  refused: string;
+}
+
+/** EventCashFlowRecorded is emitted when a period's revenue is recorded. */
+export interface EventCashFlowRecorded {
+  loanId: string;
+  period:
+    | CashFlowPeriod
+    | undefined;
+  /** dscr is the ratio over the record after this period. */
+  dscr: string;
+}
+
+/** EventLockboxWithdrawal is emitted when the borrower withdraws from a lockbox. */
+export interface EventLockboxWithdrawal {
+  loanId: string;
+  borrower: string;
+  /** amount is the coins withdrawn. */
+  amount: Coin[];
 }
 
 function createBaseEventParamsUpdated(): EventParamsUpdated {
@@ -2754,6 +2820,559 @@ export const EventCasualtyClaim: MessageFns<EventCasualtyClaim> = {
     message.loanId = object.loanId ?? "0";
     message.titleId = object.titleId ?? "0";
     message.claim = object.claim ?? "";
+    return message;
+  },
+};
+
+function createBaseEventLockboxSweep(): EventLockboxSweep {
+  return {
+    loanId: "0",
+    lockbox: "",
+    reason: "",
+    installment: "",
+    prepaid: "",
+    toWaterfall: "",
+    toBorrower: [],
+    held: "",
+  };
+}
+
+export const EventLockboxSweep: MessageFns<EventLockboxSweep> = {
+  encode(message: EventLockboxSweep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.loanId !== "0") {
+      writer.uint32(8).uint64(message.loanId);
+    }
+    if (message.lockbox !== "") {
+      writer.uint32(18).string(message.lockbox);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.installment !== "") {
+      writer.uint32(34).string(message.installment);
+    }
+    if (message.prepaid !== "") {
+      writer.uint32(42).string(message.prepaid);
+    }
+    if (message.toWaterfall !== "") {
+      writer.uint32(50).string(message.toWaterfall);
+    }
+    for (const v of message.toBorrower) {
+      Coin.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.held !== "") {
+      writer.uint32(66).string(message.held);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventLockboxSweep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventLockboxSweep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lockbox = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.installment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.prepaid = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.toWaterfall = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.toBorrower.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.held = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventLockboxSweep {
+    return {
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
+      lockbox: isSet(object.lockbox) ? globalThis.String(object.lockbox) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      installment: isSet(object.installment) ? globalThis.String(object.installment) : "",
+      prepaid: isSet(object.prepaid) ? globalThis.String(object.prepaid) : "",
+      toWaterfall: isSet(object.toWaterfall)
+        ? globalThis.String(object.toWaterfall)
+        : isSet(object.to_waterfall)
+        ? globalThis.String(object.to_waterfall)
+        : "",
+      toBorrower: globalThis.Array.isArray(object?.toBorrower)
+        ? object.toBorrower.map((e: any) => Coin.fromJSON(e))
+        : globalThis.Array.isArray(object?.to_borrower)
+        ? object.to_borrower.map((e: any) => Coin.fromJSON(e))
+        : [],
+      held: isSet(object.held) ? globalThis.String(object.held) : "",
+    };
+  },
+
+  toJSON(message: EventLockboxSweep): unknown {
+    const obj: any = {};
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
+    if (message.lockbox !== "") {
+      obj.lockbox = message.lockbox;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.installment !== "") {
+      obj.installment = message.installment;
+    }
+    if (message.prepaid !== "") {
+      obj.prepaid = message.prepaid;
+    }
+    if (message.toWaterfall !== "") {
+      obj.toWaterfall = message.toWaterfall;
+    }
+    if (message.toBorrower?.length) {
+      obj.toBorrower = message.toBorrower.map((e) => Coin.toJSON(e));
+    }
+    if (message.held !== "") {
+      obj.held = message.held;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventLockboxSweep>): EventLockboxSweep {
+    return EventLockboxSweep.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventLockboxSweep>): EventLockboxSweep {
+    const message = createBaseEventLockboxSweep();
+    message.loanId = object.loanId ?? "0";
+    message.lockbox = object.lockbox ?? "";
+    message.reason = object.reason ?? "";
+    message.installment = object.installment ?? "";
+    message.prepaid = object.prepaid ?? "";
+    message.toWaterfall = object.toWaterfall ?? "";
+    message.toBorrower = object.toBorrower?.map((e) => Coin.fromPartial(e)) || [];
+    message.held = object.held ?? "";
+    return message;
+  },
+};
+
+function createBaseEventLockboxConversion(): EventLockboxConversion {
+  return { loanId: "0", amount: undefined, received: "", fee: "", refused: "" };
+}
+
+export const EventLockboxConversion: MessageFns<EventLockboxConversion> = {
+  encode(message: EventLockboxConversion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.loanId !== "0") {
+      writer.uint32(8).uint64(message.loanId);
+    }
+    if (message.amount !== undefined) {
+      Coin.encode(message.amount, writer.uint32(18).fork()).join();
+    }
+    if (message.received !== "") {
+      writer.uint32(26).string(message.received);
+    }
+    if (message.fee !== "") {
+      writer.uint32(34).string(message.fee);
+    }
+    if (message.refused !== "") {
+      writer.uint32(42).string(message.refused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventLockboxConversion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventLockboxConversion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = Coin.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.received = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fee = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.refused = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventLockboxConversion {
+    return {
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
+      amount: isSet(object.amount) ? Coin.fromJSON(object.amount) : undefined,
+      received: isSet(object.received) ? globalThis.String(object.received) : "",
+      fee: isSet(object.fee) ? globalThis.String(object.fee) : "",
+      refused: isSet(object.refused) ? globalThis.String(object.refused) : "",
+    };
+  },
+
+  toJSON(message: EventLockboxConversion): unknown {
+    const obj: any = {};
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Coin.toJSON(message.amount);
+    }
+    if (message.received !== "") {
+      obj.received = message.received;
+    }
+    if (message.fee !== "") {
+      obj.fee = message.fee;
+    }
+    if (message.refused !== "") {
+      obj.refused = message.refused;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventLockboxConversion>): EventLockboxConversion {
+    return EventLockboxConversion.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventLockboxConversion>): EventLockboxConversion {
+    const message = createBaseEventLockboxConversion();
+    message.loanId = object.loanId ?? "0";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Coin.fromPartial(object.amount)
+      : undefined;
+    message.received = object.received ?? "";
+    message.fee = object.fee ?? "";
+    message.refused = object.refused ?? "";
+    return message;
+  },
+};
+
+function createBaseEventCashFlowRecorded(): EventCashFlowRecorded {
+  return { loanId: "0", period: undefined, dscr: "" };
+}
+
+export const EventCashFlowRecorded: MessageFns<EventCashFlowRecorded> = {
+  encode(message: EventCashFlowRecorded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.loanId !== "0") {
+      writer.uint32(8).uint64(message.loanId);
+    }
+    if (message.period !== undefined) {
+      CashFlowPeriod.encode(message.period, writer.uint32(18).fork()).join();
+    }
+    if (message.dscr !== "") {
+      writer.uint32(26).string(message.dscr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventCashFlowRecorded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventCashFlowRecorded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.period = CashFlowPeriod.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dscr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventCashFlowRecorded {
+    return {
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
+      period: isSet(object.period) ? CashFlowPeriod.fromJSON(object.period) : undefined,
+      dscr: isSet(object.dscr) ? globalThis.String(object.dscr) : "",
+    };
+  },
+
+  toJSON(message: EventCashFlowRecorded): unknown {
+    const obj: any = {};
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
+    if (message.period !== undefined) {
+      obj.period = CashFlowPeriod.toJSON(message.period);
+    }
+    if (message.dscr !== "") {
+      obj.dscr = message.dscr;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventCashFlowRecorded>): EventCashFlowRecorded {
+    return EventCashFlowRecorded.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventCashFlowRecorded>): EventCashFlowRecorded {
+    const message = createBaseEventCashFlowRecorded();
+    message.loanId = object.loanId ?? "0";
+    message.period = (object.period !== undefined && object.period !== null)
+      ? CashFlowPeriod.fromPartial(object.period)
+      : undefined;
+    message.dscr = object.dscr ?? "";
+    return message;
+  },
+};
+
+function createBaseEventLockboxWithdrawal(): EventLockboxWithdrawal {
+  return { loanId: "0", borrower: "", amount: [] };
+}
+
+export const EventLockboxWithdrawal: MessageFns<EventLockboxWithdrawal> = {
+  encode(message: EventLockboxWithdrawal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.loanId !== "0") {
+      writer.uint32(8).uint64(message.loanId);
+    }
+    if (message.borrower !== "") {
+      writer.uint32(18).string(message.borrower);
+    }
+    for (const v of message.amount) {
+      Coin.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventLockboxWithdrawal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventLockboxWithdrawal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.borrower = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventLockboxWithdrawal {
+    return {
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
+      borrower: isSet(object.borrower) ? globalThis.String(object.borrower) : "",
+      amount: globalThis.Array.isArray(object?.amount) ? object.amount.map((e: any) => Coin.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: EventLockboxWithdrawal): unknown {
+    const obj: any = {};
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
+    if (message.borrower !== "") {
+      obj.borrower = message.borrower;
+    }
+    if (message.amount?.length) {
+      obj.amount = message.amount.map((e) => Coin.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EventLockboxWithdrawal>): EventLockboxWithdrawal {
+    return EventLockboxWithdrawal.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EventLockboxWithdrawal>): EventLockboxWithdrawal {
+    const message = createBaseEventLockboxWithdrawal();
+    message.loanId = object.loanId ?? "0";
+    message.borrower = object.borrower ?? "";
+    message.amount = object.amount?.map((e) => Coin.fromPartial(e)) || [];
     return message;
   },
 };

@@ -173,6 +173,45 @@ export function loanStatusToJSON(object: LoanStatus): string {
   }
 }
 
+/**
+ * SweepExcess is what a due-date sweep does with the lockbox's USDai left
+ * after the installment is paid.
+ */
+export enum SweepExcess {
+  /** SWEEP_EXCESS_HOLD - SWEEP_EXCESS_HOLD: it stays in the lockbox for the next period. */
+  SWEEP_EXCESS_HOLD = 0,
+  /** SWEEP_EXCESS_PREPAY - SWEEP_EXCESS_PREPAY: it prepays principal (the schedule re-amortizes). */
+  SWEEP_EXCESS_PREPAY = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function sweepExcessFromJSON(object: any): SweepExcess {
+  switch (object) {
+    case 0:
+    case "SWEEP_EXCESS_HOLD":
+      return SweepExcess.SWEEP_EXCESS_HOLD;
+    case 1:
+    case "SWEEP_EXCESS_PREPAY":
+      return SweepExcess.SWEEP_EXCESS_PREPAY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SweepExcess.UNRECOGNIZED;
+  }
+}
+
+export function sweepExcessToJSON(object: SweepExcess): string {
+  switch (object) {
+    case SweepExcess.SWEEP_EXCESS_HOLD:
+      return "SWEEP_EXCESS_HOLD";
+    case SweepExcess.SWEEP_EXCESS_PREPAY:
+      return "SWEEP_EXCESS_PREPAY";
+    case SweepExcess.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** AuctionStatus is the state of a foreclosure auction. */
 export enum AuctionStatus {
   AUCTION_STATUS_UNSPECIFIED = 0,
@@ -281,6 +320,15 @@ export interface Product {
   recoveryHaircut: string;
   minInsuranceBps: number;
   enabled: boolean;
+  /** sweep_excess is what the due-date sweep does with lockbox USDai above the installment. */
+  sweepExcess: SweepExcess;
+  /**
+   * min_dscr is the debt-service-coverage covenant (0 = off): revenue / scheduled
+   * debt service over the cash-flow record must not fall below it.
+   */
+  minDscr: string;
+  /** cash_flow_periods is N, the periods the cash-flow record keeps (1–24; 0 = 3). */
+  cashFlowPeriods: number;
 }
 
 /** LoanTerms are the product terms a loan keeps from its origination. */
@@ -300,7 +348,18 @@ export interface LoanTerms {
   maxLtv: string;
   /** min_insurance_bps is the insurance covenant (0 = none). */
   minInsuranceBps: number;
-  auction: AuctionTerms | undefined;
+  auction:
+    | AuctionTerms
+    | undefined;
+  /** sweep_excess is what the due-date sweep does with lockbox USDai above the installment. */
+  sweepExcess: SweepExcess;
+  /**
+   * min_dscr is the debt-service-coverage covenant (0 = off): revenue / scheduled
+   * debt service over the cash-flow record must not fall below it.
+   */
+  minDscr: string;
+  /** cash_flow_periods is N, the periods the cash-flow record keeps (1–24; 0 = 3). */
+  cashFlowPeriods: number;
 }
 
 /**
@@ -382,6 +441,39 @@ export interface Loan {
    */
   deadline: Date | undefined;
   defaultReason: string;
+  /**
+   * Lockbox (address from LockboxAddress(id)). lockbox_baseline is the lockbox
+   * value (USDai + listed reserves, 1:1) at the last cash-flow record minus what
+   * the module took out since (sweeps, conversion fees, withdrawals); the
+   * revenue of a period is the value at its end minus the baseline. May be negative.
+   */
+  lockboxBaseline: string;
+  /**
+   * scheduled_debt_service is the debt service the next cash-flow record carries: the
+   * current period's installment (interest + principal due when it started) plus
+   * those of periods paid ahead of their due date since the last record.
+   */
+  scheduledDebtService: string;
+  /**
+   * cash_flow is the ring of the last terms.cash_flow_periods records, oldest at
+   * cash_flow_next once full.
+   */
+  cashFlow: CashFlowPeriod[];
+  cashFlowNext: number;
+}
+
+/**
+ * CashFlowPeriod is one period of a loan's cash-flow record, written when the
+ * period's installment is paid (by the lockbox, the DSR or a payer).
+ */
+export interface CashFlowPeriod {
+  end:
+    | Date
+    | undefined;
+  /** revenue is what reached the lockbox during the period. */
+  revenue: string;
+  /** debt_service is the period's scheduled installment. */
+  debtService: string;
 }
 
 /** ScheduledPayment is one upcoming payment computed by the schedule query. */
@@ -430,6 +522,8 @@ export interface Waterfall {
   surplus: string;
   seniorLoss: string;
   juniorLoss: string;
+  /** lockbox is the USDai taken from the loan's lockbox into the proceeds. */
+  lockbox: string;
 }
 
 /**
@@ -647,6 +741,9 @@ function createBaseProduct(): Product {
     recoveryHaircut: "",
     minInsuranceBps: 0,
     enabled: false,
+    sweepExcess: 0,
+    minDscr: "",
+    cashFlowPeriods: 0,
   };
 }
 
@@ -717,6 +814,15 @@ export const Product: MessageFns<Product> = {
     }
     if (message.enabled !== false) {
       writer.uint32(176).bool(message.enabled);
+    }
+    if (message.sweepExcess !== 0) {
+      writer.uint32(184).int32(message.sweepExcess);
+    }
+    if (message.minDscr !== "") {
+      writer.uint32(194).string(message.minDscr);
+    }
+    if (message.cashFlowPeriods !== 0) {
+      writer.uint32(200).uint32(message.cashFlowPeriods);
     }
     return writer;
   },
@@ -910,6 +1016,30 @@ export const Product: MessageFns<Product> = {
             message.enabled = reader.bool();
             continue;
           }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.sweepExcess = reader.int32() as any;
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.minDscr = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.cashFlowPeriods = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1014,6 +1144,21 @@ export const Product: MessageFns<Product> = {
         ? globalThis.Number(object.min_insurance_bps)
         : 0,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      sweepExcess: isSet(object.sweepExcess)
+        ? sweepExcessFromJSON(object.sweepExcess)
+        : isSet(object.sweep_excess)
+        ? sweepExcessFromJSON(object.sweep_excess)
+        : 0,
+      minDscr: isSet(object.minDscr)
+        ? globalThis.String(object.minDscr)
+        : isSet(object.min_dscr)
+        ? globalThis.String(object.min_dscr)
+        : "",
+      cashFlowPeriods: isSet(object.cashFlowPeriods)
+        ? globalThis.Number(object.cashFlowPeriods)
+        : isSet(object.cash_flow_periods)
+        ? globalThis.Number(object.cash_flow_periods)
+        : 0,
     };
   },
 
@@ -1085,6 +1230,15 @@ export const Product: MessageFns<Product> = {
     if (message.enabled !== false) {
       obj.enabled = message.enabled;
     }
+    if (message.sweepExcess !== 0) {
+      obj.sweepExcess = sweepExcessToJSON(message.sweepExcess);
+    }
+    if (message.minDscr !== "") {
+      obj.minDscr = message.minDscr;
+    }
+    if (message.cashFlowPeriods !== 0) {
+      obj.cashFlowPeriods = Math.round(message.cashFlowPeriods);
+    }
     return obj;
   },
 
@@ -1125,6 +1279,9 @@ export const Product: MessageFns<Product> = {
     message.recoveryHaircut = object.recoveryHaircut ?? "";
     message.minInsuranceBps = object.minInsuranceBps ?? 0;
     message.enabled = object.enabled ?? false;
+    message.sweepExcess = object.sweepExcess ?? 0;
+    message.minDscr = object.minDscr ?? "";
+    message.cashFlowPeriods = object.cashFlowPeriods ?? 0;
     return message;
   },
 };
@@ -1145,6 +1302,9 @@ function createBaseLoanTerms(): LoanTerms {
     maxLtv: "",
     minInsuranceBps: 0,
     auction: undefined,
+    sweepExcess: 0,
+    minDscr: "",
+    cashFlowPeriods: 0,
   };
 }
 
@@ -1191,6 +1351,15 @@ export const LoanTerms: MessageFns<LoanTerms> = {
     }
     if (message.auction !== undefined) {
       AuctionTerms.encode(message.auction, writer.uint32(114).fork()).join();
+    }
+    if (message.sweepExcess !== 0) {
+      writer.uint32(120).int32(message.sweepExcess);
+    }
+    if (message.minDscr !== "") {
+      writer.uint32(130).string(message.minDscr);
+    }
+    if (message.cashFlowPeriods !== 0) {
+      writer.uint32(136).uint32(message.cashFlowPeriods);
     }
     return writer;
   },
@@ -1320,6 +1489,30 @@ export const LoanTerms: MessageFns<LoanTerms> = {
             message.auction = AuctionTerms.decode(reader, reader.uint32());
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.sweepExcess = reader.int32() as any;
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.minDscr = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.cashFlowPeriods = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1396,6 +1589,21 @@ export const LoanTerms: MessageFns<LoanTerms> = {
         ? globalThis.Number(object.min_insurance_bps)
         : 0,
       auction: isSet(object.auction) ? AuctionTerms.fromJSON(object.auction) : undefined,
+      sweepExcess: isSet(object.sweepExcess)
+        ? sweepExcessFromJSON(object.sweepExcess)
+        : isSet(object.sweep_excess)
+        ? sweepExcessFromJSON(object.sweep_excess)
+        : 0,
+      minDscr: isSet(object.minDscr)
+        ? globalThis.String(object.minDscr)
+        : isSet(object.min_dscr)
+        ? globalThis.String(object.min_dscr)
+        : "",
+      cashFlowPeriods: isSet(object.cashFlowPeriods)
+        ? globalThis.Number(object.cashFlowPeriods)
+        : isSet(object.cash_flow_periods)
+        ? globalThis.Number(object.cash_flow_periods)
+        : 0,
     };
   },
 
@@ -1443,6 +1651,15 @@ export const LoanTerms: MessageFns<LoanTerms> = {
     if (message.auction !== undefined) {
       obj.auction = AuctionTerms.toJSON(message.auction);
     }
+    if (message.sweepExcess !== 0) {
+      obj.sweepExcess = sweepExcessToJSON(message.sweepExcess);
+    }
+    if (message.minDscr !== "") {
+      obj.minDscr = message.minDscr;
+    }
+    if (message.cashFlowPeriods !== 0) {
+      obj.cashFlowPeriods = Math.round(message.cashFlowPeriods);
+    }
     return obj;
   },
 
@@ -1473,6 +1690,9 @@ export const LoanTerms: MessageFns<LoanTerms> = {
     message.auction = (object.auction !== undefined && object.auction !== null)
       ? AuctionTerms.fromPartial(object.auction)
       : undefined;
+    message.sweepExcess = object.sweepExcess ?? 0;
+    message.minDscr = object.minDscr ?? "";
+    message.cashFlowPeriods = object.cashFlowPeriods ?? 0;
     return message;
   },
 };
@@ -1513,6 +1733,10 @@ function createBaseLoan(): Loan {
     marginCallReason: "",
     deadline: undefined,
     defaultReason: "",
+    lockboxBaseline: "",
+    scheduledDebtService: "",
+    cashFlow: [],
+    cashFlowNext: 0,
   };
 }
 
@@ -1623,6 +1847,18 @@ export const Loan: MessageFns<Loan> = {
     }
     if (message.defaultReason !== "") {
       writer.uint32(274).string(message.defaultReason);
+    }
+    if (message.lockboxBaseline !== "") {
+      writer.uint32(282).string(message.lockboxBaseline);
+    }
+    if (message.scheduledDebtService !== "") {
+      writer.uint32(290).string(message.scheduledDebtService);
+    }
+    for (const v of message.cashFlow) {
+      CashFlowPeriod.encode(v!, writer.uint32(298).fork()).join();
+    }
+    if (message.cashFlowNext !== 0) {
+      writer.uint32(304).uint32(message.cashFlowNext);
     }
     return writer;
   },
@@ -1922,6 +2158,38 @@ export const Loan: MessageFns<Loan> = {
             message.defaultReason = reader.string();
             continue;
           }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.lockboxBaseline = reader.string();
+            continue;
+          }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.scheduledDebtService = reader.string();
+            continue;
+          }
+          case 37: {
+            if (tag !== 298) {
+              break;
+            }
+
+            message.cashFlow.push(CashFlowPeriod.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 38: {
+            if (tag !== 304) {
+              break;
+            }
+
+            message.cashFlowNext = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2060,6 +2328,26 @@ export const Loan: MessageFns<Loan> = {
         : isSet(object.default_reason)
         ? globalThis.String(object.default_reason)
         : "",
+      lockboxBaseline: isSet(object.lockboxBaseline)
+        ? globalThis.String(object.lockboxBaseline)
+        : isSet(object.lockbox_baseline)
+        ? globalThis.String(object.lockbox_baseline)
+        : "",
+      scheduledDebtService: isSet(object.scheduledDebtService)
+        ? globalThis.String(object.scheduledDebtService)
+        : isSet(object.scheduled_debt_service)
+        ? globalThis.String(object.scheduled_debt_service)
+        : "",
+      cashFlow: globalThis.Array.isArray(object?.cashFlow)
+        ? object.cashFlow.map((e: any) => CashFlowPeriod.fromJSON(e))
+        : globalThis.Array.isArray(object?.cash_flow)
+        ? object.cash_flow.map((e: any) => CashFlowPeriod.fromJSON(e))
+        : [],
+      cashFlowNext: isSet(object.cashFlowNext)
+        ? globalThis.Number(object.cashFlowNext)
+        : isSet(object.cash_flow_next)
+        ? globalThis.Number(object.cash_flow_next)
+        : 0,
     };
   },
 
@@ -2167,6 +2455,18 @@ export const Loan: MessageFns<Loan> = {
     if (message.defaultReason !== "") {
       obj.defaultReason = message.defaultReason;
     }
+    if (message.lockboxBaseline !== "") {
+      obj.lockboxBaseline = message.lockboxBaseline;
+    }
+    if (message.scheduledDebtService !== "") {
+      obj.scheduledDebtService = message.scheduledDebtService;
+    }
+    if (message.cashFlow?.length) {
+      obj.cashFlow = message.cashFlow.map((e) => CashFlowPeriod.toJSON(e));
+    }
+    if (message.cashFlowNext !== 0) {
+      obj.cashFlowNext = Math.round(message.cashFlowNext);
+    }
     return obj;
   },
 
@@ -2213,6 +2513,115 @@ export const Loan: MessageFns<Loan> = {
     message.marginCallReason = object.marginCallReason ?? "";
     message.deadline = object.deadline ?? undefined;
     message.defaultReason = object.defaultReason ?? "";
+    message.lockboxBaseline = object.lockboxBaseline ?? "";
+    message.scheduledDebtService = object.scheduledDebtService ?? "";
+    message.cashFlow = object.cashFlow?.map((e) => CashFlowPeriod.fromPartial(e)) || [];
+    message.cashFlowNext = object.cashFlowNext ?? 0;
+    return message;
+  },
+};
+
+function createBaseCashFlowPeriod(): CashFlowPeriod {
+  return { end: undefined, revenue: "", debtService: "" };
+}
+
+export const CashFlowPeriod: MessageFns<CashFlowPeriod> = {
+  encode(message: CashFlowPeriod, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.end !== undefined) {
+      Timestamp.encode(toTimestamp(message.end), writer.uint32(10).fork()).join();
+    }
+    if (message.revenue !== "") {
+      writer.uint32(18).string(message.revenue);
+    }
+    if (message.debtService !== "") {
+      writer.uint32(26).string(message.debtService);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CashFlowPeriod {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCashFlowPeriod();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.end = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.revenue = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.debtService = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CashFlowPeriod {
+    return {
+      end: isSet(object.end) ? fromJsonTimestamp(object.end) : undefined,
+      revenue: isSet(object.revenue) ? globalThis.String(object.revenue) : "",
+      debtService: isSet(object.debtService)
+        ? globalThis.String(object.debtService)
+        : isSet(object.debt_service)
+        ? globalThis.String(object.debt_service)
+        : "",
+    };
+  },
+
+  toJSON(message: CashFlowPeriod): unknown {
+    const obj: any = {};
+    if (message.end !== undefined) {
+      obj.end = message.end.toISOString();
+    }
+    if (message.revenue !== "") {
+      obj.revenue = message.revenue;
+    }
+    if (message.debtService !== "") {
+      obj.debtService = message.debtService;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CashFlowPeriod>): CashFlowPeriod {
+    return CashFlowPeriod.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CashFlowPeriod>): CashFlowPeriod {
+    const message = createBaseCashFlowPeriod();
+    message.end = object.end ?? undefined;
+    message.revenue = object.revenue ?? "";
+    message.debtService = object.debtService ?? "";
     return message;
   },
 };
@@ -2574,6 +2983,7 @@ function createBaseWaterfall(): Waterfall {
     surplus: "",
     seniorLoss: "",
     juniorLoss: "",
+    lockbox: "",
   };
 }
 
@@ -2614,6 +3024,9 @@ export const Waterfall: MessageFns<Waterfall> = {
     }
     if (message.juniorLoss !== "") {
       writer.uint32(98).string(message.juniorLoss);
+    }
+    if (message.lockbox !== "") {
+      writer.uint32(106).string(message.lockbox);
     }
     return writer;
   },
@@ -2727,6 +3140,14 @@ export const Waterfall: MessageFns<Waterfall> = {
             message.juniorLoss = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.lockbox = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2785,6 +3206,7 @@ export const Waterfall: MessageFns<Waterfall> = {
         : isSet(object.junior_loss)
         ? globalThis.String(object.junior_loss)
         : "",
+      lockbox: isSet(object.lockbox) ? globalThis.String(object.lockbox) : "",
     };
   },
 
@@ -2826,6 +3248,9 @@ export const Waterfall: MessageFns<Waterfall> = {
     if (message.juniorLoss !== "") {
       obj.juniorLoss = message.juniorLoss;
     }
+    if (message.lockbox !== "") {
+      obj.lockbox = message.lockbox;
+    }
     return obj;
   },
 
@@ -2846,6 +3271,7 @@ export const Waterfall: MessageFns<Waterfall> = {
     message.surplus = object.surplus ?? "";
     message.seniorLoss = object.seniorLoss ?? "";
     message.juniorLoss = object.juniorLoss ?? "";
+    message.lockbox = object.lockbox ?? "";
     return message;
   },
 };

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
+import { Coin } from "../../../cosmos/base/v1beta1/coin.js";
 import {
   Auction,
   AuctionStatus,
@@ -70,6 +71,14 @@ export interface QueryLoanResponse {
     | undefined;
   /** payoff is the amount that closes the loan now (zero unless ACTIVE). */
   payoff: string;
+  /** lockbox is the loan's revenue address (no key): pay it by bank send. */
+  lockbox: string;
+  /** lockbox_balance is every coin the lockbox holds now. */
+  lockboxBalance: Coin[];
+  /** dscr is Σ revenue / Σ debt service over the cash-flow record (zero when empty). */
+  dscr: string;
+  /** withdrawable is the USDai value the borrower may withdraw now (MsgWithdrawLockbox). */
+  withdrawable: string;
 }
 
 /** QueryLoansRequest is the Query/Loans request; at most one filter may be set. */
@@ -651,7 +660,7 @@ export const QueryLoanRequest: MessageFns<QueryLoanRequest> = {
 };
 
 function createBaseQueryLoanResponse(): QueryLoanResponse {
-  return { loan: undefined, payoff: "" };
+  return { loan: undefined, payoff: "", lockbox: "", lockboxBalance: [], dscr: "", withdrawable: "" };
 }
 
 export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
@@ -661,6 +670,18 @@ export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
     }
     if (message.payoff !== "") {
       writer.uint32(18).string(message.payoff);
+    }
+    if (message.lockbox !== "") {
+      writer.uint32(26).string(message.lockbox);
+    }
+    for (const v of message.lockboxBalance) {
+      Coin.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.dscr !== "") {
+      writer.uint32(42).string(message.dscr);
+    }
+    if (message.withdrawable !== "") {
+      writer.uint32(50).string(message.withdrawable);
     }
     return writer;
   },
@@ -694,6 +715,38 @@ export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
             message.payoff = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lockbox = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lockboxBalance.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dscr = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.withdrawable = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -710,6 +763,14 @@ export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
     return {
       loan: isSet(object.loan) ? Loan.fromJSON(object.loan) : undefined,
       payoff: isSet(object.payoff) ? globalThis.String(object.payoff) : "",
+      lockbox: isSet(object.lockbox) ? globalThis.String(object.lockbox) : "",
+      lockboxBalance: globalThis.Array.isArray(object?.lockboxBalance)
+        ? object.lockboxBalance.map((e: any) => Coin.fromJSON(e))
+        : globalThis.Array.isArray(object?.lockbox_balance)
+        ? object.lockbox_balance.map((e: any) => Coin.fromJSON(e))
+        : [],
+      dscr: isSet(object.dscr) ? globalThis.String(object.dscr) : "",
+      withdrawable: isSet(object.withdrawable) ? globalThis.String(object.withdrawable) : "",
     };
   },
 
@@ -721,6 +782,18 @@ export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
     if (message.payoff !== "") {
       obj.payoff = message.payoff;
     }
+    if (message.lockbox !== "") {
+      obj.lockbox = message.lockbox;
+    }
+    if (message.lockboxBalance?.length) {
+      obj.lockboxBalance = message.lockboxBalance.map((e) => Coin.toJSON(e));
+    }
+    if (message.dscr !== "") {
+      obj.dscr = message.dscr;
+    }
+    if (message.withdrawable !== "") {
+      obj.withdrawable = message.withdrawable;
+    }
     return obj;
   },
 
@@ -731,6 +804,10 @@ export const QueryLoanResponse: MessageFns<QueryLoanResponse> = {
     const message = createBaseQueryLoanResponse();
     message.loan = (object.loan !== undefined && object.loan !== null) ? Loan.fromPartial(object.loan) : undefined;
     message.payoff = object.payoff ?? "";
+    message.lockbox = object.lockbox ?? "";
+    message.lockboxBalance = object.lockboxBalance?.map((e) => Coin.fromPartial(e)) || [];
+    message.dscr = object.dscr ?? "";
+    message.withdrawable = object.withdrawable ?? "";
     return message;
   },
 };

@@ -144,6 +144,18 @@ export interface MsgBidResponse {
   titleIds: string[];
 }
 
+/** MsgWithdrawLockbox moves coins from a loan's lockbox to its borrower. */
+export interface MsgWithdrawLockbox {
+  borrower: string;
+  loanId: string;
+  /** amount is the coins to withdraw. */
+  amount: Coin[];
+}
+
+/** MsgWithdrawLockboxResponse is the Msg/WithdrawLockbox response. */
+export interface MsgWithdrawLockboxResponse {
+}
+
 function createBaseMsgCreateProduct(): MsgCreateProduct {
   return { authority: "", product: undefined };
 }
@@ -1904,6 +1916,163 @@ export const MsgBidResponse: MessageFns<MsgBidResponse> = {
     const message = createBaseMsgBidResponse();
     message.price = object.price ?? "";
     message.titleIds = object.titleIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawLockbox(): MsgWithdrawLockbox {
+  return { borrower: "", loanId: "0", amount: [] };
+}
+
+export const MsgWithdrawLockbox: MessageFns<MsgWithdrawLockbox> = {
+  encode(message: MsgWithdrawLockbox, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.borrower !== "") {
+      writer.uint32(10).string(message.borrower);
+    }
+    if (message.loanId !== "0") {
+      writer.uint32(16).uint64(message.loanId);
+    }
+    for (const v of message.amount) {
+      Coin.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawLockbox {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawLockbox();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.borrower = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount.push(Coin.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgWithdrawLockbox {
+    return {
+      borrower: isSet(object.borrower) ? globalThis.String(object.borrower) : "",
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
+      amount: globalThis.Array.isArray(object?.amount) ? object.amount.map((e: any) => Coin.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgWithdrawLockbox): unknown {
+    const obj: any = {};
+    if (message.borrower !== "") {
+      obj.borrower = message.borrower;
+    }
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
+    if (message.amount?.length) {
+      obj.amount = message.amount.map((e) => Coin.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgWithdrawLockbox>): MsgWithdrawLockbox {
+    return MsgWithdrawLockbox.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgWithdrawLockbox>): MsgWithdrawLockbox {
+    const message = createBaseMsgWithdrawLockbox();
+    message.borrower = object.borrower ?? "";
+    message.loanId = object.loanId ?? "0";
+    message.amount = object.amount?.map((e) => Coin.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgWithdrawLockboxResponse(): MsgWithdrawLockboxResponse {
+  return {};
+}
+
+export const MsgWithdrawLockboxResponse: MessageFns<MsgWithdrawLockboxResponse> = {
+  encode(_: MsgWithdrawLockboxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgWithdrawLockboxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgWithdrawLockboxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgWithdrawLockboxResponse {
+    return {};
+  },
+
+  toJSON(_: MsgWithdrawLockboxResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgWithdrawLockboxResponse>): MsgWithdrawLockboxResponse {
+    return MsgWithdrawLockboxResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgWithdrawLockboxResponse>): MsgWithdrawLockboxResponse {
+    const message = createBaseMsgWithdrawLockboxResponse();
     return message;
   },
 };
