@@ -19,14 +19,17 @@ import (
 
 // The localnet preset's names (cmd/infrafid/cmd/localnet*.go).
 const (
-	h100Class  = "nvidia-h100-sxm5-80gb"
-	h100Feed   = "gpu/" + h100Class
-	tbillFeed  = "rate/tbill"
-	product    = "gpu-senior"
-	usdcDenom  = "uusdc"
-	usdaiDenom = "uusdai"
-	shareDenom = "ususdai"
-	gpusPerBox = 8
+	h100Class = "nvidia-h100-sxm5-80gb"
+	h100Feed  = "gpu/" + h100Class
+	tbillFeed = "rate/tbill"
+	product   = "gpu-senior"
+	// revenueProduct is gpu-senior with a debt-service-coverage covenant
+	// (min_dscr 1.25 over two periods): the first loan's rent pays it.
+	revenueProduct = "gpu-revenue"
+	usdcDenom      = "uusdc"
+	usdaiDenom     = "uusdai"
+	shareDenom     = "ususdai"
+	gpusPerBox     = 8
 	// reportHash stands for the SHA-256 of an appraisal report.
 	reportHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 )

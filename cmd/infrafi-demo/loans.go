@@ -54,7 +54,7 @@ func (d *demo) requestLoans(ctx context.Context) error {
 
 func (d *demo) requestLoan(ctx context.Context, i int, principal sdkmath.Int) error {
 	title := d.titles[i]
-	res, err := d.c.tx(ctx, "lending", "request-loan", fmt.Sprint(title), product, principal.String(), "--from", "borrower")
+	res, err := d.c.tx(ctx, "lending", "request-loan", fmt.Sprint(title), loanProducts[i], principal.String(), "--from", "borrower")
 	if err != nil {
 		return err
 	}
@@ -67,10 +67,11 @@ func (d *demo) requestLoan(ctx context.Context, i int, principal sdkmath.Int) er
 	if err != nil {
 		return err
 	}
-	d.r.tx(res, "borrower requests loan #%d: %s USDai against title #%d → PENDING, title PLEDGED; vault commitments %s",
-		ev.LoanId, usd(principal), title, usd(v.Committed))
+	d.r.tx(res, "borrower requests loan #%d under %s: %s USDai against title #%d → PENDING, title PLEDGED; vault commitments %s",
+		ev.LoanId, loanProducts[i], usd(principal), title, usd(v.Committed))
 	if i == 0 {
 		d.r.why("a PENDING loan's principal is committed: no other loan can take it and the rebalance keeps it idle")
+		d.r.why("%s is %s with a covenant: the GPU's rent must cover the installments 1.25× over the last two periods", revenueProduct, product)
 		return nil
 	}
 	val, err := query(ctx, d.caliber.Valuation, &calibertypes.QueryValuationRequest{TitleId: title})
@@ -126,18 +127,26 @@ func (d *demo) settleTreasury(ctx context.Context, v yieldtypes.VaultSummary) er
 	return nil
 }
 
-// firstLoanLife funds the first loan, pays two installments early and pays
-// it off, before the second loan's story crashes the H100 price.
+// loanProducts are the products of the first and the second loan.
+var loanProducts = [2]string{revenueProduct, product}
+
+// firstLoanLife funds the first loan and lets the GPU's rent pay it through
+// its lockbox: thin rent in the first period is margin-called by the DSCR
+// covenant, rent in the second cures it, and the borrower then pays the loan
+// off, before the second loan's story crashes the H100 price.
 func (d *demo) firstLoanLife(ctx context.Context) error {
-	d.r.section("A loan from funding to payoff")
+	d.r.section("A loan paid by its GPU's rent: lockbox, DSCR covenant, payoff")
 	id := d.loans[0]
-	if _, err := d.underwrite(ctx, id, firstJunior); err != nil {
+	res, err := d.underwrite(ctx, id, firstJunior)
+	if err != nil {
 		return err
 	}
-	for n := 1; n <= 2; n++ {
-		if err := d.payInstallment(ctx, id, n); err != nil {
-			return err
-		}
+	from, err := d.rentPeriod(ctx, id, res.Height, 1)
+	if err != nil {
+		return err
+	}
+	if _, err := d.rentPeriod(ctx, id, from, 4); err != nil {
+		return err
 	}
 	return d.payOff(ctx, id)
 }
@@ -161,32 +170,6 @@ func (d *demo) underwrite(ctx context.Context, id uint64, junior sdkmath.Int) (*
 	d.r.why("%s − 1%% origination fee %s − debt-service reserve %s (one payment held back); the vault lends the senior %s at %s (15%% less the curator's 20%% premium)",
 		usd(f.Principal), usd(f.OriginationFee), usd(f.Dsr), usd(f.SeniorAmount), pct(l.Loan.Senior.Rate))
 	return res, nil
-}
-
-func (d *demo) payInstallment(ctx context.Context, id uint64, n int) error {
-	l, err := d.loan(ctx, id)
-	if err != nil {
-		return err
-	}
-	amount := l.Loan.InterestDue.Add(l.Loan.PrincipalDue)
-	res, err := d.c.tx(ctx, "lending", "repay", fmt.Sprint(id), amount.String(), "--from", "borrower")
-	if err != nil {
-		return err
-	}
-	p, err := event[*lendingtypes.EventLoanPayment](res)
-	if err != nil {
-		return err
-	}
-	d.r.tx(res, "borrower pays installment %d of loan #%d ahead of time: %s = principal %s + interest %s → %d payments left",
-		n, id, usd(p.Amount), usd(p.Principal), usd(p.Interest), p.PaymentsRemaining)
-	if n == 1 {
-		d.r.why("a level payment over 36 one-minute periods; interest = balance × 15%% × 60 s / 365 days: tiny, as a localnet month is a minute")
-		d.r.why("split pro rata 90/10: the vault gets %s of the interest, the curator %s (including a %s premium: 20%% of the senior share)",
-			usd(p.SeniorInterest), usd(p.JuniorInterest), usd(p.Premium))
-		return nil
-	}
-	d.r.why("paid early, a period is charged its full interest and the due dates keep their one-minute grid")
-	return nil
 }
 
 func (d *demo) payOff(ctx context.Context, id uint64) error {

@@ -236,6 +236,27 @@ test("loans page shows each loan's outstanding principal", async () => {
   await page.close();
 });
 
+test("a loan page shows its revenue lockbox as the node reports it", async () => {
+  const active = (await ln.q(`/infrafi/lending/v1/loans?status=${STATUS_NUMBER.ACTIVE}`)).loans[0];
+  assert.ok(active, 'the fixture left an ACTIVE loan');
+  // Rent paid by a plain bank send lands in the lockbox (the next due date
+  // may sweep it, so the page is compared with whatever the node holds).
+  const first = await ln.q(`/infrafi/lending/v1/loans/${active.id}`);
+  await ln.tx('bank', 'send', 'borrower', first.lockbox, '1234567uusdai', '--from', 'borrower');
+  const { page, errors } = await open(`/loan/${active.id}`);
+  await settle(page, async () => {
+    const res = await ln.q(`/infrafi/lending/v1/loans/${active.id}`);
+    assert.equal(await text(page, 'loan-lockbox'), res.lockbox);
+    const shown = await text(page, 'loan-lockbox-balance');
+    const held = res.lockbox_balance || [];
+    if (held.length === 0) assert.equal(shown, 'empty');
+    for (const c of held) assert.ok(shown.includes(c.denom === 'uusdai' ? `${usd(c.amount)} USDai` : `${c.amount} ${c.denom}`), `page shows ${shown}, node ${JSON.stringify(held)}`);
+    assert.equal(await text(page, 'loan-withdrawable'), usd(res.withdrawable));
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the loan status filter shows exactly the loans in that status', async () => {
   const { page, errors } = await open('/loans');
   // Statuses move with block time (an unpaid ACTIVE loan turns DELINQUENT):

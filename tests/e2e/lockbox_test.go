@@ -48,7 +48,7 @@ func testLockbox(t *testing.T, network *localnet.Network) {
 		tx("stable", "mint", fmt.Sprintf("%d000000%s", m.usdc, usdcDenom), "--from", m.key.Name)
 	}
 	tx("caliber", "fund-insurance-pool", "110000000000", "--from", insurer.Name)
-	tx("oracle", "post-price", gpuFeed, "30000000000", "--from", "feeder")
+	requirePrice(t, network, txVia, gpuFeed, "30000000000")
 	title := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("BOX%09d", time.Now().UnixNano()%1_000_000_000), 200_000_000_000, 100_000_000_000)
 
 	principal, junior := sdkmath.NewInt(20_000_000_000), sdkmath.NewInt(2_000_000_000)

@@ -268,7 +268,7 @@ describe("every user message in both sign modes", () => {
     }
   });
 
-  test("a loan that is repaid, with collateral added and withdrawn", async () => {
+  test("a loan that is repaid, with collateral added and withdrawn, and rent taken back from its lockbox", async () => {
     for (const mode of MODES) {
       const title = await readyTitle(mode, "repaid");
       const extra = await readyTitle(mode, "extra");
@@ -290,6 +290,18 @@ describe("every user message in both sign modes", () => {
       const owedBefore = BigInt((await q().lending.loan({ id: loanId })).loan.senior.balance);
       await send(mode, "borrower", "/infrafi.lending.v1.MsgRepay", { payer: addr.borrower, loanId, amount: units(300) });
       assert.ok(BigInt((await q().lending.loan({ id: loanId })).loan.senior.balance) < owedBefore, "repaying lowered the senior balance");
+
+      // Rent paid into the loan's lockbox by a plain bank send; the borrower
+      // takes back part of what exceeds the next two installments (half, so a
+      // due-date sweep in between cannot push it over the limit).
+      const { lockbox } = await q().lending.loan({ id: loanId });
+      await send(mode, "depositor", "/cosmos.bank.v1beta1.MsgSend", { fromAddress: addr.depositor, toAddress: lockbox, amount: [{ denom: USDAI, amount: units(2_000) }] });
+      const { withdrawable } = await q().lending.loan({ id: loanId });
+      assert.ok(BigInt(withdrawable) > 0n, `the lockbox holds more than two installments: withdrawable ${withdrawable}`);
+      const take = (BigInt(withdrawable) / 2n).toString();
+      const usdaiBefore = await balance("borrower", USDAI);
+      await send(mode, "borrower", "/infrafi.lending.v1.MsgWithdrawLockbox", { borrower: addr.borrower, loanId, amount: [{ denom: USDAI, amount: take }] });
+      assert.equal((await balance("borrower", USDAI)) - usdaiBefore, BigInt(take), "the borrower received what it withdrew");
       state[mode].extraTitle = extra;
     }
   });

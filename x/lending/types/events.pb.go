@@ -562,7 +562,7 @@ func (m *EventLoanDelinquent) GetGraceEnds() time.Time {
 // EventMarginCall is emitted when a covenant fails.
 type EventMarginCall struct {
 	LoanId uint64 `protobuf:"varint,1,opt,name=loan_id,json=loanId,proto3" json:"loan_id,omitempty"`
-	// reason is "ltv", "custody" or "insurance" (the first failing covenant).
+	// reason is "ltv", "custody", "insurance" or "dscr" (the first failing covenant).
 	Reason   string                      `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	Ltv      cosmossdk_io_math.LegacyDec `protobuf:"bytes,3,opt,name=ltv,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"ltv"`
 	Deadline time.Time                   `protobuf:"bytes,4,opt,name=deadline,proto3,stdtime" json:"deadline"`

@@ -60,7 +60,7 @@ export function usd(amount) {
 }
 
 // dec parses a decimal string ("1.050000000000000000") into [BigInt scaled 10^18].
-function decScaled(s) {
+export function decScaled(s) {
   if (typeof s !== 'string' || !/^-?\d+(\.\d+)?$/.test(s)) return null;
   const neg = s.startsWith('-');
   const [i, f = ''] = (neg ? s.slice(1) : s).split('.');

@@ -1,7 +1,7 @@
 // Loans: the whole book with a status filter, and one loan's page.
 
 import { get, getOr, all, partyNames } from '../api.js';
-import { html, usd, pct, ratioPct, enumName, when, utc, duration, decimal, isSet } from '../format.js';
+import { html, usd, pct, ratioPct, enumName, when, utc, duration, decimal, decScaled, isSet } from '../format.js';
 import { card, section, table, who, badge, attrs } from './common.js';
 
 // In enum order: the REST gateway takes a status filter as its number (index + 1).
@@ -41,12 +41,36 @@ async function collateralValue(l) {
   return any ? sum.toString() : null;
 }
 
-// Extras another module may add to the loan JSON (the lockbox): shown when present.
-function extras(l) {
-  const out = [];
-  if (l.lockbox !== undefined) out.push(html`<div><span class="muted">lockbox</span> ${typeof l.lockbox === 'object' ? JSON.stringify(l.lockbox) : String(l.lockbox)}</div>`);
-  if (l.dscr !== undefined) out.push(html`<div><span class="muted">DSCR</span> ${typeof l.dscr === 'string' ? decimal(l.dscr, 2) : JSON.stringify(l.dscr)}</div>`);
-  return out;
+// coins lists a balance: USDai with separators, other denoms as base units.
+function coins(list) {
+  if (!list || list.length === 0) return html`<span class="muted">empty</span>`;
+  return html`${list.map((c) => html`<div>${c.denom === 'uusdai' ? html`${usd(c.amount)} USDai` : html`${c.amount} <small class="rel">${c.denom}</small>`}</div>`)}`;
+}
+
+// lockboxSection shows the loan's revenue lockbox (x/lending "Revenue and
+// the lockbox"): where rent is paid, what it holds, the cash-flow record
+// and the debt-service coverage against the product's covenant.
+function lockboxSection(res, l, ctx) {
+  if (!res.lockbox) return '';
+  const terms = l.terms || {};
+  const minDscr = decScaled(terms.min_dscr || '0');
+  const periods = [...(l.cash_flow || [])].sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
+  const rows = periods.map((p) => ({
+    cells: [when(p.end, ctx.now), usd(p.revenue), usd(p.debt_service), ratioPct(p.revenue, p.debt_service)],
+  }));
+  const facts = [
+    ['Lockbox address', html`<code data-testid="loan-lockbox">${res.lockbox}</code>`],
+    ['Holds', html`<span data-testid="loan-lockbox-balance">${coins(res.lockbox_balance)}</span>`],
+    ['Debt-service coverage', html`<span data-testid="loan-dscr">${periods.length ? decimal(res.dscr, 2) + '×' : '—'}</span>`],
+    ['Covenant', minDscr && minDscr > 0n ? html`at least ${decimal(terms.min_dscr, 2)}× over ${periods.length} of ${terms.cash_flow_periods || 3} periods` : 'none'],
+    ['Excess at the due date', enumName(terms.sweep_excess || 'SWEEP_EXCESS_HOLD', 'SWEEP_EXCESS_') === 'PREPAY' ? 'prepays principal' : 'held for the next period'],
+    ['Borrower may withdraw', html`<span data-testid="loan-withdrawable">${usd(res.withdrawable || '0')}</span> USDai`],
+  ];
+  return section(
+    'Revenue and the lockbox',
+    html`<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+      ${table(['Period ended', 'Revenue', 'Debt service', 'Coverage'], rows, { id: 'cash-flow', empty: 'No period has ended since funding.' })}`,
+  );
 }
 
 export const loans = {
@@ -95,7 +119,6 @@ export const loans = {
           who(l.curator, names),
           UNFUNDED.has(st) ? '—' : usd(l.junior_principal),
           UNFUNDED.has(st) ? '—' : usd(l.dsr),
-          extras(l),
         ],
       };
     });
@@ -107,14 +130,14 @@ export const loans = {
         ${card('Debt-service reserves held', usd(book.dsr_held), 'book-dsr')}
       </div>
       ${counts.length ? html`<ul class="counts">${counts}</ul>` : ''}
-      ${table(['Loan', 'Status', 'Borrower', 'Principal', 'Outstanding', 'LTV', 'Next due', 'Curator', 'Junior', 'DSR', ''], rows, {
+      ${table(['Loan', 'Status', 'Borrower', 'Principal', 'Outstanding', 'LTV', 'Next due', 'Curator', 'Junior', 'DSR'], rows, {
         id: 'loans',
         empty: ctx.opts.status ? `No loan is ${ctx.opts.status}.` : 'No loan yet.',
       })}`;
   },
 };
 
-const EVENT_TYPES = ['EventLoanRequested', 'EventLoanFunded', 'EventLoanPayment', 'EventLoanRepaid', 'EventCollateralChanged', 'EventAuctionSold', 'EventLoanSettled'];
+const EVENT_TYPES = ['EventLoanRequested', 'EventLoanFunded', 'EventLoanPayment', 'EventLoanRepaid', 'EventCollateralChanged', 'EventAuctionSold', 'EventLoanSettled', 'EventLockboxWithdrawal'];
 
 // loanEvents finds the transactions that emitted one of the loan's typed
 // events (typed-event attributes are JSON, so the id is quoted).
@@ -185,7 +208,6 @@ export const loan = {
     if (isSet(l.delinquent_since)) facts.push(['Delinquent since', when(l.delinquent_since, ctx.now)], ['Late interest', usd(l.late_interest)]);
     if (isSet(l.margin_call_deadline)) facts.push(['Margin call', html`${l.margin_call_reason || ''} · cure by ${when(l.margin_call_deadline, ctx.now)}`]);
     if (l.default_reason) facts.push(['Default reason', l.default_reason]);
-    for (const e of extras(l)) facts.push(['', e]);
 
     const scheduleRows = (schedule.payments || []).map((p) => ({
       cells: [p.number, when(p.due_time, ctx.now), usd(p.principal), usd(p.interest), usd(p.total), usd(p.balance_after)],
@@ -224,6 +246,7 @@ export const loan = {
           ? html`<p data-testid="loan-impairment">The vault has written its senior claim down by <b>${usd(senior.write_down)}</b> USDai (expected recovery ${usd(String(BigInt(senior.balance || '0') - BigInt(senior.write_down || '0')))}).</p>`
           : html`<p class="muted" data-testid="loan-impairment">Not impaired.</p>`,
       )}
+      ${UNFUNDED.has(st) ? '' : lockboxSection(res, l, ctx)}
       ${auction ? section('Auction', html`<p><a href="#/auction/${id}">Auction #${id}</a> · ${enumName(auction.auction.status, 'AUCTION_STATUS_')}${auction.current_price && auction.current_price !== '0' ? html` · current price <b>${usd(auction.current_price)}</b>` : ''}</p>`) : ''}
       ${section(OPEN.has(st) ? 'Collateral' : 'Collateral (titles today)', table(['Title', 'Class', 'Status', 'Value', 'Bound by'], titleRows, { id: 'loan-titles' }))}
       ${PERFORMING.has(st) ? section(`Next ${SCHEDULE_ROWS} payments`, table(['#', 'Due', 'Principal', 'Interest', 'Total', 'Balance after'], scheduleRows, { id: 'schedule', empty: 'No payment scheduled.' })) : ''}

@@ -120,7 +120,7 @@ export interface EventLoanDelinquent {
 /** EventMarginCall is emitted when a covenant fails. */
 export interface EventMarginCall {
   loanId: string;
-  /** reason is "ltv", "custody" or "insurance" (the first failing covenant). */
+  /** reason is "ltv", "custody", "insurance" or "dscr" (the first failing covenant). */
   reason: string;
   ltv: string;
   deadline: Date | undefined;
