@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
@@ -145,7 +146,8 @@ func (d *demo) firstLoanLife(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := d.rentPeriod(ctx, id, from, 4); err != nil {
+	// The next sweep is in a later block than this one.
+	if _, err := d.rentPeriod(ctx, id, from+1, 4); err != nil {
 		return err
 	}
 	return d.payOff(ctx, id)
@@ -193,5 +195,12 @@ func (d *demo) payOff(ctx context.Context, id uint64) error {
 		id, usd(p.Amount), usd(repaid.DsrReturned), l.Loan.TitleIds[0])
 	d.r.why("payoff = principal left %s + this period's interest %s; the 0.5%% exit fee %s is taken from the DSR %s",
 		usd(p.Principal.Add(p.PrepaidPrincipal)), usd(p.Interest), usd(p.ExitFee), usd(l.Loan.Dsr))
+	for _, sw := range typedEvents[*lendingtypes.EventLockboxSweep](res.Events) {
+		if sw.LoanId == id && sw.Reason == "repaid" {
+			for _, c := range sw.ToBorrower {
+				d.r.why("the lockbox's last %s %s goes back to the borrower: rent above the payoff is the operator's", usd(c.Amount), strings.ToUpper(strings.TrimPrefix(c.Denom, "u")))
+			}
+		}
+	}
 	return nil
 }
