@@ -156,6 +156,11 @@ func (k Keeper) reviewCovenants(ctx context.Context, loanID uint64) error {
 	if err != nil {
 		return err
 	}
+	return k.reviewLoanCovenants(ctx, l)
+}
+
+// reviewLoanCovenants is reviewCovenants of a loan the caller holds as stored.
+func (k Keeper) reviewLoanCovenants(ctx context.Context, l types.Loan) error {
 	if !types.Performing(l.Status) {
 		return nil
 	}

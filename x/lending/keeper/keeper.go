@@ -69,10 +69,14 @@ type Keeper struct {
 	yield   types.YieldKeeper
 	stable  types.StableKeeper
 
-	Schema     collections.Schema
-	Params     collections.Item[types.Params]
-	Products   collections.Map[string, types.Product]
-	Loans      *collections.IndexedMap[uint64, types.Loan, LoanIndexes]
+	Schema   collections.Schema
+	Params   collections.Item[types.Params]
+	Products collections.Map[string, types.Product]
+	Loans    *collections.IndexedMap[uint64, types.Loan, LoanIndexes]
+	// loanValues is Loans' primary map without its indexes: setLoan writes
+	// through it when no indexed field changed, which saves reading and
+	// decoding the stored loan and rewriting three index keys.
+	loanValues collections.Map[uint64, types.Loan]
 	NextLoanID collections.Sequence
 	// TitleLoan maps each title held by a live loan to that loan.
 	TitleLoan collections.Map[uint64, uint64]
@@ -149,6 +153,9 @@ func NewKeeper(
 		Revaluations: collections.NewMap(sb, types.RevaluationsKey, "revaluations", collections.StringKey, codec.CollValue[types.Revaluation](cdc)),
 		foreclosed:   authtypes.NewModuleAddress(types.ForeclosedAccount),
 	}
+	// A builder of its own: the schema already holds the "loans" prefix.
+	k.loanValues = collections.NewMap(collections.NewSchemaBuilder(storeService), types.LoansKey, "loans",
+		collections.Uint64Key, codec.CollValue[types.Loan](cdc))
 	schema, err := sb.Build()
 	if err != nil {
 		panic(err)
@@ -267,8 +274,15 @@ func (k Keeper) addExposure(ctx context.Context, l types.Loan, delta math.Int) e
 	return k.addTotal(ctx, totalSenior, delta)
 }
 
-// setLoan stores a loan, keeping the status counts in step with its status change.
+// setLoan stores a loan, keeping the status counts in step with its status
+// change. The indexed fields are borrower (set at request, never changed),
+// curator (set only when a PENDING loan is funded, a status change) and
+// status, so a loan stored with its status unchanged keeps every index key
+// and only its value is written.
 func (k Keeper) setLoan(ctx context.Context, l types.Loan, from types.LoanStatus) error {
+	if from == l.Status && from != types.LoanStatusUnspecified {
+		return k.loanValues.Set(ctx, l.Id, l)
+	}
 	if from != l.Status {
 		if from != types.LoanStatusUnspecified {
 			if err := k.addCount(ctx, from, -1); err != nil {

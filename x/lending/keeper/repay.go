@@ -72,19 +72,28 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 	if !types.Performing(l.Status) {
 		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s: only ACTIVE, DELINQUENT and MARGIN_CALL loans take payments", loanID, l.Status)
 	}
-	var applied math.Int
-	var closed bool
-	err = atomically(ctx, func(ctx sdk.Context) error {
-		applied, closed, err = k.applyPayment(ctx, &l, SourcePayer, payer, amount)
-		if err != nil || closed {
-			return err
-		}
-		return k.reviewCovenants(ctx, l.Id)
-	})
+	// No cache branch of its own: MsgRepay runs in the transaction's branch,
+	// which a failure discards, and the first step that can fail on user input
+	// (the payer's transfer) writes nothing when it fails.
+	applied, closed, err := k.applyPayment(sdk.UnwrapSDKContext(ctx), &l, SourcePayer, payer, amount)
 	if err != nil {
 		return math.Int{}, false, err
 	}
+	if !closed && paymentCanChangeCovenants(l) {
+		if err := k.reviewLoanCovenants(ctx, l); err != nil {
+			return math.Int{}, false, err
+		}
+	}
 	return applied, closed, nil
+}
+
+// paymentCanChangeCovenants says whether the covenant review after a payment
+// can change anything. A payment only lowers the LTV and changes the DSCR
+// (custody, insurance and valuations are untouched), so on a loan without
+// an open margin call the review can only open one for a DSCR failure; with
+// a margin call open, the lower LTV or a new DSCR may cure it.
+func paymentCanChangeCovenants(l types.Loan) bool {
+	return !l.MarginCallDeadline.IsZero() || l.DSCRBreached()
 }
 
 // applyPayment applies up to amount to a performing loan, in order: late
