@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	"cosmossdk.io/client/v2/autocli"
@@ -47,6 +48,13 @@ func humanDecJSONArgs(rootCmd *cobra.Command, opts autocli.AppOptions) error {
 	if txCmd == nil {
 		return nil
 	}
+	// The merged registry, as autocli itself uses: gogoproto's
+	// HybridResolver leaves message fields that refer to another file
+	// unresolved, which would hide nested decimals.
+	files, err := gogoproto.MergedRegistry()
+	if err != nil {
+		return err
+	}
 	names := make([]string, 0, len(opts.ModuleOptions))
 	for name := range opts.ModuleOptions {
 		names = append(names, name)
@@ -58,7 +66,7 @@ func humanDecJSONArgs(rootCmd *cobra.Command, opts autocli.AppOptions) error {
 			continue
 		}
 		if modCmd := findChild(txCmd, name); modCmd != nil {
-			if err := wrapServiceCommands(modCmd, mod.Tx); err != nil {
+			if err := wrapServiceCommands(modCmd, mod.Tx, files); err != nil {
 				return err
 			}
 		}
@@ -66,10 +74,10 @@ func humanDecJSONArgs(rootCmd *cobra.Command, opts autocli.AppOptions) error {
 	return nil
 }
 
-func wrapServiceCommands(cmd *cobra.Command, desc *autocliv1.ServiceCommandDescriptor) error {
+func wrapServiceCommands(cmd *cobra.Command, desc *autocliv1.ServiceCommandDescriptor, files *protoregistry.Files) error {
 	for sub, subDesc := range desc.SubCommands {
 		if subCmd := findChild(cmd, sub); subCmd != nil {
-			if err := wrapServiceCommands(subCmd, subDesc); err != nil {
+			if err := wrapServiceCommands(subCmd, subDesc, files); err != nil {
 				return err
 			}
 		}
@@ -77,7 +85,7 @@ func wrapServiceCommands(cmd *cobra.Command, desc *autocliv1.ServiceCommandDescr
 	if desc.Service == "" {
 		return nil
 	}
-	d, err := gogoproto.HybridResolver.FindDescriptorByName(protoreflect.FullName(desc.Service))
+	d, err := files.FindDescriptorByName(protoreflect.FullName(desc.Service))
 	if err != nil {
 		return fmt.Errorf("autocli service %s: %w", desc.Service, err)
 	}
@@ -229,6 +237,9 @@ func rewriteMessage(v any, md protoreflect.MessageDescriptor, path string) (any,
 func rewriteValue(v any, fd protoreflect.FieldDescriptor, path string) (any, error) {
 	switch {
 	case fd.Kind() == protoreflect.MessageKind || fd.Kind() == protoreflect.GroupKind:
+		if fd.Message() == nil {
+			return v, nil // an unresolved descriptor: nothing to walk
+		}
 		return rewriteMessage(v, fd.Message(), path)
 	case fd.Kind() == protoreflect.StringKind && isLegacyDec(fd):
 		s, ok := v.(string)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	cosmos_proto "github.com/cosmos/cosmos-proto"
@@ -165,6 +166,12 @@ func TestCLIJSONDecimals(t *testing.T) {
 	require.Equal(t, "0.500000000000000000", params["min_power"])
 	require.Equal(t, "1000000000000000000.000000000000000000", params["max_value"])
 
+	// A decimal in a message of another proto file, inside a repeated field.
+	tx = generateOnly(t, "tx", "stable", "update-params", `{"reserves":[{"denom":"uusdc","enabled":true,`+
+		`"cap":"5000000000000","depeg_feed":"fx/uusdc","depeg_threshold":"0.98"}],"supply_cap":"10000000000000"}`, "--no-proposal")
+	reserve := msgs(tx)[0].(map[string]any)["params"].(map[string]any)["reserves"].([]any)[0].(map[string]any)
+	require.Equal(t, "0.980000000000000000", reserve["depeg_threshold"])
+
 	// A bad decimal stops the command before anything is generated.
 	root := txRootCmd(t.TempDir())
 	root.SetArgs([]string{"tx", "oracle", "update-params", `{"min_power":"half"}`, "--generate-only",
@@ -172,4 +179,33 @@ func TestCLIJSONDecimals(t *testing.T) {
 	root.SetOut(io.Discard)
 	root.SetErr(io.Discard)
 	require.ErrorContains(t, root.Execute(), `params.min_power: "half" is not a decimal`)
+}
+
+// TestJSONExamplesGenerate: every infrafi tx command taking one JSON argument
+// whose Example carries it complete builds its gov proposal through the real command
+// tree, so the documented decimal form is the one the CLI accepts.
+func TestJSONExamplesGenerate(t *testing.T) {
+	root := NewRootCmd()
+	txCmd := findChild(root, "tx")
+	ran := 0
+	for _, m := range []string{"oracle", "stable", "caliber", "yield", "lending"} {
+		for _, c := range findChild(txCmd, m).Commands() {
+			use := strings.Fields(c.Use)
+			start, end := strings.Index(c.Example, "'{"), strings.LastIndex(c.Example, "}'")
+			if len(use) != 2 || !strings.HasSuffix(use[1], "-json]") || start < 0 || end < start {
+				continue
+			}
+			js := c.Example[start+1 : end+1]
+			if !json.Valid([]byte(js)) || strings.Contains(js, "infra1...") {
+				continue // an elided example ('{...}') or a placeholder address
+			}
+			tx := generateOnly(t, "tx", m, c.Name(), js)
+			prop := tx["body"].(map[string]any)["messages"].([]any)[0].(map[string]any)
+			require.Equal(t, "/cosmos.gov.v1.MsgSubmitProposal", prop["@type"], "%s %s", m, c.Name())
+			require.Len(t, prop["messages"], 1, "%s %s", m, c.Name())
+			t.Logf("%s %s: proposal generated", m, c.Name())
+			ran++
+		}
+	}
+	require.GreaterOrEqual(t, ran, 7, "the oracle, stable and caliber JSON examples ran")
 }
