@@ -7,10 +7,7 @@ import (
 
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/encoding/protojson"
-	protov2 "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/dynamicpb"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	"cosmossdk.io/log"
@@ -25,7 +22,6 @@ import (
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
 
-	"github.com/infrafi/infrafi/cmd/infrafid/cmd"
 	"github.com/infrafi/infrafi/x/oracle"
 	"github.com/infrafi/infrafi/x/oracle/keeper"
 	"github.com/infrafi/infrafi/x/oracle/types"
@@ -173,33 +169,4 @@ func TestAutoCLIOptionsMatchServices(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestCLIJSONDecIsDecimal pins the rule documented for `update-params`: a
-// cosmos.Dec inside a JSON argument is written as a decimal, the form the
-// params query prints; infrafid rewrites it to LegacyDec's integer form before
-// autocli's protojson parse. A raw 18-digit integer is that many whole units.
-func TestCLIJSONDecIsDecimal(t *testing.T) {
-	desc, err := proto.HybridResolver.FindDescriptorByName("infrafi.oracle.v1.Params")
-	require.NoError(t, err)
-	md := desc.(protoreflect.MessageDescriptor)
-	parse := func(js string) types.Params {
-		t.Helper()
-		legacy, err := cmd.DecJSONToLegacy([]byte(js), md, "params")
-		require.NoError(t, err)
-		msg := dynamicpb.NewMessage(md)
-		require.NoError(t, protojson.Unmarshal(legacy, msg))
-		bz, err := protov2.Marshal(msg)
-		require.NoError(t, err)
-		var params types.Params
-		require.NoError(t, params.Unmarshal(bz))
-		return params
-	}
-
-	require.Equal(t, types.DefaultParams(), parse(`{"default_post_ttl":"3600s","max_post_ttl":"86400s",`+
-		`"max_feeders_per_feed":32,"max_value":"1000000000000000000","min_power":"0.666666666666666666"}`))
-
-	raw := parse(`{"min_power":"666666666666666666"}`)
-	require.Equal(t, mustDec("666666666666666666"), raw.MinPower)
-	require.Error(t, raw.Validate(), "a raw integer min_power is out of range, not 0.67")
 }

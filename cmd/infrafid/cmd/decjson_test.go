@@ -9,17 +9,24 @@ import (
 	"testing"
 
 	cosmos_proto "github.com/cosmos/cosmos-proto"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
 
 // decTestMessage builds a descriptor exercising every shape the rewrite
@@ -208,4 +215,35 @@ func TestJSONExamplesGenerate(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, ran, 7, "the oracle, stable and caliber JSON examples ran")
+}
+
+// TestCLIJSONDecIsDecimal (formerly x/oracle's TestCLIJSONDecIsRaw) pins the
+// rule documented for `update-params`: a cosmos.Dec inside a JSON argument is
+// written as a decimal, the form the params query prints, and decodes to the
+// same gogoproto Params; a raw 18-digit integer is that many whole units.
+func TestCLIJSONDecIsDecimal(t *testing.T) {
+	files, err := gogoproto.MergedRegistry()
+	require.NoError(t, err)
+	desc, err := files.FindDescriptorByName("infrafi.oracle.v1.Params")
+	require.NoError(t, err)
+	md := desc.(protoreflect.MessageDescriptor)
+	parse := func(js string) oracletypes.Params {
+		t.Helper()
+		legacy, err := DecJSONToLegacy([]byte(js), md, "params")
+		require.NoError(t, err)
+		msg := dynamicpb.NewMessage(md)
+		require.NoError(t, protojson.Unmarshal(legacy, msg))
+		bz, err := proto.Marshal(msg)
+		require.NoError(t, err)
+		var params oracletypes.Params
+		require.NoError(t, params.Unmarshal(bz))
+		return params
+	}
+
+	require.Equal(t, oracletypes.DefaultParams(), parse(`{"default_post_ttl":"3600s","max_post_ttl":"86400s",`+
+		`"max_feeders_per_feed":32,"max_value":"1000000000000000000","min_power":"0.666666666666666666"}`))
+
+	raw := parse(`{"min_power":"666666666666666666"}`)
+	require.Equal(t, math.LegacyMustNewDecFromStr("666666666666666666"), raw.MinPower)
+	require.Error(t, raw.Validate(), "a raw integer min_power is out of range, not 0.67")
 }
