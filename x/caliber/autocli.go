@@ -167,11 +167,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "AddAssetClass",
 					Use:       "add-asset-class [asset-class-json]",
 					Short:     "Propose a new asset class (authority)",
-					Long: "Propose a new asset class. In this JSON the LegacyDec fields (max_ltv, depreciation_per_year, " +
-						"residual_ratio) are raw integers: the value times 10^18 without a decimal point (0.7 is 700000000000000000).",
+					Long: "Propose a new asset class. In this JSON the decimal fields (max_ltv, depreciation_per_year, " +
+						"residual_ratio) are written as decimals (0.7), as the queries print them.",
 					Example: `infrafid tx caliber add-asset-class '{"id":"nvidia-l40s-48gb","kind":"ASSET_KIND_GPU","manufacturer":"NVIDIA",` +
-						`"model":"L40S 48GB","max_ltv":"600000000000000000","depreciation_per_year":"250000000000000000",` +
-						`"residual_ratio":"150000000000000000","min_appraisals":1,"eligible":true}' --from alice --deposit 10000000uinfra`,
+						`"model":"L40S 48GB","max_ltv":"0.6","depreciation_per_year":"0.25",` +
+						`"residual_ratio":"0.15","min_appraisals":1,"eligible":true}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: args("asset_class"),
 					GovProposal:    true,
 				},
@@ -179,10 +179,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "UpdateAssetClass",
 					Use:       "update-asset-class [asset-class-json]",
 					Short:     "Propose replacing every field of an asset class (authority)",
-					Long:      "Propose replacing every field of an asset class. LegacyDec fields are raw integers (value × 10^18).",
+					Long:      "Propose replacing every field of an asset class. Decimal fields are written as decimals (0.7).",
 					Example: `infrafid tx caliber update-asset-class '{"id":"nvidia-l40s-48gb","kind":"ASSET_KIND_GPU","manufacturer":"NVIDIA",` +
-						`"model":"L40S 48GB","max_ltv":"500000000000000000","depreciation_per_year":"250000000000000000",` +
-						`"residual_ratio":"150000000000000000","min_appraisals":2,"eligible":false}' --from alice --deposit 10000000uinfra`,
+						`"model":"L40S 48GB","max_ltv":"0.5","depreciation_per_year":"0.25",` +
+						`"residual_ratio":"0.15","min_appraisals":2,"eligible":false}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: args("asset_class"),
 					GovProposal:    true,
 				},

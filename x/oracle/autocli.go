@@ -127,11 +127,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "UpdateParams",
 					Use:       "update-params [params-json]",
 					Short:     "Propose new oracle module parameters; all fields must be given (authority)",
-					Long: "Propose new oracle module parameters; all fields must be given. In this JSON, max_value is a " +
-						"LegacyDec in its raw form, the value times 10^18 without a decimal point: " +
-						"1000000000000000000000000000000000000 is 10^18; so is min_power: 666666666666666666 is 0.666666666666666666.",
+					Long: "Propose new oracle module parameters; all fields must be given. In this JSON, max_value and " +
+						"min_power are decimals as `query oracle params` prints them (\"0.666666666666666666\", \"1000000000000000000\" is 10^18).",
 					Example: `infrafid tx oracle update-params '{"default_post_ttl":"3600s","max_post_ttl":"86400s",` +
-						`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000","min_power":"666666666666666666"}' --from alice --deposit 10000000uinfra`,
+						`"max_feeders_per_feed":32,"max_value":"1000000000000000000","min_power":"0.666666666666666666"}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,
 				},

@@ -7,10 +7,7 @@ import (
 
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/encoding/protojson"
-	protov2 "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/dynamicpb"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	"cosmossdk.io/log"
@@ -172,21 +169,4 @@ func TestAutoCLIOptionsMatchServices(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestCLIJSONDecIsRaw pins the behaviour documented for `update-params`: autocli
-// parses JSON arguments with protojson, so a cosmos.Dec inside them is the raw
-// LegacyDec integer (value × 10^18).
-func TestCLIJSONDecIsRaw(t *testing.T) {
-	desc, err := proto.HybridResolver.FindDescriptorByName("infrafi.oracle.v1.Params")
-	require.NoError(t, err)
-	msg := dynamicpb.NewMessage(desc.(protoreflect.MessageDescriptor))
-	require.NoError(t, protojson.Unmarshal([]byte(`{"default_post_ttl":"3600s","max_post_ttl":"86400s",`+
-		`"max_feeders_per_feed":32,"max_value":"1000000000000000000000000000000000000","min_power":"666666666666666666"}`), msg))
-	bz, err := protov2.Marshal(msg)
-	require.NoError(t, err)
-
-	var params types.Params
-	require.NoError(t, params.Unmarshal(bz))
-	require.Equal(t, types.DefaultParams(), params)
 }

@@ -105,10 +105,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "update-params [params-json]",
 					Short:     "Propose new stable module parameters; all fields must be given (authority)",
 					Long: "Propose new stable module parameters; all fields must be given. In this JSON, depeg_threshold " +
-						"is a LegacyDec in its raw form, the value times 10^18 without a decimal point: " +
-						"980000000000000000 is 0.98.",
+						"is a decimal (0.98), as `query stable params` prints it.",
 					Example: `infrafid tx stable update-params '{"reserves":[{"denom":"uusdc","enabled":true,"mint_fee_bps":10,` +
-						`"redeem_fee_bps":10,"cap":"5000000000000","depeg_feed":"fx/uusdc","depeg_threshold":"980000000000000000"}],` +
+						`"redeem_fee_bps":10,"cap":"5000000000000","depeg_feed":"fx/uusdc","depeg_threshold":"0.98"}],` +
 						`"supply_cap":"10000000000000","permissioned":false,"paused":false}' --from alice --deposit 10000000uinfra`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,

@@ -6,14 +6,10 @@ import (
 
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/encoding/protojson"
-	protov2 "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/dynamicpb"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	"cosmossdk.io/log"
-	"cosmossdk.io/math"
 	storetypes "cosmossdk.io/store/types"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -150,26 +146,4 @@ func TestAutoCLIOptionsMatchServices(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestCLIJSONDecIsRaw pins what autocli.go documents for `update-params`:
-// autocli parses JSON arguments with protojson, so depeg_threshold inside them
-// is the raw LegacyDec integer (value × 10^18).
-func TestCLIJSONDecIsRaw(t *testing.T) {
-	// autocli resolves messages from the merged registry, as the app does.
-	files, err := proto.MergedRegistry()
-	require.NoError(t, err)
-	desc, err := files.FindDescriptorByName("infrafi.stable.v1.Params")
-	require.NoError(t, err)
-	msg := dynamicpb.NewMessage(desc.(protoreflect.MessageDescriptor))
-	require.NoError(t, protojson.Unmarshal([]byte(`{"reserves":[{"denom":"uusdc","enabled":true,"mint_fee_bps":10,`+
-		`"redeem_fee_bps":10,"cap":"5000000000000","depeg_feed":"fx/uusdc","depeg_threshold":"980000000000000000"}],`+
-		`"supply_cap":"10000000000000","permissioned":false,"paused":false}`), msg))
-	bz, err := protov2.Marshal(msg)
-	require.NoError(t, err)
-	var params types.Params
-	require.NoError(t, params.Unmarshal(bz))
-	require.NoError(t, params.Validate())
-	require.Equal(t, math.LegacyMustNewDecFromStr("0.98"), params.Reserves[0].DepegThreshold)
-	require.Equal(t, math.NewInt(5_000_000_000_000), params.Reserves[0].Cap)
 }

@@ -66,6 +66,9 @@ func NewRootCmd() *cobra.Command {
 	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
 		panic(err)
 	}
+	if err := humanDecJSONArgs(rootCmd, autoCliOpts); err != nil {
+		panic(err)
+	}
 	return rootCmd
 }
 
