@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	sdkmath "cosmossdk.io/math"
@@ -198,9 +197,20 @@ func (d *demo) payOff(ctx context.Context, id uint64) error {
 	for _, sw := range typedEvents[*lendingtypes.EventLockboxSweep](res.Events) {
 		if sw.LoanId == id && sw.Reason == "repaid" {
 			for _, c := range sw.ToBorrower {
-				d.r.why("the lockbox's last %s %s goes back to the borrower: rent above the payoff is the operator's", usd(c.Amount), strings.ToUpper(strings.TrimPrefix(c.Denom, "u")))
+				d.r.why("the lockbox's last %s %s goes back to the borrower: rent above the payoff is the operator's", usd(c.Amount), denomName(c.Denom))
 			}
 		}
 	}
 	return nil
+}
+
+// denomName names the localnet's dollar denoms as people write them.
+func denomName(denom string) string {
+	switch denom {
+	case usdaiDenom:
+		return "USDai"
+	case usdcDenom:
+		return "USDC"
+	}
+	return denom
 }
