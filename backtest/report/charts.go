@@ -324,11 +324,9 @@ func defaultsRecoveries(r Result) ([]*plot.Plot, error) {
 	labels := monthLabels(r.Months)
 	top := newPlot(fmt.Sprintf("Defaults per month (%s)", r.Params.Name), "loans", labels)
 	defaults := make(plotter.Values, len(r.Months))
-	auctions := make(plotter.Values, len(r.Months))
 	recovery := make(plotter.Values, len(r.Months))
 	for i, m := range r.Months {
 		defaults[i] = float64(m.Defaults)
-		auctions[i] = float64(m.Auctions)
 		recovery[i] = 100 * RecoveryShare(m)
 	}
 	if _, err := bars(top, "defaults", defaults, 1); err != nil {

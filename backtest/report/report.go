@@ -210,7 +210,7 @@ func writeSweep(b *strings.Builder, base []Result, sweep Sweep) {
 			parts = append(parts, fmt.Sprintf("%s: not run", name))
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s): sUSDai APR %s, senior loss %s USDai, %d defaults", name, paramsText(r.Params), pct(r.APR), usd(r.SeniorLoss), r.Defaults))
+		parts = append(parts, fmt.Sprintf("%s (%s): sUSDai APR %s, senior loss %s USDai, defaults %d", name, paramsText(r.Params), pct(r.APR), usd(r.SeniorLoss), r.Defaults))
 	}
 	if best, ok := BestZeroLoss(sweep.Points); ok {
 		parts = append(parts, fmt.Sprintf("best zero-loss set %s: sUSDai APR %s", best.Params.Name, pct(best.APR)))

@@ -102,7 +102,7 @@ func TestWriteRendersReportAndCharts(t *testing.T) {
 		"3 of 5 sets lost nothing senior: sweep-d (17.00%), sweep-e (17.00%), sweep-b (14.00%).",
 		"**Best APR with zero senior loss: sweep-d, sUSDai APR 17.00%**",
 		"preset (max LTV 60.00%",
-		"usdai (max LTV 60.00%, depreciation 30.00%/yr, first loss 10.00%, min insurance 5.00%, loan APR 15.00%): sUSDai APR 11.00%, senior loss 25,000.00 USDai, 1 defaults",
+		"usdai (max LTV 60.00%, depreciation 30.00%/yr, first loss 10.00%, min insurance 5.00%, loan APR 15.00%): sUSDai APR 11.00%, senior loss 25,000.00 USDai, defaults 1",
 		"| sweep-a | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 1,200.50 | 19.00% | 0 |",
 		"## Answer\n\n" + answer.Text,
 		"| main | 7 | 60.00% |",
