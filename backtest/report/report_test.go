@@ -198,3 +198,29 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// The CI short version runs a few months and one sweep point: the report
+// must still render.
+func TestWriteShortRun(t *testing.T) {
+	_, _, hist := fixture(t)
+	base := []Result{synthetic("main", 2, 0.12, 0)}
+	sweep := Sweep{Points: []Result{point("only", 0.12, 300)}}
+	dir := t.TempDir()
+	if err := Write(dir, base, sweep, hist, Answer{Text: "short"}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		"2024-01 to 2024-02",
+		"No parameter set in the sweep kept the senior tranche whole.",
+		"preset: not run; usdai: not run.",
+		"| only | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 300.00 | 12.00% | 0 |",
+	} {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("short report lacks %q", w)
+		}
+	}
+}
