@@ -120,9 +120,38 @@ func newPlot(title, ylabel string, months []string) *plot.Plot {
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
 	p.X.Tick.Marker = monthTicks(months)
+	p.Y.Tick.Marker = fineTicks
 	p.X.Min, p.X.Max = -0.5, float64(len(months))-0.5
 	return p
 }
+
+// fineTicks labels plot.DefaultTicks' positions with as many decimals as
+// their spacing needs, so a narrow range (a backing ratio of 1.000-1.004)
+// does not print the same label on every tick.
+var fineTicks = plot.TickerFunc(func(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	step := math.Inf(1)
+	prev := math.NaN()
+	for _, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		if !math.IsNaN(prev) {
+			step = math.Min(step, t.Value-prev)
+		}
+		prev = t.Value
+	}
+	decimals := 0
+	if !math.IsInf(step, 1) && step > 0 && step < 1 {
+		decimals = int(math.Ceil(-math.Log10(step) - 1e-9))
+	}
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', decimals, 64)
+		}
+	}
+	return ts
+})
 
 // amountTicks labels amounts compactly (750k, 1.2M) on plot.DefaultTicks' positions.
 var amountTicks = plot.TickerFunc(func(min, max float64) []plot.Tick {
@@ -181,13 +210,17 @@ func series(ms []Month, f func(Month) float64) plotter.XYs {
 	return xys
 }
 
-// addLine adds a styled line and its legend entry.
+// addLine adds a line in palette colour style and its legend entry.
 func addLine(p *plot.Plot, name string, xys plotter.XYs, style int, dashed bool) error {
+	return addLineColor(p, name, xys, plotutil.Color(style), dashed)
+}
+
+func addLineColor(p *plot.Plot, name string, xys plotter.XYs, c color.Color, dashed bool) error {
 	l, err := plotter.NewLine(xys)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	l.Color = plotutil.Color(style)
+	l.Color = c
 	l.Width = vg.Points(1.8)
 	if dashed {
 		l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
@@ -244,7 +277,7 @@ func sharePriceAPR(base []Result) ([]*plot.Plot, error) {
 			return nil, err
 		}
 	}
-	if err := addLine(bottom, "3-month T-bill", series(main.Months, func(m Month) float64 { return 100 * m.TBillRate }), 0, true); err != nil {
+	if err := addLineColor(bottom, "3-month T-bill", series(main.Months, func(m Month) float64 { return 100 * m.TBillRate }), grey, true); err != nil {
 		return nil, err
 	}
 	if err := addLevel(bottom, "target 15–25%", 100*TargetAPRLow, len(main.Months), green); err != nil {
@@ -258,7 +291,7 @@ func sharePriceAPR(base []Result) ([]*plot.Plot, error) {
 
 func projectedRealized(r Result) ([]*plot.Plot, error) {
 	p := newPlot(fmt.Sprintf("Projected vs realized APR (%s)", r.Params.Name), "% a year", monthLabels(r.Months))
-	if err := addLine(p, "projected", series(r.Months, func(m Month) float64 { return 100 * m.ProjectedAPR }), 1, true); err != nil {
+	if err := addLine(p, "projected", series(r.Months, func(m Month) float64 { return 100 * m.ProjectedAPR }), 2, true); err != nil {
 		return nil, err
 	}
 	if err := addLine(p, "realized", series(r.Months, func(m Month) float64 { return 100 * m.RealizedAPR }), 0, false); err != nil {
@@ -365,6 +398,8 @@ func backing(base []Result) ([]*plot.Plot, error) {
 	if err := addLevel(p, "fully backed (1.0)", 1, len(main.Months), color.RGBA{R: 200, A: 255}); err != nil {
 		return nil, err
 	}
+	// Keep the 1.0 line off the frame's edge even when the ratio never moves.
+	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0.995), math.Max(p.Y.Max, 1.005)
 	return []*plot.Plot{p}, nil
 }
 
