@@ -21,7 +21,7 @@ ldflags := -X github.com/cosmos/cosmos-sdk/version.Name=infrafi \
 	-X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
 	-X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
-.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node localnet-ibc localnet-ibc-stop demo \
+.PHONY: all build install localnet localnet-start localnet-stop localnet-status localnet-reset localnet-add-node localnet-ibc localnet-ibc-stop demo backtest \
 	test test-fuzz test-sim test-sim-long test-e2e bench proto-gen proto-check vet clean \
 	dashboard test-dashboard dashboard-vendor ts-gen ts-check test-client
 
@@ -65,6 +65,14 @@ localnet-ibc: build
 localnet-ibc-stop:
 	bash scripts/localnet.sh stop
 	$(COUNTERPARTY) stop
+
+## backtest: drive the in-process chain over the recorded H100 market (2024-01..2026-06) for the
+## localnet preset, USD.AI's terms and the parameter sweep; writes docs/backtest/report.md and
+## its PNG charts (BACKTEST_FLAGS: --months N, --sweep=false, --seed S, --workers W, --out DIR)
+BACKTEST_FLAGS ?=
+backtest:
+	go build -o build/infrafi-backtest ./cmd/infrafi-backtest
+	./build/infrafi-backtest --out docs/backtest $(BACKTEST_FLAGS)
 
 ## demo: walk the whole protocol on the running localnet (or on one it starts in the background and stops)
 demo: build

@@ -52,6 +52,8 @@ type Options struct {
 	Balance sdk.Coins
 	// Genesis edits the app state before InitChain (module name -> JSON).
 	Genesis func(accounts []Account, state app.GenesisState)
+	// GenesisTime is the chain's genesis time (default GenesisTime).
+	GenesisTime time.Time
 }
 
 // App is a running in-process chain.
@@ -95,6 +97,9 @@ func Setup(t testing.TB, opts Options) *App {
 		opts.Balance = sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000_000_000)))
 	}
 
+	if opts.GenesisTime.IsZero() {
+		opts.GenesisTime = GenesisTime
+	}
 	a := NewApp(t)
 
 	accounts := make([]Account, opts.Accounts)
@@ -128,7 +133,7 @@ func Setup(t testing.TB, opts Options) *App {
 
 	_, err = a.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
-		Time:            GenesisTime,
+		Time:            opts.GenesisTime,
 		Validators:      []abci.ValidatorUpdate{},
 		ConsensusParams: simtestutil.DefaultConsensusParams,
 		AppStateBytes:   stateBytes,
@@ -136,7 +141,7 @@ func Setup(t testing.TB, opts Options) *App {
 	})
 	require.NoError(t, err)
 
-	fx := &App{App: a, t: t, Accounts: accounts, time: GenesisTime, rng: rand.New(rand.NewSource(1))}
+	fx := &App{App: a, t: t, Accounts: accounts, time: opts.GenesisTime, rng: rand.New(rand.NewSource(1))}
 	fx.NextBlock(0)
 	return fx
 }

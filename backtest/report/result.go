@@ -75,6 +75,10 @@ type Result struct {
 	Originated   int
 	MinBacking   float64 // lowest backing ratio seen
 	MaxQueueDays float64 // longest time a redemption request waited, days
+	Premiums     float64 // insurance premiums the borrowers paid, USDai
+	// DefaultReasons counts defaults by the chain's default_reason
+	// ("grace_expired", "margin_call:ltv", "margin_call:dscr", ...).
+	DefaultReasons map[string]int
 }
 
 // Sweep is the parameter sweep: one result per parameter set (months kept
