@@ -94,7 +94,7 @@ func benchProduct() lendingtypes.Product {
 	return p
 }
 
-// benchGenesis: the CALIBER parties (signers are ISSUERs too), the H100 class
+// benchGenesis: the CALIBER parties (signers are ISSUERs and APPRAISERs too), the H100 class
 // priced by the gpu feed, benchFeeds oracle feeds fed by every signer, a
 // fee-free uusdc reserve with caps far above the book, no concentration
 // limits (one borrower holds the whole book), and the bench product. The
@@ -109,7 +109,7 @@ func benchGenesis(accs []testutil.Account, state app.GenesisState) {
 		cg.Parties = append(cg.Parties, calibertypes.Party{Address: accs[i].Address.String(), Roles: []calibertypes.Role{role}, Active: true})
 	}
 	for _, s := range accs[bkSigners:] {
-		cg.Parties = append(cg.Parties, calibertypes.Party{Address: s.Address.String(), Roles: []calibertypes.Role{calibertypes.RoleIssuer}, Active: true})
+		cg.Parties = append(cg.Parties, calibertypes.Party{Address: s.Address.String(), Roles: []calibertypes.Role{calibertypes.RoleIssuer, calibertypes.RoleAppraiser}, Active: true})
 	}
 	cg.AssetClasses = []calibertypes.AssetClass{{
 		Id: caliberH100, Kind: calibertypes.AssetKindGPU, Manufacturer: "NVIDIA", Model: "H100 SXM5 80GB",

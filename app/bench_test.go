@@ -46,6 +46,13 @@ func BenchmarkTx(b *testing.B) {
 	signers := newBenchSigners(b, bk.App, bk.signers())
 	borrower, custodian := bk.acc(bkBorrower), bk.acc(bkCustodian)
 	titles := 0 // serials must stay unique across the benchmark's runs
+	// The book's titles (one per loan), which the signers appraise.
+	bookTitles := make([]uint64, len(bk.loans))
+	for i, id := range bk.loans {
+		l, err := bk.LendingKeeper.GetLoan(bk.Ctx(), id)
+		require.NoError(b, err)
+		bookTitles[i] = l.TitleIds[0]
+	}
 
 	benches := []txBench{
 		{"bank-send", func(i int, s *benchSigner) sdk.Msg {
@@ -57,6 +64,20 @@ func BenchmarkTx(b *testing.B) {
 		{"yield-deposit", func(i int, s *benchSigner) sdk.Msg {
 			return &yieldtypes.MsgDeposit{Depositor: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD)}
 		}, "infrafi.yield.v1.EventDeposit"},
+		{"yield-request-redeem", func(i int, s *benchSigner) sdk.Msg {
+			// The shares of the signers' deposits above; each request joins the queue.
+			return &yieldtypes.MsgRequestRedeem{Owner: s.acc.Address.String(), Shares: sdkmath.NewInt(1_000), BidBps: uint32(i % 100)}
+		}, "infrafi.yield.v1.EventRedeemRequested"},
+		{"stable-redeem", func(i int, s *benchSigner) sdk.Msg {
+			return &stabletypes.MsgRedeem{Sender: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD), ReserveDenom: app.LocalnetReserveDenom}
+		}, "infrafi.stable.v1.EventRedeem"},
+		{"caliber-appraise", func(i int, s *benchSigner) sdk.Msg {
+			// A pledged title's new appraisal: x/lending revalues its loan.
+			return &calibertypes.MsgAppraise{
+				Appraiser: s.acc.Address.String(), TitleId: bookTitles[i%len(bookTitles)], Value: sdkmath.NewInt(bookAppraisal + int64(i)),
+				ValidUntil: bk.BlockTime().Add(300 * benchInterval), ReportSha256: caliberDoc,
+			}
+		}, "infrafi.caliber.v1.EventAppraised"},
 		{"caliber-mint-title", func(i int, s *benchSigner) sdk.Msg {
 			titles++
 			serials := make([]string, bookUnits)
