@@ -22,6 +22,9 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	transfertypes "github.com/cosmos/ibc-go/v10/modules/apps/transfer/types"
+	clienttypes "github.com/cosmos/ibc-go/v10/modules/core/02-client/types"
+	channeltypes "github.com/cosmos/ibc-go/v10/modules/core/04-channel/types"
 
 	"github.com/infrafi/infrafi/app"
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
@@ -43,6 +46,7 @@ import (
 func BenchmarkTx(b *testing.B) {
 	bk := newBenchBook(b, txsPerBlock)
 	bk.requireBookState()
+	bk.openBenchChannel()
 	signers := newBenchSigners(b, bk.App, bk.signers())
 	borrower, custodian := bk.acc(bkBorrower), bk.acc(bkCustodian)
 	titles := 0 // serials must stay unique across the benchmark's runs
@@ -97,6 +101,12 @@ func BenchmarkTx(b *testing.B) {
 			require.Equal(b, lendingtypes.LoanActive, l.Status, "loan %d ran out of payments", l.Id)
 			return &lendingtypes.MsgRepay{Payer: s.acc.Address.String(), LoanId: l.Id, Amount: l.InterestDue.Add(l.PrincipalDue)}
 		}, "infrafi.lending.v1.EventLoanPayment"},
+		{"ibc-transfer-usdai", func(i int, s *benchSigner) sdk.Msg {
+			// 1 USDai to the counterparty chain (escrowed; x/stable's outflow quota applies).
+			timeout := uint64(bk.BlockTime().Add(time.Hour).UnixNano())
+			return transfertypes.NewMsgTransfer(transfertypes.PortID, benchChannelID, sdk.NewInt64Coin(app.USDaiDenom, benchUSD),
+				s.acc.Address.String(), "cosmos1benchreceiver", clienttypes.ZeroHeight(), timeout, "")
+		}, channeltypes.EventTypeSendPacket},
 		{"oracle-post-price", func(i int, s *benchSigner) sdk.Msg {
 			// Every signer posts once per feed per block; EndBlock aggregates each feed.
 			feed := (i / benchSigners) % benchFeeds
