@@ -131,19 +131,15 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 	if err := subIdle(&vault, amount); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
-			return err
-		}
-		if err := k.setBookAndVault(ctx, book, vault); err != nil {
-			return err
-		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
-	})
-	if err != nil {
+	// No cache branch: every check above reads only, and the transfer out,
+	// the one step left that can fail, writes nothing when it does.
+	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	return pos, nil
+	if err := k.setBookAndVault(ctx, book, vault); err != nil {
+		return types.SeniorPosition{}, err
+	}
+	return pos, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
 }
 
 // ReceiveSenior takes principal + interest uusdai from module account
