@@ -94,7 +94,7 @@ func benchProduct() lendingtypes.Product {
 	return p
 }
 
-// benchGenesis: the CALIBER parties (signers are ISSUERs too), the H100 class
+// benchGenesis: the CALIBER parties (signers are ISSUERs, APPRAISERs and CURATORs too), the H100 class
 // priced by the gpu feed, benchFeeds oracle feeds fed by every signer, a
 // fee-free uusdc reserve with caps far above the book, no concentration
 // limits (one borrower holds the whole book), and the bench product. The
@@ -109,7 +109,7 @@ func benchGenesis(accs []testutil.Account, state app.GenesisState) {
 		cg.Parties = append(cg.Parties, calibertypes.Party{Address: accs[i].Address.String(), Roles: []calibertypes.Role{role}, Active: true})
 	}
 	for _, s := range accs[bkSigners:] {
-		cg.Parties = append(cg.Parties, calibertypes.Party{Address: s.Address.String(), Roles: []calibertypes.Role{calibertypes.RoleIssuer}, Active: true})
+		cg.Parties = append(cg.Parties, calibertypes.Party{Address: s.Address.String(), Roles: []calibertypes.Role{calibertypes.RoleIssuer, calibertypes.RoleAppraiser, calibertypes.RoleCurator}, Active: true})
 	}
 	cg.AssetClasses = []calibertypes.AssetClass{{
 		Id: caliberH100, Kind: calibertypes.AssetKindGPU, Manufacturer: "NVIDIA", Model: "H100 SXM5 80GB",
@@ -268,9 +268,7 @@ func benchDepositor(i int) sdk.AccAddress {
 // appraised and insured; a loan against it is requested and underwritten.
 func (bk *benchBook) writeUnit(ctx sdk.Context, i int) {
 	tb := bk.tb
-	now := ctx.BlockTime()
-	issuer, custodian, appraiser := bk.acc(bkIssuer), bk.acc(bkCustodian), bk.acc(bkAppraiser)
-	insurer, curator, borrower := bk.acc(bkInsurer), bk.acc(bkCurator), bk.acc(bkBorrower)
+	curator, borrower := bk.acc(bkCurator), bk.acc(bkBorrower)
 
 	dep := benchDepositor(i)
 	require.NoError(tb, bk.BankKeeper.SendCoins(ctx, bk.acc(bkFunder).Address, dep, sdk.NewCoins(sdk.NewInt64Coin(app.USDaiDenom, bookDeposit))))
@@ -279,12 +277,31 @@ func (bk *benchBook) writeUnit(ctx sdk.Context, i int) {
 	_, err = bk.yield.RequestRedeem(ctx, &yieldtypes.MsgRequestRedeem{Owner: dep.String(), Shares: sdkmath.NewInt(bookQueued), BidBps: uint32(i % 100)})
 	require.NoError(tb, err)
 
+	title := bk.writeTitle(ctx, borrower.Address, fmt.Sprintf("BK%08d", i))
+	loan, err := bk.lending.RequestLoan(ctx, &lendingtypes.MsgRequestLoan{
+		Borrower: borrower.Address.String(), TitleIds: []uint64{title}, ProductId: benchProductID, Principal: sdkmath.NewInt(bookPrincipal),
+	})
+	require.NoError(tb, err)
+	_, err = bk.lending.UnderwriteLoan(ctx, &lendingtypes.MsgUnderwriteLoan{
+		Curator: curator.Address.String(), LoanId: loan.LoanId, Apr: lDec("0.15"), JuniorAmount: sdkmath.NewInt(bookJunior),
+	})
+	require.NoError(tb, err)
+	bk.loans = append(bk.loans, loan.LoanId)
+}
+
+// writeTitle writes at ctx's block time a title of bookUnits serials
+// (prefix-0..) owned by owner: minted, taken into custody, appraised at
+// bookAppraisal and insured for bookCoverage (owner pays the premium).
+func (bk *benchBook) writeTitle(ctx sdk.Context, owner sdk.AccAddress, prefix string) uint64 {
+	tb := bk.tb
+	now := ctx.BlockTime()
+	issuer, custodian, appraiser, insurer := bk.acc(bkIssuer), bk.acc(bkCustodian), bk.acc(bkAppraiser), bk.acc(bkInsurer)
 	serials := make([]string, bookUnits)
 	for s := range serials {
-		serials[s] = fmt.Sprintf("BK%08d-%d", i, s)
+		serials[s] = fmt.Sprintf("%s-%d", prefix, s)
 	}
 	minted, err := bk.caliber.MintTitle(ctx, &calibertypes.MsgMintTitle{
-		Issuer: issuer.Address.String(), ClassId: caliberH100, Owner: borrower.Address.String(),
+		Issuer: issuer.Address.String(), ClassId: caliberH100, Owner: owner.String(),
 		Custodian: custodian.Address.String(), Units: bookUnits, Serials: serials,
 		Facility: "DAL-01", Jurisdiction: "US-TX", Legal: calibertypes.LegalInfo{SpvId: "SPV-BENCH", DocumentSha256: caliberDoc},
 	})
@@ -298,23 +315,14 @@ func (bk *benchBook) writeUnit(ctx sdk.Context, i int) {
 	})
 	require.NoError(tb, err)
 	req, err := bk.caliber.RequestPolicy(ctx, &calibertypes.MsgRequestPolicy{
-		Owner: borrower.Address.String(), TitleId: title, Insurer: insurer.Address.String(),
+		Owner: owner.String(), TitleId: title, Insurer: insurer.Address.String(),
 		InsuredValue: sdkmath.NewInt(bookAppraisal), Coverage: sdkmath.NewInt(bookCoverage),
 		ExpiresAt: now.Add(1_250 * benchInterval), MaxPremium: sdkmath.NewInt(bookPremium),
 	})
 	require.NoError(tb, err)
 	_, err = bk.caliber.IssuePolicy(ctx, &calibertypes.MsgIssuePolicy{Insurer: insurer.Address.String(), RequestId: req.RequestId, Premium: sdkmath.NewInt(bookPremium)})
 	require.NoError(tb, err)
-
-	loan, err := bk.lending.RequestLoan(ctx, &lendingtypes.MsgRequestLoan{
-		Borrower: borrower.Address.String(), TitleIds: []uint64{title}, ProductId: benchProductID, Principal: sdkmath.NewInt(bookPrincipal),
-	})
-	require.NoError(tb, err)
-	_, err = bk.lending.UnderwriteLoan(ctx, &lendingtypes.MsgUnderwriteLoan{
-		Curator: curator.Address.String(), LoanId: loan.LoanId, Apr: lDec("0.15"), JuniorAmount: sdkmath.NewInt(bookJunior),
-	})
-	require.NoError(tb, err)
-	bk.loans = append(bk.loans, loan.LoanId)
+	return title
 }
 
 // requireBookState checks the book is what the benchmarks claim: units

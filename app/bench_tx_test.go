@@ -75,6 +75,9 @@ type txBench struct {
 	msg  func(i int, signer *benchSigner) sdk.Msg
 	// event is a typed event every tx must emit (proof the message did its work).
 	event string
+	// prepare, when set, writes and commits (untimed) what the next n
+	// transactions consume.
+	prepare func(n int)
 }
 
 // deliverBlock signs n transactions of bench, numbered from first, and commits
@@ -82,6 +85,9 @@ type txBench struct {
 // FinalizeBlock + Commit, which alone runs on timer's clock when timer is
 // not nil. Every transaction must succeed and emit bench.event.
 func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, bk *benchBook, signers []*benchSigner, bench txBench, first, n int) time.Duration {
+	if bench.prepare != nil {
+		bench.prepare(n)
+	}
 	txCfg := bk.TxConfig()
 	txs := make([][]byte, n)
 	for j := range txs {

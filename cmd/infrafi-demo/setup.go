@@ -179,9 +179,11 @@ func (d *demo) insuredTitle(ctx context.Context, tag string, explain bool) (uint
 
 func (d *demo) mintTitle(ctx context.Context, tag string, explain bool) (uint64, error) {
 	args := []string{"caliber", "mint-title", h100Class, d.addr["borrower"], d.addr["custodian"], fmt.Sprint(gpusPerBox)}
-	for i := 1; i <= gpusPerBox; i++ {
-		args = append(args, fmt.Sprintf("%s-%s%d", d.run, tag, i))
+	serials := make([]string, gpusPerBox)
+	for i := range serials {
+		serials[i] = fmt.Sprintf("%s-%s%d", d.run, tag, i+1)
 	}
+	args = append(args, serials...)
 	args = append(args, "--facility", "DAL-01", "--jurisdiction", "US-TX", "--from", "issuer")
 	res, err := d.c.tx(ctx, args...)
 	if err != nil {
@@ -191,13 +193,13 @@ func (d *demo) mintTitle(ctx context.Context, tag string, explain bool) (uint64,
 	if err != nil {
 		return 0, err
 	}
-	t := ev.Title
+	// The event names the title, not its serials (they are the ones sent).
 	d.r.tx(res, "issuer mints title #%d: %d × H100 (serials %s…%s) for the borrower, held by the custodian → %s",
-		t.Id, t.Units, t.Serials[0], t.Serials[len(t.Serials)-1], status(t.Status))
+		ev.TitleId, ev.Units, serials[0], serials[len(serials)-1], status(calibertypes.StatusPendingCustody))
 	if explain {
 		d.r.why("a serial can be in one live title only: the on-chain guard against pledging a GPU twice")
 	}
-	return t.Id, nil
+	return ev.TitleId, nil
 }
 
 func (d *demo) appraise(ctx context.Context, id uint64, explain bool) error {

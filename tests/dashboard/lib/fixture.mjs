@@ -92,7 +92,7 @@ export class Fixture {
     const serials = Array.from({ length: 8 }, () => `${this.run}-${++this.serial}`);
     const r = await ln.tx('caliber', 'mint-title', H100, ln.keys.borrower, ln.keys.custodian, '8', ...serials,
       '--facility', 'DAL-01', '--jurisdiction', 'US-TX', '--from', 'issuer');
-    const id = String(eventAttr(r, 'infrafi.caliber.v1.EventTitleMinted', 'title').id);
+    const id = String(eventAttr(r, 'infrafi.caliber.v1.EventTitleMinted', 'title_id'));
     await ln.tx('caliber', 'confirm-custody', id, '--from', 'custodian');
     const later = (days) => new Date(Date.now() + days * 86400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     await ln.tx('caliber', 'appraise', id, units(200_000), later(90), REPORT, '--from', 'appraiser');

@@ -127,7 +127,9 @@ func (k Keeper) MintTitle(ctx context.Context, msg *types.MsgMintTitle) (types.T
 			return types.Title{}, err
 		}
 	}
-	return title, keeperutil.Emit(ctx, &types.EventTitleMinted{Title: title})
+	return title, keeperutil.Emit(ctx, &types.EventTitleMinted{
+		TitleId: id, ClassId: title.ClassId, Owner: title.Owner, Custodian: title.Custodian, Issuer: title.Issuer, Units: title.Units,
+	})
 }
 
 // ConfirmCustody is the named custodian taking the hardware into custody: the

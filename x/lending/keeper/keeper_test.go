@@ -21,6 +21,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/lending"
@@ -103,6 +104,22 @@ func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, mod string, t
 }
 func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
 	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
+}
+
+// InputOutputCoins checks the input's funds before it moves anything.
+func (b *fakeBank) InputOutputCoins(_ context.Context, in banktypes.Input, outs []banktypes.Output) error {
+	from := sdk.MustAccAddressFromBech32(in.Address)
+	for _, c := range in.Coins {
+		if b.getDenom(from, c.Denom).LT(c.Amount) {
+			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, b.getDenom(from, c.Denom), c.Denom)
+		}
+	}
+	for _, o := range outs {
+		if err := b.move(from, sdk.MustAccAddressFromBech32(o.Address), o.Coins); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 func (b *fakeBank) SendCoins(_ context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
 	return b.move(from, to, amt)
@@ -309,6 +326,16 @@ func (v *fakeVault) ReceiveSenior(ctx context.Context, from string, pos yieldtyp
 	if err := v.bank.SendCoinsFromModuleToModule(ctx, from, yieldM, sdk.NewCoins(sdk.NewCoin("uusdai", principal.Add(interest)))); err != nil {
 		return yieldtypes.SeniorPosition{}, err
 	}
+	return v.book(ctx, pos, principal, interest), nil
+}
+
+// BookSenior books as ReceiveSenior and asks for everything to the vault (no fee).
+func (v *fakeVault) BookSenior(ctx context.Context, _ string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, []banktypes.Output, error) {
+	out := banktypes.Output{Address: authtypes.NewModuleAddress(yieldM).String(), Coins: sdk.NewCoins(sdk.NewCoin("uusdai", principal.Add(interest)))}
+	return v.book(ctx, pos, principal, interest), []banktypes.Output{out}, nil
+}
+
+func (v *fakeVault) book(ctx context.Context, pos yieldtypes.SeniorPosition, principal, interest math.Int) yieldtypes.SeniorPosition {
 	v.interest = v.interest.Add(interest)
 	pos.Balance = pos.Balance.Sub(principal)
 	pos.Since = sdk.UnwrapSDKContext(ctx).BlockTime()
@@ -320,7 +347,7 @@ func (v *fakeVault) ReceiveSenior(ctx context.Context, from string, pos yieldtyp
 	if pos.Balance.IsZero() {
 		pos = yieldtypes.SeniorPosition{Balance: math.ZeroInt(), Rate: pos.Rate, Since: pos.Since, WriteDown: math.ZeroInt()}
 	}
-	return pos, nil
+	return pos
 }
 
 // Impair, Reinstate, WriteOff and Recover keep the vault's impairment and

@@ -9,6 +9,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
@@ -73,8 +74,8 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s: only ACTIVE, DELINQUENT and MARGIN_CALL loans take payments", loanID, l.Status)
 	}
 	// No cache branch of its own: MsgRepay runs in the transaction's branch,
-	// which a failure discards, and the first step that can fail on user input
-	// (the payer's transfer) writes nothing when it fails.
+	// which a failure (the payer short of funds fails the one transfer, after
+	// the vault booked the senior share) discards.
 	applied, closed, err := k.applyPayment(sdk.UnwrapSDKContext(ctx), &l, SourcePayer, payer, amount)
 	if err != nil {
 		return math.Int{}, false, err
@@ -113,7 +114,7 @@ func paymentCanChangeCovenants(l types.Loan) bool {
 // a DELINQUENT loan is then cured (its vault claim reinstated).
 func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
-	from := l.Status
+	status := l.Status
 	// Only a payer or the lockbox tops up the exit fee: a reserve or casualty payment that
 	// covers the debt closes the loan with the fee from what the DSR has left.
 	shortfall := feeShortfall(*l)
@@ -150,15 +151,17 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		seniorPrincipal, juniorPrincipal = seniorBal, juniorBal
 	}
 
+	// The money moves in one bank transfer from its source (the payer, or
+	// this module for reserve and casualty payments) to every account the
+	// waterfall pays: the vault and the fee collector (x/yield books the
+	// senior share and names them), the curator, and this module for the
+	// exit-fee part of a closing payment.
+	from := k.account.GetModuleAddress(types.ModuleName)
 	switch source {
 	case SourcePayer:
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, payer, types.ModuleName, usdai(applied)); err != nil {
-			return math.Int{}, false, err
-		}
+		from = payer
 	case SourceLockbox:
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, payer, types.ModuleName, usdai(applied)); err != nil {
-			return math.Int{}, false, err
-		}
+		from = payer
 		l.LockboxBaseline = intOr0(l.LockboxBaseline).Sub(applied)
 	case SourceReserve:
 		if applied.GT(l.Dsr) {
@@ -174,14 +177,16 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 	if closing {
 		fee = math.MinInt(exitFee(*l), l.Dsr.Add(feeFromPayment))
 	}
+	var outputs []banktypes.Output
 	if seniorPrincipal.IsPositive() || seniorInterest.IsPositive() {
-		pos, err := k.yield.ReceiveSenior(ctx, types.ModuleName, l.Senior, seniorPrincipal, seniorInterest)
+		pos, toVault, err := k.yield.BookSenior(ctx, types.ModuleName, l.Senior, seniorPrincipal, seniorInterest)
 		if err != nil {
 			return math.Int{}, false, err
 		}
 		if !pos.Balance.Equal(seniorBal.Sub(seniorPrincipal)) {
 			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "vault position balance %s, expected %s", pos.Balance, seniorBal.Sub(seniorPrincipal))
 		}
+		outputs = append(outputs, toVault...)
 		l.Senior = pos
 		// A senior claim repaid in full is closed, no longer impaired (the
 		// pro-rata split can clear it while junior principal remains).
@@ -192,9 +197,15 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		}
 	}
 	if toCurator := juniorPrincipal.Add(juniorInterest); toCurator.IsPositive() {
-		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, sdk.MustAccAddressFromBech32(l.Curator), usdai(toCurator)); err != nil {
-			return math.Int{}, false, err
-		}
+		outputs = append(outputs, banktypes.Output{Address: l.Curator, Coins: usdai(toCurator)})
+	}
+	// Only a payer or the lockbox tops up the exit fee (feeFromPayment is
+	// zero otherwise); close pays it on from this module with the DSR.
+	if feeFromPayment.IsPositive() {
+		outputs = append(outputs, banktypes.Output{Address: k.account.GetModuleAddress(types.ModuleName).String(), Coins: usdai(feeFromPayment)})
+	}
+	if err := k.payOut(ctx, from, outputs); err != nil {
+		return math.Int{}, false, err
 	}
 	oldDue := l.NextDueTime
 	l.JuniorPrincipal = juniorBal.Sub(juniorPrincipal)
@@ -250,7 +261,7 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 			}
 		}
 	}
-	if err := k.setLoan(ctx, *l, from); err != nil {
+	if err := k.setLoan(ctx, *l, status); err != nil {
 		return math.Int{}, false, err
 	}
 	payerName := source
@@ -264,6 +275,19 @@ func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, paye
 		JuniorPrincipal: juniorPrincipal, JuniorInterest: juniorInterest, Premium: premium,
 		PaymentsRemaining: l.PaymentsRemaining, NextDueTime: l.NextDueTime, Source: source,
 	})
+}
+
+// payOut makes a payment's transfers from one source in one bank transfer
+// (one debit of the source, one credit per output).
+func (k Keeper) payOut(ctx context.Context, from sdk.AccAddress, outputs []banktypes.Output) error {
+	if len(outputs) == 0 {
+		return nil
+	}
+	total := math.ZeroInt()
+	for _, o := range outputs {
+		total = total.Add(o.Coins.AmountOf(types.Denom))
+	}
+	return k.bank.InputOutputCoins(ctx, banktypes.Input{Address: from.String(), Coins: usdai(total)}, outputs)
 }
 
 // close settles a repaid loan: the exit fee (from the DSR, the rest from the

@@ -6,6 +6,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	stabletypes "github.com/infrafi/infrafi/x/stable/types"
@@ -21,6 +22,8 @@ type BankKeeper interface {
 	// GetAllBalances and SendCoins serve the lockboxes (plain accounts).
 	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
 	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
+	// InputOutputCoins pays a loan payment's shares in one transfer from its source.
+	InputOutputCoins(ctx context.Context, input banktypes.Input, outputs []banktypes.Output) error
 }
 
 // AccountKeeper gives module account addresses.
@@ -67,6 +70,10 @@ type YieldKeeper interface {
 	// ReceiveSenior takes principal + interest USDai from fromModule into the
 	// vault (charging the admin fee on interest) and returns the updated position.
 	ReceiveSenior(ctx context.Context, fromModule string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, error)
+	// BookSenior is ReceiveSenior without the transfers: it returns them
+	// (net to the vault, admin fee to the fee collector) for the caller to
+	// make from the payment's source in the same state transition.
+	BookSenior(ctx context.Context, fromModule string, pos yieldtypes.SeniorPosition, principal, interest math.Int) (yieldtypes.SeniorPosition, []banktypes.Output, error)
 	// Impair marks the position impaired with a write-down (replacing an
 	// earlier one): its accrued interest leaves NAV.
 	Impair(ctx context.Context, pos yieldtypes.SeniorPosition, writeDown math.Int) (yieldtypes.SeniorPosition, error)

@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/x/yield/types"
 )
@@ -130,19 +131,15 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 	if err := subIdle(&vault, amount); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
-			return err
-		}
-		if err := k.setBookAndVault(ctx, book, vault); err != nil {
-			return err
-		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
-	})
-	if err != nil {
+	// No cache branch: every check above reads only, and the transfer out,
+	// the one step left that can fail, writes nothing when it does.
+	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	return pos, nil
+	if err := k.setBookAndVault(ctx, book, vault); err != nil {
+		return types.SeniorPosition{}, err
+	}
+	return pos, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
 }
 
 // ReceiveSenior takes principal + interest uusdai from module account
@@ -153,27 +150,75 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 // write-down is capped at the new balance. A position paid down to zero is
 // closed and returned with a zero balance.
 func (k Keeper) ReceiveSenior(ctx context.Context, fromModule string, pos types.SeniorPosition, principal, interest math.Int) (types.SeniorPosition, error) {
-	if err := k.checkModule(fromModule); err != nil {
-		return types.SeniorPosition{}, err
-	}
-	if err := types.CheckAmount("principal", principal, types.MaxAssets); err != nil {
-		return types.SeniorPosition{}, err
-	}
-	if err := types.CheckAmount("interest", interest, types.MaxAssets); err != nil {
-		return types.SeniorPosition{}, err
-	}
-	if principal.IsZero() && interest.IsZero() {
-		return types.SeniorPosition{}, errorsmod.Wrap(types.ErrInvalidAmount, "payment of nothing")
-	}
-	v, err := k.View(ctx)
+	r, err := k.seniorReceipt(ctx, fromModule, pos, principal, interest)
 	if err != nil {
 		return types.SeniorPosition{}, err
 	}
-	if err := checkOpenPosition(v.Book, pos); err != nil {
+	// No cache branch: the transfer in is the one step that can fail for want
+	// of funds, and it writes nothing when it does; the fee is part of what
+	// it brought in.
+	if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai(principal.Add(interest))); err != nil {
 		return types.SeniorPosition{}, err
 	}
+	if err := k.payFee(ctx, r.fee); err != nil {
+		return types.SeniorPosition{}, err
+	}
+	return r.next, k.bookReceipt(ctx, fromModule, r, principal, interest)
+}
+
+// BookSenior is ReceiveSenior without its transfers: it books the payment
+// and returns the transfers that pay it, principal + interest − fee to the
+// vault and the fee to the fee collector. The caller makes them, from the
+// payment's source, in the same state transition (x/lending pays a loan's
+// senior and junior shares in one bank transfer from the payer). fromModule
+// is the module accountable for the payment, as for ReceiveSenior.
+func (k Keeper) BookSenior(ctx context.Context, fromModule string, pos types.SeniorPosition, principal, interest math.Int) (types.SeniorPosition, []banktypes.Output, error) {
+	r, err := k.seniorReceipt(ctx, fromModule, pos, principal, interest)
+	if err != nil {
+		return types.SeniorPosition{}, nil, err
+	}
+	outs := make([]banktypes.Output, 0, 2)
+	if toVault := principal.Add(interest).Sub(r.fee); toVault.IsPositive() {
+		outs = append(outs, banktypes.Output{Address: k.moduleAddr.String(), Coins: usdai(toVault)})
+	}
+	if r.fee.IsPositive() {
+		outs = append(outs, banktypes.Output{Address: k.ak.GetModuleAddress(FeeCollector).String(), Coins: usdai(r.fee)})
+	}
+	return r.next, outs, k.bookReceipt(ctx, fromModule, r, principal, interest)
+}
+
+// receipt is a senior payment's effect on the book and the vault, computed
+// before anything is written.
+type receipt struct {
+	next  types.SeniorPosition
+	book  types.SeniorBook
+	vault types.VaultState
+	fee   math.Int
+}
+
+// seniorReceipt checks a senior payment and computes its receipt.
+func (k Keeper) seniorReceipt(ctx context.Context, fromModule string, pos types.SeniorPosition, principal, interest math.Int) (receipt, error) {
+	if err := k.checkModule(fromModule); err != nil {
+		return receipt{}, err
+	}
+	if err := types.CheckAmount("principal", principal, types.MaxAssets); err != nil {
+		return receipt{}, err
+	}
+	if err := types.CheckAmount("interest", interest, types.MaxAssets); err != nil {
+		return receipt{}, err
+	}
+	if principal.IsZero() && interest.IsZero() {
+		return receipt{}, errorsmod.Wrap(types.ErrInvalidAmount, "payment of nothing")
+	}
+	v, err := k.View(ctx)
+	if err != nil {
+		return receipt{}, err
+	}
+	if err := checkOpenPosition(v.Book, pos); err != nil {
+		return receipt{}, err
+	}
 	if principal.GT(pos.Balance) {
-		return types.SeniorPosition{}, errorsmod.Wrapf(types.ErrInvalidAmount, "principal %s exceeds the position balance %s", principal, pos.Balance)
+		return receipt{}, errorsmod.Wrapf(types.ErrInvalidAmount, "principal %s exceeds the position balance %s", principal, pos.Balance)
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	book := v.Book
@@ -185,11 +230,11 @@ func (k Keeper) ReceiveSenior(ctx context.Context, fromModule string, pos types.
 		book.Impairment = book.Impairment.Sub(pos.WriteDown.Sub(next.WriteDown))
 	} else {
 		if err := removePerforming(&book, pos); err != nil {
-			return types.SeniorPosition{}, err
+			return receipt{}, err
 		}
 		next.Since = now
 		if err := addPerforming(&book, next); err != nil {
-			return types.SeniorPosition{}, err
+			return receipt{}, err
 		}
 	}
 	book.Principal = book.Principal.Sub(principal)
@@ -200,22 +245,18 @@ func (k Keeper) ReceiveSenior(ctx context.Context, fromModule string, pos types.
 	fee := types.BpsOf(interest, v.Params.AdminFeeBps)
 	vault := v.Vault
 	if err := addIdle(&vault, principal.Add(interest).Sub(fee)); err != nil {
-		return types.SeniorPosition{}, err
+		return receipt{}, err
 	}
-	// No cache branch: the transfer in is the one step that can fail for want
-	// of funds, and it writes nothing when it does; the fee is part of what
-	// it brought in.
-	if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai(principal.Add(interest))); err != nil {
-		return types.SeniorPosition{}, err
+	return receipt{next: next, book: book, vault: vault, fee: fee}, nil
+}
+
+// bookReceipt writes a senior payment's receipt.
+func (k Keeper) bookReceipt(ctx context.Context, fromModule string, r receipt, principal, interest math.Int) error {
+	if err := k.setBookAndVault(ctx, r.book, r.vault); err != nil {
+		return err
 	}
-	if err := k.payFee(ctx, fee); err != nil {
-		return types.SeniorPosition{}, err
-	}
-	if err := k.setBookAndVault(ctx, book, vault); err != nil {
-		return types.SeniorPosition{}, err
-	}
-	return next, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorReceived{
-		FromModule: fromModule, Principal: principal, Interest: interest, Fee: fee, Balance: next.Balance,
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorReceived{
+		FromModule: fromModule, Principal: principal, Interest: interest, Fee: r.fee, Balance: r.next.Balance,
 	})
 }
 

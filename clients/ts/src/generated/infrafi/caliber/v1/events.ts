@@ -45,9 +45,18 @@ export interface EventAssetClassUpdated {
   assetClass: AssetClass | undefined;
 }
 
-/** EventTitleMinted is emitted when an issuer mints a title. */
+/**
+ * EventTitleMinted is emitted when an issuer mints a title (status
+ * PENDING_CUSTODY). It carries the title's id and what a consumer indexes it
+ * by, not the whole title (serials, legal data): query the title for those.
+ */
 export interface EventTitleMinted {
-  title: Title | undefined;
+  titleId: string;
+  classId: string;
+  owner: string;
+  custodian: string;
+  issuer: string;
+  units: string;
 }
 
 /** EventTitleStatusChanged is emitted on every status change of a stored title. */
@@ -460,13 +469,28 @@ export const EventAssetClassUpdated: MessageFns<EventAssetClassUpdated> = {
 };
 
 function createBaseEventTitleMinted(): EventTitleMinted {
-  return { title: undefined };
+  return { titleId: "0", classId: "", owner: "", custodian: "", issuer: "", units: "0" };
 }
 
 export const EventTitleMinted: MessageFns<EventTitleMinted> = {
   encode(message: EventTitleMinted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.title !== undefined) {
-      Title.encode(message.title, writer.uint32(10).fork()).join();
+    if (message.titleId !== "0") {
+      writer.uint32(8).uint64(message.titleId);
+    }
+    if (message.classId !== "") {
+      writer.uint32(18).string(message.classId);
+    }
+    if (message.owner !== "") {
+      writer.uint32(26).string(message.owner);
+    }
+    if (message.custodian !== "") {
+      writer.uint32(34).string(message.custodian);
+    }
+    if (message.issuer !== "") {
+      writer.uint32(42).string(message.issuer);
+    }
+    if (message.units !== "0") {
+      writer.uint32(48).uint64(message.units);
     }
     return writer;
   },
@@ -485,11 +509,51 @@ export const EventTitleMinted: MessageFns<EventTitleMinted> = {
         const tag = reader.uint32();
         switch (tag >>> 3) {
           case 1: {
-            if (tag !== 10) {
+            if (tag !== 8) {
               break;
             }
 
-            message.title = Title.decode(reader, reader.uint32());
+            message.titleId = reader.uint64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.classId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.custodian = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.units = reader.uint64().toString();
             continue;
           }
         }
@@ -505,13 +569,43 @@ export const EventTitleMinted: MessageFns<EventTitleMinted> = {
   },
 
   fromJSON(object: any): EventTitleMinted {
-    return { title: isSet(object.title) ? Title.fromJSON(object.title) : undefined };
+    return {
+      titleId: isSet(object.titleId)
+        ? globalThis.String(object.titleId)
+        : isSet(object.title_id)
+        ? globalThis.String(object.title_id)
+        : "0",
+      classId: isSet(object.classId)
+        ? globalThis.String(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.String(object.class_id)
+        : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      custodian: isSet(object.custodian) ? globalThis.String(object.custodian) : "",
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+      units: isSet(object.units) ? globalThis.String(object.units) : "0",
+    };
   },
 
   toJSON(message: EventTitleMinted): unknown {
     const obj: any = {};
-    if (message.title !== undefined) {
-      obj.title = Title.toJSON(message.title);
+    if (message.titleId !== "0") {
+      obj.titleId = message.titleId;
+    }
+    if (message.classId !== "") {
+      obj.classId = message.classId;
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.custodian !== "") {
+      obj.custodian = message.custodian;
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    if (message.units !== "0") {
+      obj.units = message.units;
     }
     return obj;
   },
@@ -521,7 +615,12 @@ export const EventTitleMinted: MessageFns<EventTitleMinted> = {
   },
   fromPartial(object: DeepPartial<EventTitleMinted>): EventTitleMinted {
     const message = createBaseEventTitleMinted();
-    message.title = (object.title !== undefined && object.title !== null) ? Title.fromPartial(object.title) : undefined;
+    message.titleId = object.titleId ?? "0";
+    message.classId = object.classId ?? "";
+    message.owner = object.owner ?? "";
+    message.custodian = object.custodian ?? "";
+    message.issuer = object.issuer ?? "";
+    message.units = object.units ?? "0";
     return message;
   },
 };
