@@ -69,6 +69,44 @@ func Answer(base, sweep []report.Result, hist market.History) string {
 	}
 	fmt.Fprintf(&b, " The vault earns the senior rate — the loan APR less the curator's %.0f%% first-loss premium, less the 1%% admin fee on interest — on the part of its NAV that is lent, and T-bills on the rest. %s\n",
 		100*premium, coverage)
+	if len(base) > 0 {
+		b.WriteString(insuranceNote(base[0], sweep))
+	}
+	return b.String()
+}
+
+// insuranceNote says how much of the protection came from insurers: what
+// they paid against the premiums in the main run, and what the uninsured
+// swept sets lost in the first-loss and senior tranches.
+func insuranceNote(main report.Result, sweep []report.Result) string {
+	var b strings.Builder
+	paid := lastMonth(main).LossInsurance
+	if paid <= 0 {
+		return ""
+	}
+	fmt.Fprintf(&b, "\nInsurers carried the losses: in the %s run they paid $%.0f of claims", main.Params.Name, paid)
+	if main.Premiums > 0 {
+		fmt.Fprintf(&b, ", %.1f× the $%.0f of premiums borrowers paid them", paid/main.Premiums, main.Premiums)
+	}
+	b.WriteString(".")
+	var bare []string
+	seniorHit := false
+	for _, r := range sweep {
+		if r.Params.MinInsurance == 0 {
+			bare = append(bare, fmt.Sprintf("%s (first loss %.0f%%): first loss lost $%.0f, senior $%.0f, sUSDai APR %.2f%%",
+				r.Params.Name, 100*r.Params.FirstLoss, lastMonth(r).LossFirstLoss, r.SeniorLoss, 100*r.APR))
+			seniorHit = seniorHit || r.SeniorLoss > 0
+		}
+	}
+	if len(bare) > 0 {
+		fmt.Fprintf(&b, " Without insurance: %s.", strings.Join(bare, "; "))
+		if seniorHit {
+			b.WriteString(" The senior tranche's zero loss in the insured sets rests on insurers paying claims their premiums did not cover.")
+		} else {
+			b.WriteString(" The first-loss tranche alone would have kept the senior tranche whole.")
+		}
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

@@ -95,6 +95,7 @@ func (r *runner) originate() error {
 	var policyTxs [][]byte
 	principals := make([]sdkmath.Int, n)
 	premiums := make([]sdkmath.Int, n)
+	var insured []int // indexes into fresh of the titles being insured
 	for i, l := range fresh {
 		val, err := r.fx.CaliberKeeper.GetValuation(r.ctx(), l.title)
 		if err != nil {
@@ -102,7 +103,11 @@ func (r *runner) originate() error {
 		}
 		principals[i] = lendingtypes.MaxByLTV(val.Value, dec4(p.MaxLTV*0.98))
 		coverage := dec4(p.MinInsurance).MulInt(val.Value).Ceil().TruncateInt()
+		if !coverage.IsPositive() {
+			continue // the product asks for no insurance: the operator buys none
+		}
 		premiums[i] = usd(toUSD(coverage) * r.cfg.PremiumRate * years)
+		insured = append(insured, i)
 		r.result.Premiums += toUSD(premiums[i])
 		policyTxs = append(policyTxs, r.fx.SignTx(l.acct,
 			&stabletypes.MsgMint{Sender: l.acct.Address.String(), Amount: sdk.NewCoin(app.LocalnetReserveDenom, premiums[i])},
@@ -111,20 +116,22 @@ func (r *runner) originate() error {
 				InsuredValue: val.Value, Coverage: coverage, ExpiresAt: maturity, MaxPremium: premiums[i],
 			}))
 	}
-	res, err := r.block("request policies", policyTxs...)
-	if err != nil {
-		return err
-	}
-	var issues []sdk.Msg
-	for i, tx := range res.TxResults {
-		var resp calibertypes.MsgRequestPolicyResponse
-		if err := txResponse(tx, &resp); err != nil {
+	if len(policyTxs) > 0 {
+		res, err := r.block("request policies", policyTxs...)
+		if err != nil {
 			return err
 		}
-		issues = append(issues, &calibertypes.MsgIssuePolicy{Insurer: ins.Address.String(), RequestId: resp.RequestId, Premium: premiums[i]})
-	}
-	if _, err := r.deliver("issue policies", ins, 20, issues); err != nil {
-		return err
+		var issues []sdk.Msg
+		for k, tx := range res.TxResults {
+			var resp calibertypes.MsgRequestPolicyResponse
+			if err := txResponse(tx, &resp); err != nil {
+				return err
+			}
+			issues = append(issues, &calibertypes.MsgIssuePolicy{Insurer: ins.Address.String(), RequestId: resp.RequestId, Premium: premiums[insured[k]]})
+		}
+		if _, err := r.deliver("issue policies", ins, 20, issues); err != nil {
+			return err
+		}
 	}
 	var requests [][]byte
 	for i, l := range fresh {
@@ -132,7 +139,8 @@ func (r *runner) originate() error {
 			Borrower: l.acct.Address.String(), TitleIds: []uint64{l.title}, ProductId: ProductID, Principal: principals[i],
 		}))
 	}
-	if res, err = r.block("request loans", requests...); err != nil {
+	res, err := r.block("request loans", requests...)
+	if err != nil {
 		return err
 	}
 	for i, tx := range res.TxResults {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/infrafi/infrafi/backtest/market"
+	"github.com/infrafi/infrafi/backtest/report"
 )
 
 // model is the shipped borrower model.
@@ -78,4 +79,40 @@ func TestDepositorRule(t *testing.T) {
 			require.Equal(t, tc.churn, out)
 		})
 	}
+}
+
+func TestInsuranceNote(t *testing.T) {
+	withLoss := func(name string, ins, insurer, firstLoss, senior float64) report.Result {
+		return report.Result{
+			Params:     report.Params{Name: name, MinInsurance: ins, FirstLoss: 0.10},
+			SeniorLoss: senior,
+			Premiums:   100,
+			Months:     []report.Month{{LossInsurance: insurer, LossFirstLoss: firstLoss, LossSenior: senior}},
+		}
+	}
+	main := withLoss("preset", 0.5, 700, 0, 0)
+	for _, tc := range []struct {
+		name  string
+		sweep []report.Result
+		want  []string
+		not   []string
+	}{
+		{"uninsured set lost senior", []report.Result{withLoss("s01", 0, 0, 50, 9)},
+			[]string{"paid $700 of claims, 7.0× the $100", "s01 (first loss 10%): first loss lost $50, senior $9", "rests on insurers"}, []string{"alone"}},
+		{"first loss was enough", []report.Result{withLoss("s01", 0, 0, 50, 0)},
+			[]string{"first-loss tranche alone"}, []string{"rests on insurers"}},
+		{"no uninsured set", []report.Result{withLoss("s01", 0.25, 10, 0, 0)},
+			[]string{"paid $700"}, []string{"Without insurance"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := insuranceNote(main, tc.sweep)
+			for _, w := range tc.want {
+				require.Contains(t, got, w)
+			}
+			for _, n := range tc.not {
+				require.NotContains(t, got, n)
+			}
+		})
+	}
+	require.Empty(t, insuranceNote(withLoss("x", 0.5, 0, 0, 0), nil), "nothing to say when insurers paid nothing")
 }

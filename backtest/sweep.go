@@ -28,7 +28,7 @@ var (
 	SweepDepreciation = []float64{0.15, 0.25, 0.40}
 	SweepAPR          = []float64{0.12, 0.18, 0.25}
 	SweepFirstLoss    = []float64{0.05, 0.20}
-	SweepInsurance    = []float64{0.25, 0.75}
+	SweepInsurance    = []float64{0, 0.25, 0.75}
 )
 
 // SweepPoints lists the sweep's parameter sets, named "s01", "s02", ...

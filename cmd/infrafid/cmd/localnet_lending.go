@@ -12,7 +12,10 @@ import (
 )
 
 // localnetLendingProduct is the one demo product: the three GPU classes,
-// 36 payments of 60 s (a loan runs 36 minutes), 30 s of grace.
+// 36 payments of 60 s (a loan runs 36 minutes), 30 s of grace. The curator
+// may price up to 25% APR: in the backtest over the 2024–2026 H100 market
+// (README "Backtest") every swept set lost nothing senior and 25% paid
+// sUSDai the most at every max LTV.
 func localnetLendingProduct() lendingtypes.Product {
 	return lendingtypes.Product{
 		Id:                "gpu-senior",
@@ -20,7 +23,7 @@ func localnetLendingProduct() lendingtypes.Product {
 		MaxLtv:            localnetDec("0.70"),
 		LiquidationLtv:    localnetDec("0.85"),
 		AprMin:            localnetDec("0.12"),
-		AprMax:            localnetDec("0.18"),
+		AprMax:            localnetDec("0.25"),
 		Duration:          36 * time.Minute,
 		RepaymentInterval: time.Minute,
 		Schedule:          lendingtypes.ScheduleAmortizing,
