@@ -31,7 +31,7 @@ func Answer(base, sweep []report.Result, hist market.History) string {
 	for _, r := range base {
 		fmt.Fprintf(&b, "- **%s** (%s): sUSDai paid **%.2f%% a year**; %d of %d loans defaulted; losses: insurers $%.0f (against $%.0f of premiums), first loss $%.0f, senior $%.0f; USDai backing never below %.3f; the longest redemption wait was %.0f days.\n",
 			r.Params.Name, describe(r.Params), 100*r.APR, r.Defaults, r.Originated,
-			lastMonth(r).LossInsurance, r.Premiums, lastMonth(r).LossFirstLoss, r.SeniorLoss, r.MinBacking, r.MaxQueueDays)
+			r.InsurerPaid, r.Premiums, r.JuniorLoss, r.SeniorLoss, r.MinBacking, r.MaxQueueDays)
 	}
 	if len(base) > 0 {
 		fmt.Fprintf(&b, "\nWhy the %s run's loans defaulted (the chain's default reason): %s.\n", base[0].Params.Name, reasons(base[0].DefaultReasons))
@@ -80,7 +80,7 @@ func Answer(base, sweep []report.Result, hist market.History) string {
 // swept sets lost in the first-loss and senior tranches.
 func insuranceNote(main report.Result, sweep []report.Result) string {
 	var b strings.Builder
-	paid := lastMonth(main).LossInsurance
+	paid := main.InsurerPaid
 	if paid <= 0 {
 		return ""
 	}
@@ -94,7 +94,7 @@ func insuranceNote(main report.Result, sweep []report.Result) string {
 	for _, r := range sweep {
 		if r.Params.MinInsurance == 0 {
 			bare = append(bare, fmt.Sprintf("%s (first loss %.0f%%): first loss lost $%.0f, senior $%.0f, sUSDai APR %.2f%%",
-				r.Params.Name, 100*r.Params.FirstLoss, lastMonth(r).LossFirstLoss, r.SeniorLoss, 100*r.APR))
+				r.Params.Name, 100*r.Params.FirstLoss, r.JuniorLoss, r.SeniorLoss, 100*r.APR))
 			seniorHit = seniorHit || r.SeniorLoss > 0
 		}
 	}
@@ -108,13 +108,6 @@ func insuranceNote(main report.Result, sweep []report.Result) string {
 	}
 	b.WriteString("\n")
 	return b.String()
-}
-
-func lastMonth(r report.Result) report.Month {
-	if len(r.Months) == 0 {
-		return report.Month{}
-	}
-	return r.Months[len(r.Months)-1]
 }
 
 func describe(p report.Params) string {

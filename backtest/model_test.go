@@ -83,11 +83,11 @@ func TestDepositorRule(t *testing.T) {
 
 func TestInsuranceNote(t *testing.T) {
 	withLoss := func(name string, ins, insurer, firstLoss, senior float64) report.Result {
+		// Sweep results carry no months: the note reads the summary.
 		return report.Result{
 			Params:     report.Params{Name: name, MinInsurance: ins, FirstLoss: 0.10},
-			SeniorLoss: senior,
-			Premiums:   100,
-			Months:     []report.Month{{LossInsurance: insurer, LossFirstLoss: firstLoss, LossSenior: senior}},
+			SeniorLoss: senior, JuniorLoss: firstLoss, InsurerPaid: insurer,
+			Premiums: 100,
 		}
 	}
 	main := withLoss("preset", 0.5, 700, 0, 0)

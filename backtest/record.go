@@ -144,6 +144,8 @@ func (r *runner) summarize() {
 	last := res.Months[n-1].SharePrice
 	res.APR = math.Pow(last/first, 12/float64(n)) - 1
 	res.SeniorLoss = res.Months[n-1].LossSenior
+	res.JuniorLoss = res.Months[n-1].LossFirstLoss
+	res.InsurerPaid = res.Months[n-1].LossInsurance
 	res.MinBacking = math.Inf(1)
 	for _, m := range res.Months {
 		res.Defaults += m.Defaults

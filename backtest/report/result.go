@@ -71,6 +71,8 @@ type Result struct {
 	// Summary over the whole run.
 	APR          float64 // sUSDai annualized return, first to last month (compounded)
 	SeniorLoss   float64 // cumulative vault loss, USDai
+	JuniorLoss   float64 // cumulative first-loss (curator) loss, USDai
+	InsurerPaid  float64 // cumulative insurance claims paid into waterfalls, USDai
 	Defaults     int
 	Originated   int
 	MinBacking   float64 // lowest backing ratio seen
