@@ -126,25 +126,18 @@ func newPlot(title, ylabel string, months []string) *plot.Plot {
 }
 
 // fineTicks labels plot.DefaultTicks' positions with as many decimals as
-// their spacing needs, so a narrow range (a backing ratio of 1.000-1.004)
-// does not print the same label on every tick.
+// they need to be printed exactly, so a narrow range (a backing ratio of
+// 1.000-1.004) does not print the same label on every tick and ticks at
+// 1.05 and 1.35 are not printed as 1.0 and 1.3.
 var fineTicks = plot.TickerFunc(func(min, max float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(min, max)
-	step := math.Inf(1)
-	prev := math.NaN()
+	var labelled []float64
 	for _, t := range ts {
-		if t.Label == "" {
-			continue
+		if t.Label != "" {
+			labelled = append(labelled, t.Value)
 		}
-		if !math.IsNaN(prev) {
-			step = math.Min(step, t.Value-prev)
-		}
-		prev = t.Value
 	}
-	decimals := 0
-	if !math.IsInf(step, 1) && step > 0 && step < 1 {
-		decimals = int(math.Ceil(-math.Log10(step) - 1e-9))
-	}
+	decimals := tickDecimals(labelled)
 	for i := range ts {
 		if ts[i].Label != "" {
 			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', decimals, 64)
@@ -152,6 +145,33 @@ var fineTicks = plot.TickerFunc(func(min, max float64) []plot.Tick {
 	}
 	return ts
 })
+
+// tickDecimals is the fewest decimals (at most 6) with which every value
+// prints as itself, to within a millionth of the smallest gap between them.
+func tickDecimals(values []float64) int {
+	gap := math.Inf(1)
+	for i := 1; i < len(values); i++ {
+		gap = math.Min(gap, math.Abs(values[i]-values[i-1]))
+	}
+	tol := 1e-9
+	if !math.IsInf(gap, 1) && gap > 0 {
+		tol = gap * 1e-6
+	}
+	for d := 0; d < 6; d++ {
+		exact := true
+		for _, v := range values {
+			p, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', d, 64), 64)
+			if math.Abs(p-v) > tol {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			return d
+		}
+	}
+	return 6
+}
 
 // amountTicks labels amounts compactly (750k, 1.2M) on plot.DefaultTicks' positions.
 var amountTicks = plot.TickerFunc(func(min, max float64) []plot.Tick {

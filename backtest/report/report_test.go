@@ -226,3 +226,22 @@ func TestWriteShortRun(t *testing.T) {
 		}
 	}
 }
+
+func TestTickDecimals(t *testing.T) {
+	for _, tc := range []struct {
+		values []float64
+		want   int
+	}{
+		{[]float64{0, 10, 20}, 0},
+		{[]float64{1.05, 1.2, 1.35}, 2},
+		{[]float64{1.0, 1.1, 1.2}, 1},
+		{[]float64{1.000, 1.002, 1.004}, 3},
+		{[]float64{0.1 + 0.2, 0.6}, 1}, // 0.30000000000000004 prints as 0.3
+		{[]float64{5}, 0},
+		{nil, 0},
+	} {
+		if got := tickDecimals(tc.values); got != tc.want {
+			t.Errorf("tickDecimals(%v) = %d, want %d", tc.values, got, tc.want)
+		}
+	}
+}
