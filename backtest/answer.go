@@ -88,7 +88,7 @@ func insuranceNote(main report.Result, sweep []report.Result) string {
 	if main.Premiums > 0 {
 		fmt.Fprintf(&b, ", %.1f× the $%.0f of premiums borrowers paid them", paid/main.Premiums, main.Premiums)
 	}
-	b.WriteString(".")
+	fmt.Fprintf(&b, "; $%.0f of it paid what the lenders were owed, the rest reached the borrowers as surplus (value insurance pays the owner's loss on the title, not only the debt's).", main.InsurerToLenders)
 	var bare []string
 	seniorHit := false
 	for _, r := range sweep {

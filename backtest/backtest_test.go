@@ -44,6 +44,7 @@ func TestShortBacktest(t *testing.T) {
 		require.Greater(t, m.SharePrice, prev, "%s: no losses yet, the vault earns", m.Month)
 		prev = m.SharePrice
 		require.Zero(t, m.LossSenior, "%s", m.Month)
+		require.LessOrEqual(t, m.InsuranceToLenders, m.LossInsurance, "%s: lenders get at most what insurers paid", m.Month)
 	}
 	last := preset.Months[shortMonths-1]
 	require.Positive(t, preset.Originated, "loans were funded")

@@ -86,7 +86,7 @@ func TestInsuranceNote(t *testing.T) {
 		// Sweep results carry no months: the note reads the summary.
 		return report.Result{
 			Params:     report.Params{Name: name, MinInsurance: ins, FirstLoss: 0.10},
-			SeniorLoss: senior, JuniorLoss: firstLoss, InsurerPaid: insurer,
+			SeniorLoss: senior, JuniorLoss: firstLoss, InsurerPaid: insurer, InsurerToLenders: insurer / 4,
 			Premiums: 100,
 		}
 	}
@@ -98,7 +98,7 @@ func TestInsuranceNote(t *testing.T) {
 		not   []string
 	}{
 		{"uninsured set lost senior", []report.Result{withLoss("s01", 0, 0, 50, 9)},
-			[]string{"paid $700 of claims, 7.0× the $100", "s01 (first loss 10%): first loss lost $50, senior $9", "rests on insurers"}, []string{"alone"}},
+			[]string{"paid $700 of claims, 7.0× the $100", "$175 of it paid what the lenders were owed", "s01 (first loss 10%): first loss lost $50, senior $9", "rests on insurers"}, []string{"alone"}},
 		{"first loss was enough", []report.Result{withLoss("s01", 0, 0, 50, 0)},
 			[]string{"first-loss tranche alone"}, []string{"rests on insurers"}},
 		{"no uninsured set", []report.Result{withLoss("s01", 0.25, 10, 0, 0)},

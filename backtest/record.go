@@ -46,6 +46,11 @@ func (r *runner) account() error {
 			l.closed = true
 			w := a.Waterfall
 			r.cum.LossInsurance += toUSD(w.Insurance)
+			// Insurance is the last money in: the surplus, if any, is
+			// made of it first.
+			if toLenders := w.Insurance.Sub(w.Surplus); toLenders.IsPositive() {
+				r.cum.InsuranceToLenders += toUSD(toLenders)
+			}
 			r.cum.LossFirstLoss += toUSD(w.JuniorLoss)
 			r.cum.LossSenior += toUSD(w.SeniorLoss)
 			owed := w.SeniorPrincipal.Add(w.SeniorInterest).Add(w.JuniorPrincipal).Add(w.JuniorInterest).Add(w.SeniorLoss).Add(w.JuniorLoss)
@@ -124,8 +129,8 @@ func (r *runner) record(i int) error {
 		return err
 	}
 	m.LoansActive = len(ls)
-	m.LossBorrowerEquity, m.LossInsurance, m.LossFirstLoss, m.LossSenior =
-		r.cum.LossBorrowerEquity, r.cum.LossInsurance, r.cum.LossFirstLoss, math.Max(0, r.cum.LossSenior)
+	m.LossBorrowerEquity, m.LossInsurance, m.InsuranceToLenders, m.LossFirstLoss, m.LossSenior =
+		r.cum.LossBorrowerEquity, r.cum.LossInsurance, r.cum.InsuranceToLenders, r.cum.LossFirstLoss, math.Max(0, r.cum.LossSenior)
 	m.BackingRatio = fromDec(por.Ratio)
 	m.VaultIdle = toUSD(v.Vault.Idle)
 	m.VaultTreasury = toUSD(v.Treasury.Principal)
@@ -146,6 +151,7 @@ func (r *runner) summarize() {
 	res.SeniorLoss = res.Months[n-1].LossSenior
 	res.JuniorLoss = res.Months[n-1].LossFirstLoss
 	res.InsurerPaid = res.Months[n-1].LossInsurance
+	res.InsurerToLenders = res.Months[n-1].InsuranceToLenders
 	res.MinBacking = math.Inf(1)
 	for _, m := range res.Months {
 		res.Defaults += m.Defaults

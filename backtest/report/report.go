@@ -178,12 +178,12 @@ func writeSweep(b *strings.Builder, base []Result, sweep Sweep) {
 		b.WriteString("No sweep points were run.\n\n")
 	} else {
 		b.WriteString("Sorted by senior loss (lowest first), then by sUSDai APR (highest first).\n\n")
-		b.WriteString("| Set | Max LTV | Depreciation / year | First loss | Min insurance | Loan APR | Senior loss (USDai) | sUSDai APR | Defaults | First-loss loss (USDai) | Insurers paid (USDai) |\n")
+		b.WriteString("| Set | Max LTV | Depreciation / year | First loss | Min insurance | Loan APR | Senior loss (USDai) | sUSDai APR | Defaults | First-loss loss (USDai) | Insurers paid / to lenders (USDai) |\n")
 		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range SortedSweep(sweep.Points) {
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s | %s |\n", r.Params.Name,
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s | %s / %s |\n", r.Params.Name,
 				pct(r.Params.MaxLTV), pct(r.Params.DepreciationPerYear), pct(r.Params.FirstLoss), pct(r.Params.MinInsurance), pct(r.Params.APR),
-				usd(r.SeniorLoss), pct(r.APR), r.Defaults, r.Originated, usd(r.JuniorLoss), usd(r.InsurerPaid))
+				usd(r.SeniorLoss), pct(r.APR), r.Defaults, r.Originated, usd(r.JuniorLoss), usd(r.InsurerPaid), usd(r.InsurerToLenders))
 		}
 		b.WriteString("\n")
 	}

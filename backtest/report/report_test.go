@@ -103,7 +103,7 @@ func TestWriteRendersReportAndCharts(t *testing.T) {
 		"**Best APR with zero senior loss: sweep-d, sUSDai APR 17.00%**",
 		"preset (max LTV 60.00%",
 		"usdai (max LTV 60.00%, depreciation 30.00%/yr, first loss 10.00%, min insurance 5.00%, loan APR 15.00%): sUSDai APR 11.00%, senior loss 25,000.00 USDai, defaults 1",
-		"| sweep-a | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 1,200.50 | 19.00% | 0/0 | 0.00 | 0.00 |",
+		"| sweep-a | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 1,200.50 | 19.00% | 0/0 | 0.00 | 0.00 / 0.00 |",
 		"## Answer\n\n" + answer.Text,
 		"| main | 7 | 60.00% |",
 		"| 2024-10 | 36,700* | 2.99 | 4.51% |", // anchored rent and T-bill, interpolated resale
@@ -205,7 +205,7 @@ func TestWriteShortRun(t *testing.T) {
 	_, _, hist := fixture(t)
 	base := []Result{synthetic("main", 2, 0.12, 0)}
 	only := point("only", 0.12, 300)
-	only.Defaults, only.Originated, only.JuniorLoss, only.InsurerPaid = 2, 9, 40, 1000
+	only.Defaults, only.Originated, only.JuniorLoss, only.InsurerPaid, only.InsurerToLenders = 2, 9, 40, 1000, 250
 	sweep := Sweep{Points: []Result{only}}
 	dir := t.TempDir()
 	if err := Write(dir, base, sweep, hist, Answer{Text: "short"}); err != nil {
@@ -219,7 +219,7 @@ func TestWriteShortRun(t *testing.T) {
 		"2024-01 to 2024-02",
 		"No parameter set in the sweep kept the senior tranche whole.",
 		"preset: not run; usdai: not run.",
-		"| only | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 300.00 | 12.00% | 2/9 | 40.00 | 1,000.00 |",
+		"| only | 50.00% | 25.00% | 10.00% | 10.00% | 14.00% | 300.00 | 12.00% | 2/9 | 40.00 | 1,000.00 / 250.00 |",
 	} {
 		if !strings.Contains(string(md), w) {
 			t.Errorf("short report lacks %q", w)

@@ -47,6 +47,11 @@ type Month struct {
 	// Cumulative losses by layer, USDai, from the start of the backtest.
 	LossBorrowerEquity float64 // appraised collateral value above the debt, lost in sales
 	LossInsurance      float64 // paid by insurers
+	// InsuranceToLenders is the part of LossInsurance the lenders needed:
+	// a value claim pays the owner's loss on the title (insured value less
+	// the sale price, up to the coverage), and what exceeds the debt goes
+	// back to the borrower as the waterfall's surplus.
+	InsuranceToLenders float64
 	LossFirstLoss      float64 // junior tranche (curators)
 	LossSenior         float64 // sUSDai vault
 	// Auctions settled this month: count and what buyers paid.
@@ -69,15 +74,18 @@ type Result struct {
 	Seed   int64
 	Months []Month
 	// Summary over the whole run.
-	APR          float64 // sUSDai annualized return, first to last month (compounded)
-	SeniorLoss   float64 // cumulative vault loss, USDai
-	JuniorLoss   float64 // cumulative first-loss (curator) loss, USDai
-	InsurerPaid  float64 // cumulative insurance claims paid into waterfalls, USDai
-	Defaults     int
-	Originated   int
-	MinBacking   float64 // lowest backing ratio seen
-	MaxQueueDays float64 // longest time a redemption request waited, days
-	Premiums     float64 // insurance premiums the borrowers paid, USDai
+	APR         float64 // sUSDai annualized return, first to last month (compounded)
+	SeniorLoss  float64 // cumulative vault loss, USDai
+	JuniorLoss  float64 // cumulative first-loss (curator) loss, USDai
+	InsurerPaid float64 // cumulative insurance claims paid into waterfalls, USDai
+	// InsurerToLenders is the part of InsurerPaid that paid the tranches
+	// (the rest reached the borrowers as surplus), USDai.
+	InsurerToLenders float64
+	Defaults         int
+	Originated       int
+	MinBacking       float64 // lowest backing ratio seen
+	MaxQueueDays     float64 // longest time a redemption request waited, days
+	Premiums         float64 // insurance premiums the borrowers paid, USDai
 	// DefaultReasons counts defaults by the chain's default_reason
 	// ("grace_expired", "margin_call:ltv", "margin_call:dscr", ...).
 	DefaultReasons map[string]int
