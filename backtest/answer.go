@@ -76,35 +76,50 @@ func Answer(base, sweep []report.Result, hist market.History) string {
 }
 
 // insuranceNote says how much of the protection came from insurers: what
-// they paid against the premiums in the main run, and what the uninsured
-// swept sets lost in the first-loss and senior tranches.
+// they paid against the premiums in the main run and how much of it the
+// lenders needed, and what the uninsured swept sets lost in the first-loss
+// and senior tranches.
 func insuranceNote(main report.Result, sweep []report.Result) string {
 	var b strings.Builder
 	paid := main.InsurerPaid
 	if paid <= 0 {
 		return ""
 	}
-	fmt.Fprintf(&b, "\nInsurers carried the losses: in the %s run they paid $%.0f of claims", main.Params.Name, paid)
+	fmt.Fprintf(&b, "\nInsurers paid $%.0f of claims in the %s run", paid, main.Params.Name)
 	if main.Premiums > 0 {
-		fmt.Fprintf(&b, ", %.1f× the $%.0f of premiums borrowers paid them", paid/main.Premiums, main.Premiums)
+		fmt.Fprintf(&b, " against $%.0f of premiums (%.1f×)", main.Premiums, paid/main.Premiums)
 	}
-	fmt.Fprintf(&b, "; $%.0f of it paid what the lenders were owed, the rest reached the borrowers as surplus (value insurance pays the owner's loss on the title, not only the debt's).", main.InsurerToLenders)
-	var bare []string
-	seniorHit := false
+	fmt.Fprintf(&b, ", but a value claim pays the owner's loss on the title, not only the debt's: $%.0f of it paid what the lenders were owed", main.InsurerToLenders)
+	if main.Premiums > 0 {
+		fmt.Fprintf(&b, " (%.1f× the premiums)", main.InsurerToLenders/main.Premiums)
+	}
+	b.WriteString(" and the rest reached the borrowers as surplus.")
+	var bare, hit, whole []string
 	for _, r := range sweep {
-		if r.Params.MinInsurance == 0 {
-			bare = append(bare, fmt.Sprintf("%s (first loss %.0f%%): first loss lost $%.0f, senior $%.0f, sUSDai APR %.2f%%",
-				r.Params.Name, 100*r.Params.FirstLoss, r.JuniorLoss, r.SeniorLoss, 100*r.APR))
-			seniorHit = seniorHit || r.SeniorLoss > 0
+		if r.Params.MinInsurance != 0 {
+			continue
+		}
+		bare = append(bare, fmt.Sprintf("%s (first loss %.0f%%): first loss lost $%.0f, senior $%.0f, sUSDai APR %.2f%%",
+			r.Params.Name, 100*r.Params.FirstLoss, r.JuniorLoss, r.SeniorLoss, 100*r.APR))
+		if r.SeniorLoss > report.ZeroLossTolerance {
+			hit = append(hit, fmt.Sprintf("%.0f%%", 100*r.Params.FirstLoss))
+		} else {
+			whole = append(whole, fmt.Sprintf("%.0f%%", 100*r.Params.FirstLoss))
 		}
 	}
-	if len(bare) > 0 {
-		fmt.Fprintf(&b, " Without insurance: %s.", strings.Join(bare, "; "))
-		if seniorHit {
-			b.WriteString(" The senior tranche's zero loss in the insured sets rests on insurers paying claims their premiums did not cover.")
-		} else {
-			b.WriteString(" The first-loss tranche alone would have kept the senior tranche whole.")
-		}
+	if len(bare) == 0 {
+		b.WriteString("\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, " Without insurance: %s.", strings.Join(bare, "; "))
+	switch {
+	case len(hit) == 0:
+		b.WriteString(" The first-loss tranche alone would have kept the senior tranche whole.")
+	case len(whole) == 0:
+		b.WriteString(" Without insurance the senior tranche lost money in every uninsured set: its zero loss rests on insurance.")
+	default:
+		fmt.Fprintf(&b, " Uninsured, a first-loss tranche of %s kept the senior tranche whole and one of %s did not: insurance or a thicker first loss is what protects it.",
+			strings.Join(whole, " or "), strings.Join(hit, " or "))
 	}
 	b.WriteString("\n")
 	return b.String()

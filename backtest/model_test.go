@@ -91,6 +91,8 @@ func TestInsuranceNote(t *testing.T) {
 		}
 	}
 	main := withLoss("preset", 0.5, 700, 0, 0)
+	thick := withLoss("s02", 0, 0, 80, 0)
+	thick.Params.FirstLoss = 0.20
 	for _, tc := range []struct {
 		name  string
 		sweep []report.Result
@@ -98,9 +100,12 @@ func TestInsuranceNote(t *testing.T) {
 		not   []string
 	}{
 		{"uninsured set lost senior", []report.Result{withLoss("s01", 0, 0, 50, 9)},
-			[]string{"paid $700 of claims, 7.0× the $100", "$175 of it paid what the lenders were owed", "s01 (first loss 10%): first loss lost $50, senior $9", "rests on insurers"}, []string{"alone"}},
+			[]string{"paid $700 of claims in the preset run against $100 of premiums (7.0×)", "$175 of it paid what the lenders were owed (1.8× the premiums)",
+				"s01 (first loss 10%): first loss lost $50, senior $9", "rests on insurance"}, []string{"alone"}},
 		{"first loss was enough", []report.Result{withLoss("s01", 0, 0, 50, 0)},
-			[]string{"first-loss tranche alone"}, []string{"rests on insurers"}},
+			[]string{"first-loss tranche alone"}, []string{"rests on insurance"}},
+		{"a thicker first loss was enough", []report.Result{withLoss("s01", 0, 0, 50, 9), thick},
+			[]string{"a first-loss tranche of 20% kept the senior tranche whole and one of 10% did not"}, nil},
 		{"no uninsured set", []report.Result{withLoss("s01", 0.25, 10, 0, 0)},
 			[]string{"paid $700"}, []string{"Without insurance"}},
 	} {
