@@ -50,7 +50,10 @@ func Answer(base, sweep []report.Result, hist market.History) string {
 			top = r
 		}
 	}
-	fmt.Fprintf(&b, " The highest APR of any set is %.2f%% (%s), with a senior loss of $%.0f.\n\n", 100*top.APR, describe(top.Params), top.SeniorLoss)
+	if best, ok := report.BestZeroLoss(sweep); !ok || best.Params.Name != top.Params.Name {
+		fmt.Fprintf(&b, " The highest APR of any set is %.2f%% (%s), with a senior loss of $%.0f.", 100*top.APR, describe(top.Params), top.SeniorLoss)
+	}
+	b.WriteString("\n\n")
 	reach := 0
 	for _, r := range safe {
 		if r.APR >= 0.15 {

@@ -205,7 +205,10 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID u
 		return math.Int{}, errorsmod.Wrapf(types.ErrDisbursementTooSmall, "principal %s, origination fee %s, reserve %s", l.Principal, fee, dsr)
 	}
 
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	// No cache branch of its own: UnderwriteLoan runs all of this in one,
+	// so a failed transfer or write here discards the released commitment
+	// and everything before it.
+	err = func() error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, curator, types.ModuleName, usdai(junior)); err != nil {
 			return err
 		}
@@ -254,7 +257,7 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID u
 			SeniorAmount: senior, JuniorAmount: junior, OriginationFee: fee, Dsr: dsr, Disbursed: disbursed,
 			Ltv: ltv, NextDueTime: l.NextDueTime, FirstPayment: firstPayment,
 		})
-	})
+	}()
 	if err != nil {
 		return math.Int{}, err
 	}
