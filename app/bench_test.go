@@ -14,6 +14,9 @@ package app_test
 
 import (
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +126,8 @@ func BenchmarkTx(b *testing.B) {
 		}, "infrafi.oracle.v1.EventPricePosted", nil},
 	}
 
+	benches = selectTxBenches(b, benches)
+
 	b.Run("empty-block", func(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -148,6 +153,26 @@ func BenchmarkTx(b *testing.B) {
 		})
 	}
 	logTxTable(benches, interleaveTxs(b, bk, signers, benches))
+}
+
+// selectTxBenches keeps the message types named in INFRAFI_BENCH_TX (comma
+// separated, e.g. "bank-send,lending-repay"), all when it is unset: a profile
+// of one type, compared with one of bank-send alone, shows where it spends
+// more than a send.
+func selectTxBenches(tb testing.TB, benches []txBench) []txBench {
+	names := os.Getenv("INFRAFI_BENCH_TX")
+	if names == "" {
+		return benches
+	}
+	var out []txBench
+	for _, name := range strings.Split(names, ",") {
+		i := slices.IndexFunc(benches, func(t txBench) bool { return t.name == name })
+		if i < 0 {
+			tb.Fatalf("INFRAFI_BENCH_TX: no message type %q", name)
+		}
+		out = append(out, benches[i])
+	}
+	return out
 }
 
 // BenchmarkBlockHooks measures the app's PreBlock + BeginBlock + EndBlock

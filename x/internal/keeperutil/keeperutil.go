@@ -24,3 +24,29 @@ func CheckAuthority(authority sdk.AccAddress, signer string) error {
 func Emit(ctx context.Context, event proto.Message) error {
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
 }
+
+// Branch runs fn, the writes of a keeper operation, on ctx or on a branch of it.
+// Operations that a msg server and other callers share take one, so each
+// caller pays only for the atomicity it needs.
+type Branch func(ctx context.Context, fn func(ctx sdk.Context) error) error
+
+// Atomically runs fn in a cache branch and writes the branch back (state and
+// events) only when fn succeeds, so a failed operation leaves no trace even for
+// callers that go on after the error: block hooks and other keepers.
+func Atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
+	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
+	if err := fn(cacheCtx); err != nil {
+		return err
+	}
+	write()
+	return nil
+}
+
+// InTx runs fn on ctx itself. Only msg servers use it: whatever runs a
+// message (a transaction, authz's MsgExec inside one, gov's proposal
+// execution) branches the state and drops the branch, events included, when
+// the message fails, so a branch of the operation's own would only cost (a
+// cache store for every module's store, written back on success).
+func InTx(ctx context.Context, fn func(ctx sdk.Context) error) error {
+	return fn(sdk.UnwrapSDKContext(ctx))
+}

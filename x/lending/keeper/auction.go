@@ -186,6 +186,12 @@ func (k Keeper) handOver(ctx context.Context, a types.Auction, shares []math.Int
 // the value-insurance claims and settles the loan through the waterfall; a
 // written-off lot's sale is a recovery.
 func (k Keeper) Bid(ctx context.Context, bidder sdk.AccAddress, auctionID uint64, maxPrice sdk.Coin) (math.Int, []uint64, error) {
+	return k.bid(ctx, atomically, bidder, auctionID, maxPrice)
+}
+
+// bid is Bid with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) bid(ctx context.Context, branch keeperutil.Branch, bidder sdk.AccAddress, auctionID uint64, maxPrice sdk.Coin) (math.Int, []uint64, error) {
 	if maxPrice.Denom != types.Denom {
 		return math.Int{}, nil, errorsmod.Wrapf(types.ErrInvalidDenom, "bids are in %s, got %q", types.Denom, maxPrice.Denom)
 	}
@@ -210,7 +216,7 @@ func (k Keeper) Bid(ctx context.Context, bidder sdk.AccAddress, auctionID uint64
 	if err != nil {
 		return math.Int{}, nil, err
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if price.IsPositive() {
 			if err := k.bank.SendCoinsFromAccountToModule(ctx, bidder, types.ModuleName, usdai(price)); err != nil {
 				return err

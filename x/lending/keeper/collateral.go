@@ -59,6 +59,12 @@ func (k Keeper) rebucket(ctx context.Context, l *types.Loan, titleIDs []uint64) 
 // covenants are then re-checked, so enough collateral cures a margin call.
 // It returns the loan's LTV and status after the change.
 func (k Keeper) AddCollateral(ctx context.Context, borrower sdk.AccAddress, loanID uint64, titleIDs []uint64) (math.LegacyDec, types.LoanStatus, error) {
+	return k.addCollateral(ctx, atomically, borrower, loanID, titleIDs)
+}
+
+// addCollateral is AddCollateral with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, borrower sdk.AccAddress, loanID uint64, titleIDs []uint64) (math.LegacyDec, types.LoanStatus, error) {
 	l, err := k.borrowerLoan(ctx, borrower, loanID)
 	if err != nil {
 		return math.LegacyDec{}, 0, err
@@ -101,7 +107,7 @@ func (k Keeper) AddCollateral(ctx context.Context, borrower sdk.AccAddress, loan
 		return math.LegacyDec{}, 0, err
 	}
 	var ltv math.LegacyDec
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		for _, id := range titleIDs {
 			if err := k.caliber.Pledge(ctx, id, borrower); err != nil {
 				return err
@@ -142,6 +148,12 @@ func (k Keeper) AddCollateral(ctx context.Context, borrower sdk.AccAddress, loan
 // stays; the titles left must all be valued and keep principal / value <=
 // the loan's max_ltv. It returns the LTV after the change.
 func (k Keeper) WithdrawCollateral(ctx context.Context, borrower sdk.AccAddress, loanID uint64, titleIDs []uint64) (math.LegacyDec, error) {
+	return k.withdrawCollateral(ctx, atomically, borrower, loanID, titleIDs)
+}
+
+// withdrawCollateral is WithdrawCollateral with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) withdrawCollateral(ctx context.Context, branch keeperutil.Branch, borrower sdk.AccAddress, loanID uint64, titleIDs []uint64) (math.LegacyDec, error) {
 	l, err := k.borrowerLoan(ctx, borrower, loanID)
 	if err != nil {
 		return math.LegacyDec{}, err
@@ -173,7 +185,7 @@ func (k Keeper) WithdrawCollateral(ctx context.Context, borrower sdk.AccAddress,
 	if ltv.GT(l.Terms.MaxLtv) {
 		return math.LegacyDec{}, errorsmod.Wrapf(types.ErrLTVExceeded, "ltv would be %s, above max_ltv %s (outstanding %s, value left %s)", ltv, l.Terms.MaxLtv, l.Outstanding(), value)
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		for _, id := range titleIDs {
 			if err := k.caliber.Release(ctx, id); err != nil {
 				return err

@@ -357,16 +357,9 @@ func (k Keeper) UpdateProduct(ctx context.Context, p types.Product) error {
 	return keeperutil.Emit(ctx, &types.EventProductSet{Product: p})
 }
 
-// atomically runs fn in a cache context and writes its changes only when fn
-// succeeds, so a failed operation leaves no trace even outside a transaction.
-func atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
-	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
-	if err := fn(cacheCtx); err != nil {
-		return err
-	}
-	write()
-	return nil
-}
+// atomically is keeperutil.Atomically: operations called outside a msg
+// server leave no trace when they fail.
+var atomically = keeperutil.Atomically
 
 func usdai(amount math.Int) sdk.Coins {
 	return sdk.NewCoins(sdk.NewCoin(types.Denom, amount))

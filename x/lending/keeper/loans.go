@@ -23,6 +23,12 @@ import (
 // with the vault (held idle for its underwriting, recalled from the treasury
 // if need be). Every title is checked before any is pledged.
 func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uint64, error) {
+	return k.requestLoan(ctx, atomically, msg)
+}
+
+// requestLoan is RequestLoan with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *types.MsgRequestLoan) (uint64, error) {
 	if err := msg.ValidateBasic(); err != nil {
 		return 0, err
 	}
@@ -65,7 +71,7 @@ func (k Keeper) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (uin
 	}
 
 	var loanID uint64
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		id, err := k.NextLoanID.Next(ctx)
 		if err != nil {
 			return err
@@ -125,6 +131,12 @@ func sortedKeys(m map[string]bool) []string {
 
 // CancelLoanRequest cancels the borrower's PENDING loan and releases its titles.
 func (k Keeper) CancelLoanRequest(ctx context.Context, borrower sdk.AccAddress, loanID uint64) error {
+	return k.cancelLoanRequest(ctx, atomically, borrower, loanID)
+}
+
+// cancelLoanRequest is CancelLoanRequest with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) cancelLoanRequest(ctx context.Context, branch keeperutil.Branch, borrower sdk.AccAddress, loanID uint64) error {
 	l, err := k.GetLoan(ctx, loanID)
 	if err != nil {
 		return err
@@ -135,7 +147,7 @@ func (k Keeper) CancelLoanRequest(ctx context.Context, borrower sdk.AccAddress, 
 	if l.Status != types.LoanPending {
 		return errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not PENDING", loanID, l.Status)
 	}
-	return atomically(ctx, func(ctx sdk.Context) error {
+	return branch(ctx, func(ctx sdk.Context) error {
 		return k.closeUnfunded(ctx, l, types.LoanCancelled)
 	})
 }

@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -44,7 +45,7 @@ func (m msgServer) UpdateProduct(ctx context.Context, msg *types.MsgUpdateProduc
 
 // RequestLoan implements types.MsgServer.
 func (m msgServer) RequestLoan(ctx context.Context, msg *types.MsgRequestLoan) (*types.MsgRequestLoanResponse, error) {
-	id, err := m.k.RequestLoan(ctx, msg)
+	id, err := m.k.requestLoan(ctx, keeperutil.InTx, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (m msgServer) CancelLoanRequest(ctx context.Context, msg *types.MsgCancelLo
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	return &types.MsgCancelLoanRequestResponse{}, m.k.CancelLoanRequest(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId)
+	return &types.MsgCancelLoanRequestResponse{}, m.k.cancelLoanRequest(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId)
 }
 
 // UnderwriteLoan implements types.MsgServer.
@@ -64,7 +65,7 @@ func (m msgServer) UnderwriteLoan(ctx context.Context, msg *types.MsgUnderwriteL
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	disbursed, err := m.k.UnderwriteLoan(ctx, sdk.MustAccAddressFromBech32(msg.Curator), msg.LoanId, msg.Apr, msg.JuniorAmount)
+	disbursed, err := m.k.underwriteLoan(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Curator), msg.LoanId, msg.Apr, msg.JuniorAmount)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func (m msgServer) AddCollateral(ctx context.Context, msg *types.MsgAddCollatera
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	ltv, st, err := m.k.AddCollateral(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
+	ltv, st, err := m.k.addCollateral(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func (m msgServer) WithdrawCollateral(ctx context.Context, msg *types.MsgWithdra
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	ltv, err := m.k.WithdrawCollateral(ctx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
+	ltv, err := m.k.withdrawCollateral(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Borrower), msg.LoanId, msg.TitleIds)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (m msgServer) Bid(ctx context.Context, msg *types.MsgBid) (*types.MsgBidRes
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	price, titles, err := m.k.Bid(ctx, sdk.MustAccAddressFromBech32(msg.Bidder), msg.AuctionId, msg.MaxPrice)
+	price, titles, err := m.k.bid(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Bidder), msg.AuctionId, msg.MaxPrice)
 	if err != nil {
 		return nil, err
 	}

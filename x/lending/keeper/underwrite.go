@@ -102,8 +102,14 @@ func (k Keeper) checkConcentration(ctx context.Context, l types.Loan, senior mat
 // liquidity check sees the fundable liquidity without it but with every other
 // PENDING loan's commitment.
 func (k Keeper) UnderwriteLoan(ctx context.Context, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
+	return k.underwriteLoan(ctx, atomically, curator, loanID, apr, junior)
+}
+
+// underwriteLoan is UnderwriteLoan with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) underwriteLoan(ctx context.Context, branch keeperutil.Branch, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
 	var disbursed math.Int
-	err := atomically(ctx, func(ctx sdk.Context) error {
+	err := branch(ctx, func(ctx sdk.Context) error {
 		l, err := k.GetLoan(ctx, loanID)
 		if err != nil {
 			return err

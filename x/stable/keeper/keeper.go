@@ -248,15 +248,6 @@ func (k Keeper) USDaiSupply(ctx context.Context) math.Int {
 	return k.bank.GetSupply(ctx, types.USDaiDenom).Amount
 }
 
-// atomically runs fn in a cache context and writes its state and events only
-// when fn succeeds, so a failure part-way through a sequence of bank moves
-// leaves nothing behind even for callers outside a transaction (x/yield's
-// EndBlock).
-func atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
-	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
-	if err := fn(cacheCtx); err != nil {
-		return err
-	}
-	write()
-	return nil
-}
+// atomically is keeperutil.Atomically: operations called outside a msg
+// server leave no trace when they fail.
+var atomically = keeperutil.Atomically

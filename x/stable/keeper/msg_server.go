@@ -26,7 +26,7 @@ func (m msgServer) Mint(ctx context.Context, msg *types.MsgMint) (*types.MsgMint
 		return nil, err
 	}
 	sender := sdk.MustAccAddressFromBech32(msg.Sender)
-	received, fee, err := m.k.Mint(ctx, sender, msg.Amount)
+	received, fee, err := m.k.mint(ctx, keeperutil.InTx, sender, msg.Amount)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (m msgServer) Redeem(ctx context.Context, msg *types.MsgRedeem) (*types.Msg
 		return nil, err
 	}
 	sender := sdk.MustAccAddressFromBech32(msg.Sender)
-	paid, fee, err := m.k.Redeem(ctx, sender, msg.Amount.Amount, msg.ReserveDenom)
+	paid, fee, err := m.k.redeem(ctx, keeperutil.InTx, sender, msg.Amount.Amount, msg.ReserveDenom)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
@@ -21,6 +22,12 @@ import (
 // below its threshold, when the reserve cap or the supply cap would be
 // exceeded, and when the fee would take everything. Nothing changes on error.
 func (k Keeper) Mint(ctx context.Context, sender sdk.AccAddress, amount sdk.Coin) (received, fee sdk.Coin, err error) {
+	return k.mint(ctx, atomically, sender, amount)
+}
+
+// mint is Mint with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) mint(ctx context.Context, branch keeperutil.Branch, sender sdk.AccAddress, amount sdk.Coin) (received, fee sdk.Coin, err error) {
 	if amount.Amount.IsNil() || !amount.Amount.IsPositive() {
 		return received, fee, errorsmod.Wrapf(types.ErrInvalidAmount, "mint amount must be positive, got %s", amount)
 	}
@@ -66,7 +73,7 @@ func (k Keeper) Mint(ctx context.Context, sender sdk.AccAddress, amount sdk.Coin
 	}
 
 	received, fee = sdk.NewCoin(types.USDaiDenom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(amount)); err != nil {
 			return err
 		}
@@ -91,6 +98,12 @@ func (k Keeper) Mint(ctx context.Context, sender sdk.AccAddress, amount sdk.Coin
 // from the allowlist in permissioned mode; refused when the module holds less
 // than the payout. Nothing changes on error.
 func (k Keeper) Redeem(ctx context.Context, sender sdk.AccAddress, amount math.Int, reserveDenom string) (paid, fee sdk.Coin, err error) {
+	return k.redeem(ctx, atomically, sender, amount, reserveDenom)
+}
+
+// redeem is Redeem with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) redeem(ctx context.Context, branch keeperutil.Branch, sender sdk.AccAddress, amount math.Int, reserveDenom string) (paid, fee sdk.Coin, err error) {
 	if amount.IsNil() || !amount.IsPositive() {
 		return paid, fee, errorsmod.Wrapf(types.ErrInvalidAmount, "redeem amount must be positive, got %s", amount)
 	}
@@ -119,7 +132,7 @@ func (k Keeper) Redeem(ctx context.Context, sender sdk.AccAddress, amount math.I
 
 	paid, fee = sdk.NewCoin(reserve.Denom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
 	burn := sdk.NewCoin(types.USDaiDenom, net)
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))); err != nil {
 			return err
 		}

@@ -177,17 +177,9 @@ func (k Keeper) SetParams(ctx context.Context, params types.Params) error {
 	return k.Params.Set(ctx, params)
 }
 
-// atomically runs fn in a cache context and writes its changes only when fn
-// succeeds, so that every keeper operation either fully applies or leaves no
-// trace, also when called outside a transaction (block hooks, other keepers).
-func atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
-	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
-	if err := fn(cacheCtx); err != nil {
-		return err
-	}
-	write()
-	return nil
-}
+// atomically is keeperutil.Atomically: operations called outside a msg
+// server leave no trace when they fail.
+var atomically = keeperutil.Atomically
 
 // checkModule refuses a name that is not a registered module account (x/bank
 // panics on those) and the vault's own account.

@@ -25,7 +25,7 @@ func (m msgServer) Deposit(ctx context.Context, msg *types.MsgDeposit) (*types.M
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	shares, err := m.k.Deposit(ctx, sdk.MustAccAddressFromBech32(msg.Depositor), msg.Amount.Amount)
+	shares, err := m.k.deposit(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Depositor), msg.Amount.Amount)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (m msgServer) RequestRedeem(ctx context.Context, msg *types.MsgRequestRedee
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	req, err := m.k.RequestRedeem(ctx, sdk.MustAccAddressFromBech32(msg.Owner), msg.Shares, msg.BidBps)
+	req, err := m.k.requestRedeem(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Owner), msg.Shares, msg.BidBps)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (m msgServer) UpdateBid(ctx context.Context, msg *types.MsgUpdateBid) (*typ
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	if _, err := m.k.UpdateBid(ctx, sdk.MustAccAddressFromBech32(msg.Owner), msg.RequestId, msg.BidBps); err != nil {
+	if _, err := m.k.updateBid(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Owner), msg.RequestId, msg.BidBps); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateBidResponse{}, nil
@@ -60,7 +60,7 @@ func (m msgServer) CancelRedeem(ctx context.Context, msg *types.MsgCancelRedeem)
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
 	}
-	shares, err := m.k.CancelRedeem(ctx, sdk.MustAccAddressFromBech32(msg.Owner), msg.RequestId)
+	shares, err := m.k.cancelRedeem(ctx, keeperutil.InTx, sdk.MustAccAddressFromBech32(msg.Owner), msg.RequestId)
 	if err != nil {
 		return nil, err
 	}

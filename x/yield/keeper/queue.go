@@ -12,12 +12,19 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
 // RequestRedeem moves shares from owner to escrow and queues them with a
 // bid. Escrowed shares keep sharing gains and losses until served.
 func (k Keeper) RequestRedeem(ctx context.Context, owner sdk.AccAddress, shares math.Int, bidBps uint32) (types.RedeemRequest, error) {
+	return k.requestRedeem(ctx, atomically, owner, shares, bidBps)
+}
+
+// requestRedeem is RequestRedeem with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, owner sdk.AccAddress, shares math.Int, bidBps uint32) (types.RedeemRequest, error) {
 	if err := types.CheckAmount("shares", shares, types.MaxShares); err != nil {
 		return types.RedeemRequest{}, err
 	}
@@ -45,7 +52,7 @@ func (k Keeper) RequestRedeem(ctx context.Context, owner sdk.AccAddress, shares 
 	}
 	vault.NextRequestId++
 	vault.EscrowedShares = vault.EscrowedShares.Add(shares)
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, owner, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))); err != nil {
 			return err
 		}
@@ -68,6 +75,12 @@ func (k Keeper) RequestRedeem(ctx context.Context, owner sdk.AccAddress, shares 
 // UpdateBid raises the bid of owner's request id. The request keeps its
 // time priority among requests with the same bid.
 func (k Keeper) UpdateBid(ctx context.Context, owner sdk.AccAddress, id uint64, bidBps uint32) (types.RedeemRequest, error) {
+	return k.updateBid(ctx, atomically, owner, id, bidBps)
+}
+
+// updateBid is UpdateBid with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) updateBid(ctx context.Context, branch keeperutil.Branch, owner sdk.AccAddress, id uint64, bidBps uint32) (types.RedeemRequest, error) {
 	req, err := k.ownRequest(ctx, owner, id)
 	if err != nil {
 		return types.RedeemRequest{}, err
@@ -83,7 +96,7 @@ func (k Keeper) UpdateBid(ctx context.Context, owner sdk.AccAddress, id uint64, 
 	}
 	old := req.BidBps
 	req.BidBps = bidBps
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.Requests.Set(ctx, id, req); err != nil {
 			return err
 		}
@@ -98,6 +111,12 @@ func (k Keeper) UpdateBid(ctx context.Context, owner sdk.AccAddress, id uint64, 
 // CancelRedeem removes owner's request id and returns its shares, until
 // params.cancel_cutoff before the current epoch's end.
 func (k Keeper) CancelRedeem(ctx context.Context, owner sdk.AccAddress, id uint64) (math.Int, error) {
+	return k.cancelRedeem(ctx, atomically, owner, id)
+}
+
+// cancelRedeem is CancelRedeem with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) cancelRedeem(ctx context.Context, branch keeperutil.Branch, owner sdk.AccAddress, id uint64) (math.Int, error) {
 	req, err := k.ownRequest(ctx, owner, id)
 	if err != nil {
 		return math.Int{}, err
@@ -122,7 +141,7 @@ func (k Keeper) CancelRedeem(ctx context.Context, owner sdk.AccAddress, id uint6
 		return math.Int{}, err
 	}
 	vault.EscrowedShares = vault.EscrowedShares.Sub(req.Shares)
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, req.Shares))); err != nil {
 			return err
 		}

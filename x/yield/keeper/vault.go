@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -127,6 +128,12 @@ func (v View) Summary() (types.VaultSummary, error) {
 // at the NAV price, rounded down. Refused (ErrZeroShares) when the amount
 // buys less than one share. Returns the shares minted.
 func (k Keeper) Deposit(ctx context.Context, depositor sdk.AccAddress, amount math.Int) (math.Int, error) {
+	return k.deposit(ctx, atomically, depositor, amount)
+}
+
+// deposit is Deposit with its writes run by branch: keeperutil.InTx from the msg
+// server, atomically from every other caller.
+func (k Keeper) deposit(ctx context.Context, branch keeperutil.Branch, depositor sdk.AccAddress, amount math.Int) (math.Int, error) {
 	if err := types.CheckAmount("deposit", amount, types.MaxAssets); err != nil {
 		return math.Int{}, err
 	}
@@ -147,7 +154,7 @@ func (k Keeper) Deposit(ctx context.Context, depositor sdk.AccAddress, amount ma
 	if err := types.CheckAmount("vault idle", v.Vault.Idle.Add(amount), types.MaxAssets); err != nil {
 		return math.Int{}, err
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx sdk.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, depositor, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.AssetDenom, amount))); err != nil {
 			return err
 		}
