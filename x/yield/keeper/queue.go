@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -55,7 +56,7 @@ func (k Keeper) RequestRedeem(ctx context.Context, owner sdk.AccAddress, shares 
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventRedeemRequested{
+		return keeperutil.Emit(ctx, &types.EventRedeemRequested{
 			RequestId: req.Id, Owner: req.Owner, Shares: shares, BidBps: bidBps, Epoch: req.Epoch,
 		})
 	})
@@ -87,7 +88,7 @@ func (k Keeper) UpdateBid(ctx context.Context, owner sdk.AccAddress, id uint64, 
 		if err := k.Requests.Set(ctx, id, req); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventBidUpdated{RequestId: id, Owner: req.Owner, OldBidBps: old, NewBidBps: bidBps})
+		return keeperutil.Emit(ctx, &types.EventBidUpdated{RequestId: id, Owner: req.Owner, OldBidBps: old, NewBidBps: bidBps})
 	})
 	if err != nil {
 		return types.RedeemRequest{}, err
@@ -132,7 +133,7 @@ func (k Keeper) CancelRedeem(ctx context.Context, owner sdk.AccAddress, id uint6
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventRedeemCancelled{RequestId: id, Owner: req.Owner, Shares: req.Shares})
+		return keeperutil.Emit(ctx, &types.EventRedeemCancelled{RequestId: id, Owner: req.Owner, Shares: req.Shares})
 	})
 	if err != nil {
 		return math.Int{}, err
@@ -214,7 +215,7 @@ func (k Keeper) closeEpochIfDue(ctx context.Context) error {
 	if err := k.Round.Set(ctx, round); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEpochClosed{
+	return keeperutil.Emit(ctx, &types.EventEpochClosed{
 		Epoch: closed.Number, End: closed.End, NextEnd: next.End, QueuedShares: vault.EscrowedShares, CutoffId: round.CutoffId,
 	})
 }
@@ -276,7 +277,7 @@ func (k Keeper) serveQueue(ctx context.Context) error {
 		if err := k.Round.Set(ctx, types.NewServingRound()); err != nil {
 			return err
 		}
-		return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(finished)
+		return keeperutil.Emit(ctx, finished)
 	}
 	return k.Round.Set(ctx, round)
 }
@@ -372,7 +373,7 @@ func (k Keeper) serveRequest(ctx sdk.Context, params types.Params, id uint64, ro
 	round.Served++
 	round.Paid = round.Paid.Add(r.Payout)
 	round.SharesBurned = round.SharesBurned.Add(fill)
-	err = ctx.EventManager().EmitTypedEvent(&types.EventRedeemServed{
+	err = keeperutil.Emit(ctx, &types.EventRedeemServed{
 		RequestId: id, Owner: req.Owner, Epoch: round.Epoch, BidBps: req.BidBps, Shares: fill, Payout: r.Payout,
 		BidAmount: r.Bid, ProtocolShare: r.ProtocolShare, RemainingShares: req.Shares, Price: price,
 	})

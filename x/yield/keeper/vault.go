@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -162,7 +163,7 @@ func (k Keeper) Deposit(ctx context.Context, depositor sdk.AccAddress, amount ma
 		if err := k.Vault.Set(ctx, v.Vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventDeposit{
+		return keeperutil.Emit(ctx, &types.EventDeposit{
 			Depositor: depositor.String(), Assets: amount, Shares: shares, Nav: v.NAV,
 		})
 	})
