@@ -20,9 +20,16 @@ func CheckAuthority(authority sdk.AccAddress, signer string) error {
 	return nil
 }
 
-// Emit emits a typed event on the context's event manager.
+// Emit emits a typed event on the context's event manager. It is
+// EventManager.EmitTypedEvent with the event built by TypedEvent, which gives
+// the same event at a fraction of the cost.
 func Emit(ctx context.Context, event proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(event)
+	ev, err := TypedEvent(event)
+	if err != nil {
+		return err
+	}
+	sdk.UnwrapSDKContext(ctx).EventManager().EmitEvent(ev)
+	return nil
 }
 
 // Branch runs fn, the writes of a keeper operation, on ctx or on a branch of it.

@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/oracle/types"
 )
 
@@ -160,7 +161,7 @@ func (k Keeper) storePrice(ctx sdk.Context, feed types.Feed, value math.LegacyDe
 	if err := k.Prices.Set(ctx, feedID, price); err != nil {
 		return err
 	}
-	if err := ctx.EventManager().EmitTypedEvent(&types.EventPriceAggregated{
+	if err := keeperutil.Emit(ctx, &types.EventPriceAggregated{
 		FeedId:    feedID,
 		Value:     price.Value,
 		Valid:     price.Valid,

@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
 
@@ -63,7 +64,7 @@ func (k Keeper) AllocateToTreasury(ctx context.Context, fromModule string, custo
 		if err := k.setOutstanding(ctx, reserveDenom, outstanding); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventAllocateToTreasury{
+		return keeperutil.Emit(ctx, &types.EventAllocateToTreasury{
 			FromModule:  fromModule,
 			Custodian:   custodian.String(),
 			Amount:      sent,
@@ -124,7 +125,7 @@ func (k Keeper) SettleFromTreasury(ctx context.Context, custodian sdk.AccAddress
 		if err := k.setOutstanding(ctx, reserveDenom, outstanding); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSettleFromTreasury{
+		return keeperutil.Emit(ctx, &types.EventSettleFromTreasury{
 			Custodian:   custodian.String(),
 			ToModule:    toModule,
 			Denom:       reserveDenom,

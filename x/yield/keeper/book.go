@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -68,7 +69,7 @@ func (k Keeper) CommitFunding(ctx context.Context, amount math.Int) error {
 	if err := k.Committed.Set(ctx, next); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventFundingCommitted{Amount: amount, Committed: next})
+	return keeperutil.Emit(ctx, &types.EventFundingCommitted{Amount: amount, Committed: next})
 }
 
 // ReleaseFunding releases amount of committed liquidity (a PENDING loan was
@@ -91,7 +92,7 @@ func (k Keeper) ReleaseFunding(ctx context.Context, amount math.Int) error {
 	if err := k.Committed.Set(ctx, next); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventFundingReleased{Amount: amount, Committed: next})
+	return keeperutil.Emit(ctx, &types.EventFundingReleased{Amount: amount, Committed: next})
 }
 
 // FundSenior sends amount uusdai from the vault to module account toModule
@@ -139,7 +140,7 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 	if err := k.setBookAndVault(ctx, book, vault); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	return pos, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
+	return pos, keeperutil.Emit(ctx, &types.EventSeniorFunded{ToModule: toModule, Amount: amount, Rate: rate})
 }
 
 // ReceiveSenior takes principal + interest uusdai from module account
@@ -255,7 +256,7 @@ func (k Keeper) bookReceipt(ctx context.Context, fromModule string, r receipt, p
 	if err := k.setBookAndVault(ctx, r.book, r.vault); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSeniorReceived{
+	return keeperutil.Emit(ctx, &types.EventSeniorReceived{
 		FromModule: fromModule, Principal: principal, Interest: interest, Fee: r.fee, Balance: r.next.Balance,
 	})
 }
@@ -293,7 +294,7 @@ func (k Keeper) Impair(ctx context.Context, pos types.SeniorPosition, writeDown 
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSeniorImpaired{Balance: pos.Balance, WriteDown: writeDown})
+		return keeperutil.Emit(ctx, &types.EventSeniorImpaired{Balance: pos.Balance, WriteDown: writeDown})
 	})
 	if err != nil {
 		return types.SeniorPosition{}, err
@@ -324,7 +325,7 @@ func (k Keeper) Reinstate(ctx context.Context, pos types.SeniorPosition) (types.
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSeniorReinstated{Balance: pos.Balance})
+		return keeperutil.Emit(ctx, &types.EventSeniorReinstated{Balance: pos.Balance})
 	})
 	if err != nil {
 		return types.SeniorPosition{}, err
@@ -356,7 +357,7 @@ func (k Keeper) WriteOff(ctx context.Context, pos types.SeniorPosition) (math.In
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventSeniorWrittenOff{Loss: pos.Balance})
+		return keeperutil.Emit(ctx, &types.EventSeniorWrittenOff{Loss: pos.Balance})
 	})
 	if err != nil {
 		return math.Int{}, err
@@ -395,7 +396,7 @@ func (k Keeper) Recover(ctx context.Context, fromModule string, amount math.Int)
 		if err := k.setBookAndVault(ctx, book, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventRecovered{FromModule: fromModule, Amount: amount})
+		return keeperutil.Emit(ctx, &types.EventRecovered{FromModule: fromModule, Amount: amount})
 	})
 }
 

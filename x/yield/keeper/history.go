@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -51,7 +52,7 @@ func (k Keeper) checkpoint(ctx context.Context) error {
 			return err
 		}
 		count++
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventCheckpoint{Checkpoint: cp}); err != nil {
+		if err := keeperutil.Emit(ctx, &types.EventCheckpoint{Checkpoint: cp}); err != nil {
 			return err
 		}
 	}

@@ -62,7 +62,7 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventRedeemRequested{
+		return keeperutil.Emit(ctx, &types.EventRedeemRequested{
 			RequestId: req.Id, Owner: req.Owner, Shares: shares, BidBps: bidBps, Epoch: req.Epoch,
 		})
 	})
@@ -100,7 +100,7 @@ func (k Keeper) updateBid(ctx context.Context, branch keeperutil.Branch, owner s
 		if err := k.Requests.Set(ctx, id, req); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventBidUpdated{RequestId: id, Owner: req.Owner, OldBidBps: old, NewBidBps: bidBps})
+		return keeperutil.Emit(ctx, &types.EventBidUpdated{RequestId: id, Owner: req.Owner, OldBidBps: old, NewBidBps: bidBps})
 	})
 	if err != nil {
 		return types.RedeemRequest{}, err
@@ -151,7 +151,7 @@ func (k Keeper) cancelRedeem(ctx context.Context, branch keeperutil.Branch, owne
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventRedeemCancelled{RequestId: id, Owner: req.Owner, Shares: req.Shares})
+		return keeperutil.Emit(ctx, &types.EventRedeemCancelled{RequestId: id, Owner: req.Owner, Shares: req.Shares})
 	})
 	if err != nil {
 		return math.Int{}, err
@@ -233,7 +233,7 @@ func (k Keeper) closeEpochIfDue(ctx context.Context) error {
 	if err := k.Round.Set(ctx, round); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEpochClosed{
+	return keeperutil.Emit(ctx, &types.EventEpochClosed{
 		Epoch: closed.Number, End: closed.End, NextEnd: next.End, QueuedShares: vault.EscrowedShares, CutoffId: round.CutoffId,
 	})
 }
@@ -295,7 +295,7 @@ func (k Keeper) serveQueue(ctx context.Context) error {
 		if err := k.Round.Set(ctx, types.NewServingRound()); err != nil {
 			return err
 		}
-		return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(finished)
+		return keeperutil.Emit(ctx, finished)
 	}
 	return k.Round.Set(ctx, round)
 }
@@ -391,7 +391,7 @@ func (k Keeper) serveRequest(ctx sdk.Context, params types.Params, id uint64, ro
 	round.Served++
 	round.Paid = round.Paid.Add(r.Payout)
 	round.SharesBurned = round.SharesBurned.Add(fill)
-	err = ctx.EventManager().EmitTypedEvent(&types.EventRedeemServed{
+	err = keeperutil.Emit(ctx, &types.EventRedeemServed{
 		RequestId: id, Owner: req.Owner, Epoch: round.Epoch, BidBps: req.BidBps, Shares: fill, Payout: r.Payout,
 		BidAmount: r.Bid, ProtocolShare: r.ProtocolShare, RemainingShares: req.Shares, Price: price,
 	})

@@ -11,6 +11,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -136,7 +137,7 @@ func (k Keeper) rebalanceIfDue(ctx context.Context) error {
 		if err := k.Treasury.Set(ctx, t); err != nil {
 			return err
 		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventTreasuryRecall{
+		if err := keeperutil.Emit(ctx, &types.EventTreasuryRecall{
 			Custodian: custodian.String(), Recall: recall, Principal: t.Principal,
 		}); err != nil {
 			return err
@@ -164,7 +165,7 @@ func (k Keeper) rebalanceIfDue(ctx context.Context) error {
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventTreasuryAllocated{
+		return keeperutil.Emit(ctx, &types.EventTreasuryAllocated{
 			Custodian: custodian.String(), Denom: params.TreasuryReserveDenom, Amount: amount, Principal: t.Principal,
 		})
 	})
@@ -252,7 +253,7 @@ func (k Keeper) SettleTreasury(ctx context.Context, signer sdk.AccAddress, princ
 		if err := k.Vault.Set(ctx, vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventTreasurySettled{
+		return keeperutil.Emit(ctx, &types.EventTreasurySettled{
 			Custodian: custodian.String(), Principal: principal, Yield: yield, AccruedYield: res.Accrued,
 			Loss: res.Loss, Fee: res.Fee, RemainingPrincipal: t.Principal, Recall: t.Recall,
 		})

@@ -169,7 +169,7 @@ func (k Keeper) deposit(ctx context.Context, branch keeperutil.Branch, depositor
 		if err := k.Vault.Set(ctx, v.Vault); err != nil {
 			return err
 		}
-		return ctx.EventManager().EmitTypedEvent(&types.EventDeposit{
+		return keeperutil.Emit(ctx, &types.EventDeposit{
 			Depositor: depositor.String(), Assets: amount, Shares: shares, Nav: v.NAV,
 		})
 	})
