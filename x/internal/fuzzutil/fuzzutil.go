@@ -140,3 +140,17 @@ func StoreSnapshot(t testing.TB, ctx sdk.Context) map[string]map[string]string {
 	}
 	return out
 }
+
+// Deliver runs a msg server call the way baseapp's runMsgs does: in a cache
+// branch of ctx, written back only when the call succeeds. Msg servers that
+// run shared keeper operations through keeperutil.InTx leave a refused
+// message's partial writes to that branch to drop, so fuzz targets call them
+// through Deliver (a failed message's writes never reach a block's state).
+func Deliver(ctx sdk.Context, call func(ctx sdk.Context) error) error {
+	cacheCtx, write := ctx.CacheContext()
+	if err := call(cacheCtx); err != nil {
+		return err
+	}
+	write()
+	return nil
+}
