@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -20,6 +22,7 @@ func Invariants(k *Keeper) map[string]sdk.Invariant {
 		"committed":      CommittedInvariant(k),
 		"queues":         QueuesInvariant(k),
 		"lockboxes":      LockboxesInvariant(k),
+		"indexes":        IndexesInvariant(k),
 	}
 }
 
@@ -222,4 +225,82 @@ func QueuesInvariant(k *Keeper) sdk.Invariant {
 		}
 		return sdk.FormatInvariant(types.ModuleName, "queues", msg), msg != ""
 	}
+}
+
+// IndexesInvariant: each loan has exactly its borrower, status and curator
+// index keys, and the status counts are the number of loans in each status.
+// setLoan moves index keys from the status a loan was stored with, without
+// reading it back; this checks it moved the right ones.
+func IndexesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		loans, counts := uint64(0), map[int32]uint64{}
+		idx := k.Loans.Indexes
+		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
+			loans++
+			counts[int32(l.Status)]++
+			borrower, err := sdk.AccAddressFromBech32(l.Borrower)
+			if err != nil {
+				return true, err
+			}
+			for i, has := range []func() (bool, error){
+				func() (bool, error) { return idx.Borrower.Has(ctx, collections.Join(borrower, id)) },
+				func() (bool, error) { return idx.Status.Has(ctx, collections.Join(int32(l.Status), id)) },
+				func() (bool, error) { return idx.Curator.Has(ctx, collections.Join(l.Curator, id)) },
+			} {
+				if ok, err := has(); err != nil || !ok {
+					msg += fmt.Sprintf("loan %d (%s) has no %s index key\n", id, l.Status, loanIndexNames[i])
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		// With every loan's own keys present, equal key counts mean no stale keys.
+		for i, n := range []func() (uint64, error){
+			func() (uint64, error) { return countKeys(ctx, idx.Borrower.KeySet) },
+			func() (uint64, error) { return countKeys(ctx, idx.Status.KeySet) },
+			func() (uint64, error) { return countKeys(ctx, idx.Curator.KeySet) },
+		} {
+			keys, err := n()
+			if err != nil {
+				return err.Error(), true
+			}
+			if keys != loans {
+				msg += fmt.Sprintf("%s index holds %d keys for %d loans\n", loanIndexNames[i], keys, loans)
+			}
+		}
+		err = k.StatusCounts.Walk(ctx, nil, func(status int32, n uint64) (bool, error) {
+			if counts[status] != n {
+				msg += fmt.Sprintf("status %s counted %d, %d loans hold it\n", types.LoanStatus(status), n, counts[status])
+			}
+			delete(counts, status)
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		for _, status := range slices.Sorted(maps.Keys(counts)) {
+			msg += fmt.Sprintf("status %s not counted, %d loans hold it\n", types.LoanStatus(status), counts[status])
+		}
+		return sdk.FormatInvariant(types.ModuleName, "indexes", msg), msg != ""
+	}
+}
+
+// loanIndexNames names LoanIndexes' indexes in IndexesList order.
+var loanIndexNames = []string{"borrower", "status", "curator"}
+
+// countKeys is the number of keys in a key set.
+func countKeys[K any](ctx sdk.Context, ks collections.KeySet[K]) (uint64, error) {
+	it, err := ks.Iterate(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	var n uint64
+	for ; it.Valid(); it.Next() {
+		n++
+	}
+	return n, nil
 }

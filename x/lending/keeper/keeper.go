@@ -275,26 +275,55 @@ func (k Keeper) addExposure(ctx context.Context, l types.Loan, delta math.Int) e
 }
 
 // setLoan stores a loan, keeping the status counts in step with its status
-// change. The indexed fields are borrower (set at request, never changed),
-// curator (set only when a PENDING loan is funded, a status change) and
-// status, so a loan stored with its status unchanged keeps every index key
-// and only its value is written.
+// change; from is the status it was stored with (LoanStatusUnspecified for a
+// new loan). The indexed fields are borrower (set at request, never
+// changed), curator (set only when a PENDING loan is funded, a status
+// change) and status, so from alone says which index keys move: the stored
+// loan is never read back (IndexedMap.Set would read and decode it to find
+// its old keys). IndexesInvariant checks the indexes against the loans.
 func (k Keeper) setLoan(ctx context.Context, l types.Loan, from types.LoanStatus) error {
-	if from == l.Status && from != types.LoanStatusUnspecified {
-		return k.loanValues.Set(ctx, l.Id, l)
-	}
 	if from != l.Status {
-		if from != types.LoanStatusUnspecified {
-			if err := k.addCount(ctx, from, -1); err != nil {
-				return err
-			}
-		}
-		if err := k.addCount(ctx, l.Status, 1); err != nil {
+		if err := k.moveLoanKeys(ctx, l, from); err != nil {
 			return err
 		}
 	}
-	return k.Loans.Set(ctx, l.Id, l)
+	return k.loanValues.Set(ctx, l.Id, l)
 }
+
+// moveLoanKeys writes a new loan's index keys and status count, or moves a
+// stored loan's status (and, when it is funded, curator) keys and counts.
+func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanStatus) error {
+	idx := k.Loans.Indexes
+	if from == types.LoanStatusUnspecified {
+		for _, index := range idx.IndexesList() {
+			if err := index.Reference(ctx, l.Id, l, noStoredLoan); err != nil {
+				return err
+			}
+		}
+		return k.addCount(ctx, l.Status, 1)
+	}
+	if err := idx.Status.Remove(ctx, collections.Join(int32(from), l.Id)); err != nil {
+		return err
+	}
+	if err := idx.Status.Set(ctx, collections.Join(int32(l.Status), l.Id)); err != nil {
+		return err
+	}
+	if from == types.LoanPending && l.Curator != "" {
+		if err := idx.Curator.Remove(ctx, collections.Join("", l.Id)); err != nil {
+			return err
+		}
+		if err := idx.Curator.Set(ctx, collections.Join(l.Curator, l.Id)); err != nil {
+			return err
+		}
+	}
+	if err := k.addCount(ctx, from, -1); err != nil {
+		return err
+	}
+	return k.addCount(ctx, l.Status, 1)
+}
+
+// noStoredLoan is the old value of a loan being created: none.
+func noStoredLoan() (types.Loan, error) { return types.Loan{}, collections.ErrNotFound }
 
 func (k Keeper) addCount(ctx context.Context, s types.LoanStatus, delta int64) error {
 	n, err := k.StatusCounts.Get(ctx, int32(s))

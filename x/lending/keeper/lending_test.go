@@ -6,8 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
@@ -400,4 +402,50 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 	require.NoError(t, g.k.Products.Remove(g.ctx, "gpu"))
 	require.NoError(t, g.k.InitGenesis(g.ctx, gs))
 	require.Equal(t, totals(t, f), totals(t, g))
+}
+
+// setLoan moves index keys from the status a loan was stored with without
+// reading it back: funding moves the status and curator keys, cancelling the
+// status key, and the indexes invariant notices keys that went astray.
+func TestLoanIndexKeysFollowStatus(t *testing.T) {
+	f := setup(t)
+	funded := f.request(t, usd(10_000), 1)
+	cancelled := f.request(t, usd(1_000), 2)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
+	require.NoError(t, err)
+	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	f.checkInvariants(t)
+
+	idx := f.k.Loans.Indexes
+	has := func(ok bool, err error) bool { require.NoError(t, err); return ok }
+	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanActive), funded))))
+	require.False(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanPending), funded))))
+	require.True(t, has(idx.Curator.Has(f.ctx, collections.Join(curator.String(), funded))))
+	require.False(t, has(idx.Curator.Has(f.ctx, collections.Join("", funded))))
+	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanCancelled), cancelled))))
+	require.True(t, has(idx.Curator.Has(f.ctx, collections.Join("", cancelled))))
+	require.True(t, has(idx.Borrower.Has(f.ctx, collections.Join(borrower, cancelled))))
+
+	inv := keeper.IndexesInvariant(f.k)
+	for _, c := range []struct {
+		name    string
+		corrupt func(ctx sdk.Context) error
+		want    string
+	}{
+		{"missing status key", func(ctx sdk.Context) error {
+			return idx.Status.Remove(ctx, collections.Join(int32(types.LoanActive), funded))
+		}, "has no status index key"},
+		{"stale curator key", func(ctx sdk.Context) error {
+			return idx.Curator.Set(ctx, collections.Join("", funded))
+		}, "curator index holds 3 keys for 2 loans"},
+		{"status count", func(ctx sdk.Context) error {
+			return f.k.StatusCounts.Set(ctx, int32(types.LoanActive), 2)
+		}, "counted 2, 1 loans hold it"},
+	} {
+		ctx, _ := f.ctx.CacheContext()
+		require.NoError(t, c.corrupt(ctx), c.name)
+		msg, broken := inv(ctx)
+		require.True(t, broken, c.name)
+		require.Contains(t, msg, c.want, c.name)
+	}
 }

@@ -119,7 +119,7 @@ func (k Keeper) underwriteLoan(ctx context.Context, branch keeperutil.Branch, cu
 				return err
 			}
 		}
-		disbursed, err = k.underwrite(ctx, curator, loanID, apr, junior)
+		disbursed, err = k.underwrite(ctx, curator, l, apr, junior)
 		return err
 	})
 	if err != nil {
@@ -128,21 +128,17 @@ func (k Keeper) underwriteLoan(ctx context.Context, branch keeperutil.Branch, cu
 	return disbursed, nil
 }
 
-// underwrite runs UnderwriteLoan's checks and funding, once the loan's own
-// commitment is released.
-func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
+// underwrite runs UnderwriteLoan's checks and funding of loan l, as stored,
+// once its own commitment is released.
+func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.Loan, apr math.LegacyDec, junior math.Int) (math.Int, error) {
 	if !k.caliber.HasRole(ctx, curator, calibertypes.RoleCurator) {
 		return math.Int{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s is not an active CURATOR party", curator)
 	}
 	if err := types.CheckPositive("junior_amount", junior); err != nil {
 		return math.Int{}, err
 	}
-	l, err := k.GetLoan(ctx, loanID)
-	if err != nil {
-		return math.Int{}, err
-	}
 	if l.Status != types.LoanPending {
-		return math.Int{}, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not PENDING", loanID, l.Status)
+		return math.Int{}, errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not PENDING", l.Id, l.Status)
 	}
 	product, err := k.GetProduct(ctx, l.ProductId)
 	if err != nil {
