@@ -15,7 +15,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
 
@@ -90,10 +89,13 @@ func azLoanProduct() lendingtypes.Product {
 	}
 }
 
+// azReserveCap caps the uusdc reserve and the USDai supply.
+var azReserveCap = azUSD(1_000_000_000)
+
 func azStableParams() stabletypes.Params {
 	return stabletypes.NewParams([]stabletypes.ReserveAsset{{
-		Denom: app.LocalnetReserveDenom, Enabled: true, Cap: azUSD(1_000_000_000),
-	}}, azUSD(1_000_000_000), true, false)
+		Denom: app.LocalnetReserveDenom, Enabled: true, Cap: azReserveCap,
+	}}, azReserveCap, true, false)
 }
 
 // azYieldParams keeps the treasury on (so SettleTreasury has its custodian)
@@ -132,13 +134,7 @@ func azGenesis(accs []testutil.Account, state app.GenesisState) {
 	}
 	state[oracletypes.ModuleName] = cdc.MustMarshalJSON(og)
 
-	sg := stabletypes.NewGenesisState(azStableParams(), []string{addr(azInsurer), addr(azCurator), addr(azOwner)}, nil)
-	state[stabletypes.ModuleName] = cdc.MustMarshalJSON(sg)
-
-	var bg banktypes.GenesisState
-	cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bg)
-	bg.DenomMetadata = append(bg.DenomMetadata, app.NewDenomMetadata(app.LocalnetReserveDenom, "usdc", "USDC", "USDC", "reserve"))
-	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bg)
+	testutil.ListLocalnetReserve(cdc, state, azReserveCap, true, addr(azInsurer), addr(azCurator), addr(azOwner))
 
 	var yg yieldtypes.GenesisState
 	cdc.MustUnmarshalJSON(state[yieldtypes.ModuleName], &yg)

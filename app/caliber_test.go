@@ -13,7 +13,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil"
@@ -65,17 +64,7 @@ func withCaliber(t *testing.T) func([]testutil.Account, app.GenesisState) {
 		og.Feeders = []oracletypes.Feeder{{FeedId: gpuFeed, Address: accs[calAppraiser].Address.String()}}
 		state[oracletypes.ModuleName] = cdc.MustMarshalJSON(og)
 
-		var sg stabletypes.GenesisState
-		cdc.MustUnmarshalJSON(state[stabletypes.ModuleName], &sg)
-		sg.Params = stabletypes.NewParams([]stabletypes.ReserveAsset{{
-			Denom: app.LocalnetReserveDenom, Enabled: true, Cap: sdkmath.NewInt(1_000_000_000_000_000),
-		}}, sdkmath.NewInt(1_000_000_000_000_000), false, false)
-		state[stabletypes.ModuleName] = cdc.MustMarshalJSON(&sg)
-
-		var bg banktypes.GenesisState
-		cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bg)
-		bg.DenomMetadata = append(bg.DenomMetadata, app.NewDenomMetadata(app.LocalnetReserveDenom, "usdc", "USDC", "USDC", "reserve"))
-		state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bg)
+		testutil.ListLocalnetReserve(cdc, state, sdkmath.NewInt(1_000_000_000_000_000), false)
 	}
 }
 

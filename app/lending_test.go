@@ -13,7 +13,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil"
@@ -103,17 +102,7 @@ func withLending(accs []testutil.Account, state app.GenesisState) {
 	og.Feeders = []oracletypes.Feeder{{FeedId: gpuFeed, Address: accs[lAppraiser].Address.String()}}
 	state[oracletypes.ModuleName] = cdc.MustMarshalJSON(og)
 
-	var sg stabletypes.GenesisState
-	cdc.MustUnmarshalJSON(state[stabletypes.ModuleName], &sg)
-	sg.Params = stabletypes.NewParams([]stabletypes.ReserveAsset{{
-		Denom: app.LocalnetReserveDenom, Enabled: true, Cap: lUSD(1_000_000_000),
-	}}, lUSD(1_000_000_000), false, false)
-	state[stabletypes.ModuleName] = cdc.MustMarshalJSON(&sg)
-
-	var bg banktypes.GenesisState
-	cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bg)
-	bg.DenomMetadata = append(bg.DenomMetadata, app.NewDenomMetadata(app.LocalnetReserveDenom, "usdc", "USDC", "USDC", "reserve"))
-	state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bg)
+	testutil.ListLocalnetReserve(cdc, state, lUSD(1_000_000_000), false)
 
 	var yg yieldtypes.GenesisState
 	cdc.MustUnmarshalJSON(state[yieldtypes.ModuleName], &yg)

@@ -49,12 +49,7 @@ func withYield(accs []testutil.Account, state app.GenesisState) {
 	og.Feeders = []oracletypes.Feeder{{FeedId: yieldRateFeed, Address: accs[yFeeder].Address.String()}}
 	state[oracletypes.ModuleName] = cdc.MustMarshalJSON(og)
 
-	var sg stabletypes.GenesisState
-	cdc.MustUnmarshalJSON(state[stabletypes.ModuleName], &sg)
-	sg.Params = stabletypes.NewParams([]stabletypes.ReserveAsset{{
-		Denom: app.LocalnetReserveDenom, Enabled: true, Cap: yUSD(1_000_000_000),
-	}}, yUSD(1_000_000_000), false, false)
-	state[stabletypes.ModuleName] = cdc.MustMarshalJSON(&sg)
+	testutil.ListLocalnetReserve(cdc, state, yUSD(1_000_000_000), false)
 
 	var cg calibertypes.GenesisState
 	cdc.MustUnmarshalJSON(state[calibertypes.ModuleName], &cg)

@@ -8,7 +8,6 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/backtest/report"
@@ -16,7 +15,6 @@ import (
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
-	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -158,16 +156,8 @@ func genesis(p report.Params) func([]testutil.Account, app.GenesisState) {
 		og.Feeders = []oracletypes.Feeder{{FeedId: GPUFeed, Address: addr(accFeeder)}, {FeedId: TBillFeed, Address: addr(accFeeder)}}
 		state[oracletypes.ModuleName] = cdc.MustMarshalJSON(og)
 
-		var sg stabletypes.GenesisState
-		cdc.MustUnmarshalJSON(state[stabletypes.ModuleName], &sg)
 		huge := sdkmath.NewIntWithDecimal(1, 24)
-		sg.Params = stabletypes.NewParams([]stabletypes.ReserveAsset{{Denom: app.LocalnetReserveDenom, Enabled: true, Cap: huge}}, huge, false, false)
-		state[stabletypes.ModuleName] = cdc.MustMarshalJSON(&sg)
-
-		var bg banktypes.GenesisState
-		cdc.MustUnmarshalJSON(state[banktypes.ModuleName], &bg)
-		bg.DenomMetadata = append(bg.DenomMetadata, app.NewDenomMetadata(app.LocalnetReserveDenom, "usdc", "USDC", "USDC", "reserve"))
-		state[banktypes.ModuleName] = cdc.MustMarshalJSON(&bg)
+		testutil.ListLocalnetReserve(cdc, state, huge, false)
 
 		var yg yieldtypes.GenesisState
 		cdc.MustUnmarshalJSON(state[yieldtypes.ModuleName], &yg)
