@@ -3,7 +3,9 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"slices"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -84,8 +86,9 @@ type txBench struct {
 // deliverBlock signs n transactions of bench, numbered from first, and commits
 // them in one block a second after the last; it returns the time of
 // FinalizeBlock + Commit, which alone runs on timer's clock when timer is
-// not nil. Every transaction must succeed and emit bench.event.
-func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, bk *benchBook, signers []*benchSigner, bench txBench, first, n int) time.Duration {
+// not nil, and the heap bytes they allocated. Every transaction must succeed
+// and emit bench.event.
+func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, bk *benchBook, signers []*benchSigner, bench txBench, first, n int) (time.Duration, uint64) {
 	if bench.prepare != nil {
 		bench.prepare(n)
 	}
@@ -98,9 +101,10 @@ func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, b
 	if timer != nil {
 		timer.StartTimer()
 	}
-	start := clock()
+	allocated, start := heapAllocs(), clock()
 	res := bk.NextBlock(time.Second, txs...)
 	spent := clock() - start
+	allocated = heapAllocs() - allocated
 	if timer != nil {
 		timer.StopTimer()
 	}
@@ -112,7 +116,7 @@ func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, b
 			tb.Fatalf("%s: tx %d emitted no %s", bench.name, first+j, bench.event)
 		}
 	}
-	return spent
+	return spent, allocated
 }
 
 // txSamples are per-round costs in ns per transaction of each message type,
@@ -134,11 +138,98 @@ func interleaveTxs(b *testing.B, bk *benchBook, signers []*benchSigner, benches 
 		// type its fixed neighbour's.
 		for k := range benches {
 			bench := benches[(r+k)%len(benches)]
-			spent := deliverBlock(b, nil, cpuClock, bk, signers, bench, 0, txsPerBlock)
+			spent, _ := deliverBlock(b, nil, cpuClock, bk, signers, bench, 0, txsPerBlock)
 			samples[bench.name] = append(samples[bench.name], float64(spent.Nanoseconds())/txsPerBlock)
 		}
 	}
 	return samples
+}
+
+// gcFreeSamples are the per-round costs of interleaveTxsGCFree: CPU time
+// with the collector off, heap bytes allocated (per transaction; per block
+// for "empty-block"), and, per round, the CPU time of one full collection
+// per byte of live heap after it.
+type gcFreeSamples struct {
+	cpu, bytes    map[string][]float64
+	gcPerLiveByte []float64
+}
+
+// interleaveTxsGCFree measures the same rounds as interleaveTxs with the
+// garbage collector off, so no block pays for a cycle its neighbours' garbage
+// started; each round ends with a forced collection, timed. At GOGC=100 a
+// cycle runs each time the program has allocated about as much as the live
+// heap, so one collection's CPU time divided by the live heap is the GC cost
+// of each allocated byte, and a block's GC share is its bytes times that.
+func interleaveTxsGCFree(b *testing.B, bk *benchBook, signers []*benchSigner, benches []txBench) gcFreeSamples {
+	const rounds = 30
+	samples := gcFreeSamples{cpu: map[string][]float64{}, bytes: map[string][]float64{}}
+	add := func(name string, cpu time.Duration, bytes uint64, n int) {
+		samples.cpu[name] = append(samples.cpu[name], float64(cpu.Nanoseconds())/float64(n))
+		samples.bytes[name] = append(samples.bytes[name], float64(bytes)/float64(n))
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	for r := 0; r < rounds; r++ {
+		runtime.GC() // untimed: what the fixture and the last round left
+		bytes, start := heapAllocs(), cpuClock()
+		bk.NextBlock(time.Second)
+		add("empty-block", cpuClock()-start, heapAllocs()-bytes, 1)
+		for k := range benches {
+			bench := benches[(r+k)%len(benches)]
+			spent, allocated := deliverBlock(b, nil, cpuClock, bk, signers, bench, 0, txsPerBlock)
+			add(bench.name, spent, allocated, txsPerBlock)
+		}
+		start = cpuClock()
+		runtime.GC()
+		samples.gcPerLiveByte = append(samples.gcPerLiveByte, float64((cpuClock()-start).Nanoseconds())/float64(heapLive()))
+	}
+	return samples
+}
+
+// logTxTableGCFree prints interleaveTxsGCFree's table: per transaction the
+// mean CPU time without GC, its GC share at the median round's cost per byte,
+// and their sum as a multiple of a bank send's.
+func logTxTableGCFree(benches []txBench, s gcFreeSamples) {
+	rate := median(s.gcPerLiveByte)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nper transaction, FinalizeBlock + Commit in blocks of %d txs, %s, GC off,\nmean of %d interleaved rounds; GC charged at %.2f ns per allocated byte (median round's full collection / live heap)\n",
+		txsPerBlock, cpuClockKind, len(s.gcPerLiveByte), rate)
+	fmt.Fprintf(&sb, "(an empty block costs %.0f µs without GC, included below)\n", mean(s.cpu["empty-block"])/1e3)
+	fmt.Fprintf(&sb, "%-20s %8s %8s %8s %8s %8s\n", "message", "no-GC µs", "KB", "GC µs", "µs/tx", "x-send")
+	total := func(name string) float64 { return mean(s.cpu[name]) + mean(s.bytes[name])*rate }
+	send := total("bank-send")
+	for _, bench := range benches {
+		ratio := "-"
+		if send > 0 {
+			ratio = fmt.Sprintf("%.2f", total(bench.name)/send)
+		}
+		fmt.Fprintf(&sb, "%-20s %8.0f %8.1f %8.0f %8.0f %8s\n", bench.name, mean(s.cpu[bench.name])/1e3,
+			mean(s.bytes[bench.name])/1e3, mean(s.bytes[bench.name])*rate/1e3, total(bench.name)/1e3, ratio)
+	}
+	fmt.Print(sb.String())
+}
+
+// mean is the mean of xs, 0 for none (a type left out by INFRAFI_BENCH_TX).
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
+}
+
+// heapAllocs is the heap bytes the process has allocated so far.
+func heapAllocs() uint64 { return readMetric("/gc/heap/allocs:bytes") }
+
+// heapLive is the live heap after the last collection.
+func heapLive() uint64 { return readMetric("/gc/heap/live:bytes") }
+
+func readMetric(name string) uint64 {
+	m := []metrics.Sample{{Name: name}}
+	metrics.Read(m)
+	return m[0].Value.Uint64()
 }
 
 // logTxTable prints each type's mean cost per transaction (every GC cycle
@@ -146,25 +237,8 @@ func interleaveTxs(b *testing.B, bk *benchBook, signers []*benchSigner, benches 
 // the rounds a GC cycle or another process inflated: steadier between runs,
 // but it charges heavy allocators less than their share of GC).
 func logTxTable(benches []txBench, samples txSamples) {
-	mean := func(xs []float64) float64 {
-		if len(xs) == 0 {
-			return 0 // bank-send left out by INFRAFI_BENCH_TX: no ratios
-		}
-		var sum float64
-		for _, x := range xs {
-			sum += x
-		}
-		return sum / float64(len(xs))
-	}
 	slot := mean(samples["empty-block"]) / txsPerBlock
 	send := mean(samples["bank-send"])
-	median := func(xs []float64) float64 {
-		if len(xs) == 0 {
-			return 0
-		}
-		ys := slices.Sorted(slices.Values(xs))
-		return (ys[(len(ys)-1)/2] + ys[len(ys)/2]) / 2
-	}
 	sendMed := median(samples["bank-send"])
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\nper transaction, FinalizeBlock + Commit in blocks of %d txs, %s,\nmean and median of %d interleaved rounds (each round one block of every type)\n",

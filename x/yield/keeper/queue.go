@@ -34,10 +34,6 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 	if bidBps > types.BpsDenominator {
 		return types.RedeemRequest{}, errorsmod.Wrapf(types.ErrInvalidBid, "bid_bps must be at most %d, got %d", types.BpsDenominator, bidBps)
 	}
-	if held := k.bank.SpendableCoin(ctx, owner, types.ShareDenom).Amount; held.LT(shares) {
-		return types.RedeemRequest{}, errorsmod.Wrapf(types.ErrInsufficientShares, "redeeming %s%s but %s holds %s%s",
-			shares, types.ShareDenom, owner, held, types.ShareDenom)
-	}
 	vault, err := k.Vault.Get(ctx)
 	if err != nil {
 		return types.RedeemRequest{}, err
@@ -53,7 +49,13 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 	vault.NextRequestId++
 	vault.EscrowedShares = vault.EscrowedShares.Add(shares)
 	err = branch(ctx, func(ctx sdk.Context) error {
+		// The transfer checks the spendable shares (and writes nothing when
+		// they fall short); they are read again only to explain a refusal.
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, owner, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))); err != nil {
+			if errors.Is(err, sdkerrors.ErrInsufficientFunds) {
+				return errorsmod.Wrapf(types.ErrInsufficientShares, "redeeming %s%s but %s holds %s%s",
+					shares, types.ShareDenom, owner, k.bank.SpendableCoin(ctx, owner, types.ShareDenom).Amount, types.ShareDenom)
+			}
 			return err
 		}
 		if err := k.Requests.Set(ctx, req.Id, req); err != nil {
