@@ -1,6 +1,7 @@
 package stable_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -35,6 +36,7 @@ type moduleNames struct{}
 func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
 }
+func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
 
 func TestGenesisJSONThroughModule(t *testing.T) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(stable.AppModuleBasic{})

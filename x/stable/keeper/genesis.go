@@ -19,6 +19,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
+	// Both module accounts exist from genesis: x/yield and x/lending pay
+	// protocol_fees by address in multi-output transfers, and x/bank would
+	// give an address without an account a plain one, which every later
+	// module transfer to it refuses.
+	k.ak.GetModuleAccount(ctx, types.ModuleName)
+	k.ak.GetModuleAccount(ctx, types.ProtocolFeeCollector)
 	if err := k.SetParams(ctx, gs.Params); err != nil {
 		return err
 	}

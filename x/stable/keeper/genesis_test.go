@@ -8,6 +8,7 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/x/stable/types"
 )
@@ -93,4 +94,28 @@ func TestGenesisValidate(t *testing.T) {
 			require.Error(t, f.k.InitGenesis(f.ctx, gs), "InitGenesis validates too")
 		})
 	}
+}
+
+// Genesis creates the module accounts of stable and protocol_fees, which
+// x/yield and x/lending pay by address in multi-output transfers: x/bank
+// would otherwise give protocol_fees a plain account on the first such
+// transfer, and refuse every module transfer to it after that.
+func TestInitGenesisCreatesModuleAccounts(t *testing.T) {
+	f := newFixture(t)
+	fees := f.ak.GetModuleAddress(types.ProtocolFeeCollector)
+	require.False(t, f.ak.HasAccount(f.ctx, fees), "no fee has been paid yet")
+	require.NoError(t, f.k.InitGenesis(f.ctx, types.DefaultGenesis()))
+	for _, name := range []string{types.ModuleName, types.ProtocolFeeCollector} {
+		_, ok := f.ak.GetAccount(f.ctx, f.ak.GetModuleAddress(name)).(sdk.ModuleAccountI)
+		require.True(t, ok, "%s is a module account", name)
+	}
+
+	// A multi-output transfer pays the collector by address; module
+	// transfers to it keep working afterwards.
+	fee := sdk.NewCoins(sdk.NewCoin(usdc, math.NewInt(5)))
+	in := banktypes.Input{Address: alice.String(), Coins: fee}
+	require.NoError(t, f.bank.InputOutputCoins(f.ctx, in, []banktypes.Output{{Address: fees.String(), Coins: fee}}))
+	require.NoError(t, f.bank.SendCoinsFromAccountToModule(f.ctx, alice, types.ModuleName, fee))
+	require.NoError(t, f.bank.SendCoinsFromModuleToModule(f.ctx, types.ModuleName, types.ProtocolFeeCollector, fee))
+	require.Equal(t, math.NewInt(10), f.bank.GetBalance(f.ctx, fees, usdc).Amount)
 }

@@ -76,6 +76,7 @@ type fixture struct {
 	t      *testing.T
 	ctx    sdk.Context
 	k      *keeper.Keeper
+	ak     authkeeper.AccountKeeper
 	bank   bankkeeper.BaseKeeper
 	msgs   types.MsgServer
 	query  types.QueryServer
@@ -113,7 +114,7 @@ func newFixture(t *testing.T) *fixture {
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(keys[types.StoreKey]), ak, bk, oracle,
 		authority.String(), log.NewNopLogger())
 
-	f := &fixture{t: t, ctx: ctx, k: k, bank: bk, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServerImpl(k), oracle: oracle}
+	f := &fixture{t: t, ctx: ctx, k: k, ak: ak, bank: bk, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServerImpl(k), oracle: oracle}
 	for _, addr := range []sdk.AccAddress{alice, bob, custodian} {
 		for _, denom := range []string{usdc, pyusd, dai} {
 			f.fund(addr, sdk.NewCoin(denom, startBalance))
@@ -278,9 +279,13 @@ func TestNewKeeperPanics(t *testing.T) {
 type noModules struct{}
 
 func (noModules) GetModuleAddress(string) sdk.AccAddress { return nil }
+func (noModules) GetModuleAccount(context.Context, string) sdk.ModuleAccountI {
+	return nil
+}
 
 type moduleNames struct{}
 
 func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
 }
+func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }

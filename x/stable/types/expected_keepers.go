@@ -12,6 +12,8 @@ import (
 // AccountKeeper resolves module account addresses (nil for an unregistered name).
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
+	// GetModuleAccount creates the module account on first use.
+	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }
 
 // BankKeeper holds the reserve coins and the USDai supply.

@@ -183,15 +183,9 @@ func (k Keeper) BookSenior(ctx context.Context, fromModule string, pos types.Sen
 		outs = append(outs, banktypes.Output{Address: k.moduleAddr.String(), Coins: usdai(toVault)})
 	}
 	if r.fee.IsPositive() {
-		fees := k.ak.GetModuleAddress(FeeCollector)
-		// InputOutputCoins gives an address without an account a plain one,
-		// which every later module transfer to the collector would refuse
-		// (x/bank panics: "not a module account"); the collector's module
-		// account is created first when no module transfer has made it yet.
-		if !k.ak.HasAccount(ctx, fees) {
-			k.ak.GetModuleAccount(ctx, FeeCollector)
-		}
-		outs = append(outs, banktypes.Output{Address: fees.String(), Coins: usdai(r.fee)})
+		// Paid by address: x/stable creates the collector's module account at
+		// genesis, so this transfer cannot leave a plain account there.
+		outs = append(outs, banktypes.Output{Address: k.ak.GetModuleAddress(FeeCollector).String(), Coins: usdai(r.fee)})
 	}
 	return r.next, outs, k.bookReceipt(ctx, fromModule, r, principal, interest)
 }

@@ -8,10 +8,6 @@ import (
 
 	"cosmossdk.io/math"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
-
-	"github.com/infrafi/infrafi/x/yield/keeper"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -191,31 +187,4 @@ func TestRedemptionsReservedAheadOfLoans(t *testing.T) {
 	fundable, err := f.k.Fundable(f.ctx)
 	require.NoError(t, err)
 	require.True(t, fundable.IsZero())
-}
-
-// BookSenior's fee output pays the collector by address; when no module
-// transfer has created the collector's module account yet, it is created
-// first, so the bank's InputOutputCoins does not leave a plain account there
-// that every later module transfer to the collector would refuse.
-func TestBookSeniorFeeCreatesCollectorModuleAccount(t *testing.T) {
-	f := setupWith(t, noTreasury)
-	f.deposit(alice, usd(1_000))
-	pos, err := f.k.FundSenior(f.ctx, lending, usd(800), dec("0.10"))
-	require.NoError(t, err)
-	fees := f.ak.GetModuleAddress(keeper.FeeCollector)
-	require.False(t, f.ak.HasAccount(f.ctx, fees), "the fixture starts without the collector's account")
-
-	f.advance(halfYear)
-	f.fundModule(lending, sdkCoin(usdai, usd(240)))
-	_, outs, err := f.k.BookSenior(f.ctx, lending, pos, usd(200), usd(40))
-	require.NoError(t, err)
-	in := banktypes.Input{Address: f.ak.GetModuleAddress(lending).String(), Coins: sdk.NewCoins(sdkCoin(usdai, usd(240)))}
-	require.NoError(t, f.bank.InputOutputCoins(f.ctx, in, outs))
-	require.Equal(t, "400000", f.moduleBalance(keeper.FeeCollector, usdai).String())
-	_, isModule := f.ak.GetAccount(f.ctx, fees).(sdk.ModuleAccountI)
-	require.True(t, isModule, "the collector is a module account")
-	// A module transfer to the collector still works.
-	f.fundModule(lending, sdkCoin(usdai, usd(1)))
-	require.NoError(t, f.bank.SendCoinsFromModuleToModule(f.ctx, lending, keeper.FeeCollector, sdk.NewCoins(sdkCoin(usdai, usd(1)))))
-	f.requireInvariants()
 }

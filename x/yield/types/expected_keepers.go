@@ -17,7 +17,6 @@ type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
 	// GetModuleAccount creates the module account on first use.
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
-	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
 }
 
 // BankKeeper holds the vault's USDai and mints and burns sUSDai.
