@@ -156,8 +156,8 @@ func BenchmarkTx(b *testing.B) {
 			}
 		})
 	}
-	logTxTable(benches, interleaveTxs(b, bk, signers, benches))
-	logTxTableGCFree(benches, interleaveTxsGCFree(b, bk, signers, benches))
+	logTxTable(benches, interleaveTxs(b, bk, signers, benches, false))
+	logTxTableGCFree(benches, interleaveTxs(b, bk, signers, benches, true))
 }
 
 // selectTxBenches keeps the message types named in INFRAFI_BENCH_TX (comma

@@ -119,76 +119,63 @@ func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, b
 	return spent, allocated
 }
 
-// txSamples are per-round costs in ns per transaction of each message type,
-// and of an empty block ("empty-block", ns per block).
-type txSamples map[string][]float64
+// txSamples are the per-round costs of each message type and of an empty
+// block ("empty-block"): CPU time and heap bytes allocated, per transaction
+// (per block for the empty block), and, when the collector was off, the CPU
+// time of each round's closing full collection per byte of live heap.
+type txSamples struct {
+	cpu, bytes    map[string][]float64
+	gcPerLiveByte []float64
+}
 
 // interleaveTxs measures on cpuClock one block of each message type per
 // round, plus an empty block, so that each round's ratios compare neighbours
 // in time; the order rotates from round to round.
-func interleaveTxs(b *testing.B, bk *benchBook, signers []*benchSigner, benches []txBench) txSamples {
+//
+// With gcOff the collector is off, so no block pays for a cycle its
+// neighbours' garbage started; each round starts from a collection
+// (untimed) and ends with one, timed. At GOGC=100 a cycle runs each time the
+// program has allocated about as much as the live heap, so one collection's
+// CPU time divided by the live heap is the GC cost of each allocated byte,
+// and a block's GC share is its bytes times that.
+func interleaveTxs(b *testing.B, bk *benchBook, signers []*benchSigner, benches []txBench, gcOff bool) txSamples {
 	const rounds = 30
-	samples := txSamples{}
+	samples := txSamples{cpu: map[string][]float64{}, bytes: map[string][]float64{}}
+	add := func(name string, cpu time.Duration, bytes uint64, n int) {
+		samples.cpu[name] = append(samples.cpu[name], float64(cpu.Nanoseconds())/float64(n))
+		samples.bytes[name] = append(samples.bytes[name], float64(bytes)/float64(n))
+	}
+	if gcOff {
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	}
 	for r := 0; r < rounds; r++ {
-		start := cpuClock()
+		if gcOff {
+			runtime.GC() // what the fixture and the last round left
+		}
+		bytes, start := heapAllocs(), cpuClock()
 		bk.NextBlock(time.Second)
-		samples["empty-block"] = append(samples["empty-block"], float64((cpuClock() - start).Nanoseconds()))
+		add("empty-block", cpuClock()-start, heapAllocs()-bytes, 1)
 		// Each round starts one type further on: a block pays for the GC work
 		// its predecessor's garbage left, so a fixed order would charge every
 		// type its fixed neighbour's.
 		for k := range benches {
 			bench := benches[(r+k)%len(benches)]
-			spent, _ := deliverBlock(b, nil, cpuClock, bk, signers, bench, 0, txsPerBlock)
-			samples[bench.name] = append(samples[bench.name], float64(spent.Nanoseconds())/txsPerBlock)
-		}
-	}
-	return samples
-}
-
-// gcFreeSamples are the per-round costs of interleaveTxsGCFree: CPU time
-// with the collector off, heap bytes allocated (per transaction; per block
-// for "empty-block"), and, per round, the CPU time of one full collection
-// per byte of live heap after it.
-type gcFreeSamples struct {
-	cpu, bytes    map[string][]float64
-	gcPerLiveByte []float64
-}
-
-// interleaveTxsGCFree measures the same rounds as interleaveTxs with the
-// garbage collector off, so no block pays for a cycle its neighbours' garbage
-// started; each round ends with a forced collection, timed. At GOGC=100 a
-// cycle runs each time the program has allocated about as much as the live
-// heap, so one collection's CPU time divided by the live heap is the GC cost
-// of each allocated byte, and a block's GC share is its bytes times that.
-func interleaveTxsGCFree(b *testing.B, bk *benchBook, signers []*benchSigner, benches []txBench) gcFreeSamples {
-	const rounds = 30
-	samples := gcFreeSamples{cpu: map[string][]float64{}, bytes: map[string][]float64{}}
-	add := func(name string, cpu time.Duration, bytes uint64, n int) {
-		samples.cpu[name] = append(samples.cpu[name], float64(cpu.Nanoseconds())/float64(n))
-		samples.bytes[name] = append(samples.bytes[name], float64(bytes)/float64(n))
-	}
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	for r := 0; r < rounds; r++ {
-		runtime.GC() // untimed: what the fixture and the last round left
-		bytes, start := heapAllocs(), cpuClock()
-		bk.NextBlock(time.Second)
-		add("empty-block", cpuClock()-start, heapAllocs()-bytes, 1)
-		for k := range benches {
-			bench := benches[(r+k)%len(benches)]
 			spent, allocated := deliverBlock(b, nil, cpuClock, bk, signers, bench, 0, txsPerBlock)
 			add(bench.name, spent, allocated, txsPerBlock)
 		}
-		start = cpuClock()
-		runtime.GC()
-		samples.gcPerLiveByte = append(samples.gcPerLiveByte, float64((cpuClock()-start).Nanoseconds())/float64(heapLive()))
+		if gcOff {
+			start = cpuClock()
+			runtime.GC()
+			samples.gcPerLiveByte = append(samples.gcPerLiveByte, float64((cpuClock()-start).Nanoseconds())/float64(heapLive()))
+		}
 	}
 	return samples
 }
 
-// logTxTableGCFree prints interleaveTxsGCFree's table: per transaction the
-// mean CPU time without GC, its GC share at the median round's cost per byte,
-// and their sum as a multiple of a bank send's.
-func logTxTableGCFree(benches []txBench, s gcFreeSamples) {
+// logTxTableGCFree prints the table of interleaveTxs with gcOff: per
+// transaction the mean CPU time without GC, its GC share at the median
+// round's cost per byte, and their sum as a multiple of a bank send's.
+func logTxTableGCFree(benches []txBench, s txSamples) {
 	rate := median(s.gcPerLiveByte)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\nper transaction, FinalizeBlock + Commit in blocks of %d txs, %s, GC off,\nmean of %d interleaved rounds; GC charged at %.2f ns per allocated byte (median round's full collection / live heap)\n",
@@ -237,17 +224,17 @@ func readMetric(name string) uint64 {
 // the rounds a GC cycle or another process inflated: steadier between runs,
 // but it charges heavy allocators less than their share of GC).
 func logTxTable(benches []txBench, samples txSamples) {
-	slot := mean(samples["empty-block"]) / txsPerBlock
-	send := mean(samples["bank-send"])
-	sendMed := median(samples["bank-send"])
+	slot := mean(samples.cpu["empty-block"]) / txsPerBlock
+	send := mean(samples.cpu["bank-send"])
+	sendMed := median(samples.cpu["bank-send"])
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\nper transaction, FinalizeBlock + Commit in blocks of %d txs, %s,\nmean and median of %d interleaved rounds (each round one block of every type)\n",
-		txsPerBlock, cpuClockKind, len(samples["bank-send"]))
+		txsPerBlock, cpuClockKind, len(samples.cpu["bank-send"]))
 	fmt.Fprintf(&sb, "(an empty block costs %.0f µs: %.1f µs per tx slot, included in µs/tx, taken out in the last two columns)\n",
-		mean(samples["empty-block"])/1e3, slot/1e3)
+		mean(samples.cpu["empty-block"])/1e3, slot/1e3)
 	fmt.Fprintf(&sb, "%-20s %8s %8s %12s %8s %10s %8s\n", "message", "µs/tx", "x-send", "µs/tx-slot", "x-send", "median µs", "x-send")
 	for _, bench := range benches {
-		ns, med := mean(samples[bench.name]), median(samples[bench.name])
+		ns, med := mean(samples.cpu[bench.name]), median(samples.cpu[bench.name])
 		if send == 0 {
 			fmt.Fprintf(&sb, "%-20s %8.0f %8s %12.0f %8s %10.0f %8s\n", bench.name, ns/1e3, "-", (ns-slot)/1e3, "-", med/1e3, "-")
 			continue

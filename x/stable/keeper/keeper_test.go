@@ -278,10 +278,8 @@ func TestNewKeeperPanics(t *testing.T) {
 
 type noModules struct{}
 
-func (noModules) GetModuleAddress(string) sdk.AccAddress { return nil }
-func (noModules) GetModuleAccount(context.Context, string) sdk.ModuleAccountI {
-	return nil
-}
+func (noModules) GetModuleAddress(string) sdk.AccAddress                      { return nil }
+func (noModules) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
 
 type moduleNames struct{}
 
