@@ -1,6 +1,7 @@
 package keeperutil_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -19,8 +20,9 @@ import (
 func TestBranches(t *testing.T) {
 	key := storetypes.NewKVStoreKey("branch_test")
 	boom := errors.New("boom")
-	op := func(fail bool) func(sdk.Context) error {
-		return func(ctx sdk.Context) error {
+	op := func(fail bool) func(context.Context) error {
+		return func(c context.Context) error {
+			ctx := sdk.UnwrapSDKContext(c)
 			ctx.KVStore(key).Set([]byte("k"), []byte("v"))
 			ctx.EventManager().EmitEvent(sdk.NewEvent("written"))
 			if fail {

@@ -34,15 +34,18 @@ func Emit(ctx context.Context, event proto.Message) error {
 
 // Branch runs fn, the writes of a keeper operation, on ctx or on a branch of it.
 // Operations that a msg server and other callers share take one, so each
-// caller pays only for the atomicity it needs.
-type Branch func(ctx context.Context, fn func(ctx sdk.Context) error) error
+// caller pays only for the atomicity it needs. fn gets a context.Context, not
+// an sdk.Context: an sdk.Context (856 bytes) passed where a context.Context is
+// expected is copied to the heap at every call, and fn's keeper and bank calls
+// would each pay that; fn unwraps it only to read what the interface lacks.
+type Branch func(ctx context.Context, fn func(ctx context.Context) error) error
 
 // Atomically runs fn in a cache branch and writes the branch back (state and
 // events) only when fn succeeds, so a failed operation leaves no trace even for
 // callers that go on after the error: block hooks and other keepers.
-func Atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
+func Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
 	cacheCtx, write := sdk.UnwrapSDKContext(ctx).CacheContext()
-	if err := fn(cacheCtx); err != nil {
+	if err := fn(context.Context(cacheCtx)); err != nil {
 		return err
 	}
 	write()
@@ -54,6 +57,6 @@ func Atomically(ctx context.Context, fn func(ctx sdk.Context) error) error {
 // execution) branches the state and drops the branch, events included, when
 // the message fails, so a branch of the operation's own would only cost (a
 // cache store for every module's store, written back on success).
-func InTx(ctx context.Context, fn func(ctx sdk.Context) error) error {
-	return fn(sdk.UnwrapSDKContext(ctx))
+func InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return fn(ctx)
 }

@@ -42,7 +42,7 @@ func CurrentPrice(a types.Auction, now time.Time) math.Int {
 // the titles go FORECLOSING, and a Dutch auction opens at value ×
 // start_multiplier (value = Σ title valuations now, or the debt when no title
 // is valued). The loan is FORECLOSING until the lot sells or is written off.
-func (k Keeper) startForeclosure(ctx sdk.Context, l types.Loan, reason string) error {
+func (k Keeper) startForeclosure(ctx context.Context, l types.Loan, reason string) error {
 	from := l.Status
 	now := blockTime(ctx)
 	l.LateInterest, l.LateSince = lateInterest(l, now), now
@@ -115,7 +115,7 @@ func emptyWaterfall() types.Waterfall {
 // title's value insurance pays as for a sale at zero, the titles go to the
 // foreclosed-asset account, and the shortfall is recognized. The lot stays
 // buyable at the floor price (a recovery sale).
-func (k Keeper) auctionRoundEnded(ctx sdk.Context, l types.Loan) error {
+func (k Keeper) auctionRoundEnded(ctx context.Context, l types.Loan) error {
 	a, err := k.GetAuction(ctx, l.Id)
 	if err != nil {
 		return err
@@ -216,7 +216,7 @@ func (k Keeper) bid(ctx context.Context, branch keeperutil.Branch, bidder sdk.Ac
 	if err != nil {
 		return math.Int{}, nil, err
 	}
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if price.IsPositive() {
 			if err := k.bank.SendCoinsFromAccountToModule(ctx, bidder, types.ModuleName, usdai(price)); err != nil {
 				return err
@@ -251,7 +251,7 @@ func (k Keeper) bid(ctx context.Context, branch keeperutil.Branch, bidder sdk.Ac
 // recoverySale sells a written-off lot: the titles move from the
 // foreclosed-asset account to the bidder and the price goes to the vault up
 // to its loss, then to the curator up to the junior loss, then to the borrower.
-func (k Keeper) recoverySale(ctx sdk.Context, l types.Loan, a *types.Auction, bidder sdk.AccAddress, price math.Int) error {
+func (k Keeper) recoverySale(ctx context.Context, l types.Loan, a *types.Auction, bidder sdk.AccAddress, price math.Int) error {
 	for _, id := range a.TitleIds {
 		if err := k.caliber.TransferTitle(ctx, k.foreclosed, id, bidder); err != nil {
 			return err
@@ -298,7 +298,7 @@ func (k Keeper) pay(ctx context.Context, addr string, amount math.Int) error {
 // the surplus to the borrower. The senior principal left unpaid is written
 // off (the vault's NAV loss); the junior loss is what the curator does not
 // get back. The loan closes with status; the caller stores loan and auction.
-func (k Keeper) settle(ctx sdk.Context, l *types.Loan, a *types.Auction, sale, insurance math.Int, status types.LoanStatus) error {
+func (k Keeper) settle(ctx context.Context, l *types.Loan, a *types.Auction, sale, insurance math.Int, status types.LoanStatus) error {
 	reserve := l.Dsr
 	lockbox, err := k.takeForWaterfall(ctx, l)
 	if err != nil {

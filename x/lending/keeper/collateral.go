@@ -107,7 +107,7 @@ func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, bor
 		return math.LegacyDec{}, 0, err
 	}
 	var ltv math.LegacyDec
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		for _, id := range titleIDs {
 			if err := k.caliber.Pledge(ctx, id, borrower); err != nil {
 				return err
@@ -185,7 +185,7 @@ func (k Keeper) withdrawCollateral(ctx context.Context, branch keeperutil.Branch
 	if ltv.GT(l.Terms.MaxLtv) {
 		return math.LegacyDec{}, errorsmod.Wrapf(types.ErrLTVExceeded, "ltv would be %s, above max_ltv %s (outstanding %s, value left %s)", ltv, l.Terms.MaxLtv, l.Outstanding(), value)
 	}
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		for _, id := range titleIDs {
 			if err := k.caliber.Release(ctx, id); err != nil {
 				return err

@@ -9,8 +9,6 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
@@ -220,7 +218,7 @@ func (k Keeper) nextDeadline(l types.Loan) time.Time {
 // excess prepays); an installment still unpaid is paid from the DSR when the
 // DSR covers the rest (then its covenants are checked, as at every due date);
 // otherwise the loan becomes DELINQUENT. Entries of loans that moved on are dropped.
-func (k Keeper) processDue(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error {
+func (k Keeper) processDue(ctx context.Context, key collections.Pair[time.Time, uint64]) error {
 	if err := k.DueQueue.Remove(ctx, key); err != nil {
 		return err
 	}
@@ -257,7 +255,7 @@ func (k Keeper) processDue(ctx sdk.Context, key collections.Pair[time.Time, uint
 // becomeDelinquent marks a loan that missed its due date DELINQUENT: grace
 // interest accrues from the due time, the vault impairs its claim, and the
 // loan defaults at due + grace_period (or at an earlier cure deadline).
-func (k Keeper) becomeDelinquent(ctx sdk.Context, l types.Loan) error {
+func (k Keeper) becomeDelinquent(ctx context.Context, l types.Loan) error {
 	from := l.Status
 	due := l.NextDueTime
 	if err := k.DueQueue.Remove(ctx, collections.Join(due, l.Id)); err != nil {
@@ -308,7 +306,7 @@ func (k Keeper) cureDelinquency(ctx context.Context, l *types.Loan) error {
 // processDeadline handles one deadline-queue entry whose time has come: a
 // grace period ended (default), a cure deadline passed (covenants re-checked:
 // cured or default) or an auction round ended (reset or write-off).
-func (k Keeper) processDeadline(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error {
+func (k Keeper) processDeadline(ctx context.Context, key collections.Pair[time.Time, uint64]) error {
 	if err := k.DeadlineQueue.Remove(ctx, key); err != nil {
 		return err
 	}
@@ -349,7 +347,7 @@ func (k Keeper) processDeadline(ctx sdk.Context, key collections.Pair[time.Time,
 // cureDeadline: the margin call's deadline passed. Covenants that hold again
 // (price recovered, custody attested, insurance renewed) close it; otherwise
 // the loan defaults.
-func (k Keeper) cureDeadline(ctx sdk.Context, l types.Loan) error {
+func (k Keeper) cureDeadline(ctx context.Context, l types.Loan) error {
 	reason, _, err := k.covenantFailure(ctx, l)
 	if err != nil {
 		return err
@@ -367,8 +365,8 @@ func (k Keeper) cureDeadline(ctx sdk.Context, l types.Loan) error {
 // walkQueue runs fn on up to limit entries of queue due at or before now,
 // oldest first, each in a cache context. A failing entry is logged, and moved
 // retryDelay later so the entries behind it still get their turn.
-func (k Keeper) walkQueue(ctx sdk.Context, name string, queue collections.KeySet[collections.Pair[time.Time, uint64]], limit uint32,
-	fn func(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error,
+func (k Keeper) walkQueue(ctx context.Context, name string, queue collections.KeySet[collections.Pair[time.Time, uint64]], limit uint32,
+	fn func(ctx context.Context, key collections.Pair[time.Time, uint64]) error,
 ) error {
 	now := blockTime(ctx)
 	rng := new(collections.Range[collections.Pair[time.Time, uint64]]).
@@ -382,7 +380,7 @@ func (k Keeper) walkQueue(ctx sdk.Context, name string, queue collections.KeySet
 		return err
 	}
 	for _, key := range keys {
-		if err := atomically(ctx, func(ctx sdk.Context) (err error) {
+		if err := atomically(ctx, func(ctx context.Context) (err error) {
 			// A panic in one unit (e.g. a math overflow on extreme terms) must
 			// not halt the chain: it fails that unit like an error.
 			defer func() {

@@ -8,8 +8,6 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
@@ -85,7 +83,6 @@ func (k Keeper) HandleCasualty(ctx context.Context, titleID uint64) error {
 		return err
 	}
 	rest := without(l.TitleIds, titleID)
-	sctx := sdk.UnwrapSDKContext(ctx)
 	switch {
 	case l.Status == types.LoanPending:
 		if len(rest) == 0 {
@@ -109,7 +106,7 @@ func (k Keeper) HandleCasualty(ctx context.Context, titleID uint64) error {
 			return err
 		}
 		if claim.IsPositive() {
-			applied, closed, err := k.applyPayment(sctx, &l, SourceCasualty, nil, claim)
+			applied, closed, err := k.applyPayment(ctx, &l, SourceCasualty, nil, claim)
 			if err != nil {
 				return err
 			}
@@ -149,7 +146,7 @@ func (k Keeper) HandleCasualty(ctx context.Context, titleID uint64) error {
 		}
 		if len(a.TitleIds) == 0 && a.Status == types.AuctionOpen {
 			a.Status, a.ClosedAt = types.AuctionSold, blockTime(ctx)
-			if err := k.settle(sctx, &l, &a, math.ZeroInt(), math.ZeroInt(), types.LoanLiquidated); err != nil {
+			if err := k.settle(ctx, &l, &a, math.ZeroInt(), math.ZeroInt(), types.LoanLiquidated); err != nil {
 				return err
 			}
 			if err := k.Auctions.Set(ctx, a.Id, a); err != nil {
@@ -213,7 +210,7 @@ func (k Keeper) QueueRevaluation(ctx context.Context, feedID string) error {
 // walkRevaluations checks the covenants of up to limit loans of the queued
 // classes, in class then loan id order, each in a cache context (a failure
 // is logged and the loan skipped). Each class keeps its cursor between blocks.
-func (k Keeper) walkRevaluations(ctx sdk.Context, limit uint32) error {
+func (k Keeper) walkRevaluations(ctx context.Context, limit uint32) error {
 	var queued []types.Revaluation
 	if err := k.Revaluations.Walk(ctx, nil, func(_ string, r types.Revaluation) (bool, error) {
 		queued = append(queued, r)
@@ -242,7 +239,7 @@ func (k Keeper) walkRevaluations(ctx sdk.Context, limit uint32) error {
 		}
 		budget -= uint32(len(ids))
 		for _, id := range ids {
-			if err := atomically(ctx, func(ctx sdk.Context) error { return k.reviewCovenants(ctx, id) }); err != nil {
+			if err := atomically(ctx, func(ctx context.Context) error { return k.reviewCovenants(ctx, id) }); err != nil {
 				k.logger.Error("covenant review failed; skipped", "loan_id", id, "class", r.ClassId, "error", err)
 			}
 		}

@@ -71,7 +71,7 @@ func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *
 	}
 
 	var loanID uint64
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		id, err := k.NextLoanID.Next(ctx)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func (k Keeper) cancelLoanRequest(ctx context.Context, branch keeperutil.Branch,
 	if l.Status != types.LoanPending {
 		return errorsmod.Wrapf(types.ErrInvalidLoanStatus, "loan %d is %s, not PENDING", loanID, l.Status)
 	}
-	return branch(ctx, func(ctx sdk.Context) error {
+	return branch(ctx, func(ctx context.Context) error {
 		return k.closeUnfunded(ctx, l, types.LoanCancelled)
 	})
 }
@@ -196,21 +196,20 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sctx := sdk.UnwrapSDKContext(ctx)
-	if err := k.walkQueue(sctx, "pending loan expiry", k.PendingQueue, params.MaxExpiriesPerBlock, k.expire); err != nil {
+	if err := k.walkQueue(ctx, "pending loan expiry", k.PendingQueue, params.MaxExpiriesPerBlock, k.expire); err != nil {
 		return err
 	}
-	if err := k.walkQueue(sctx, "due date", k.DueQueue, params.MaxDuePerBlock, k.processDue); err != nil {
+	if err := k.walkQueue(ctx, "due date", k.DueQueue, params.MaxDuePerBlock, k.processDue); err != nil {
 		return err
 	}
-	if err := k.walkQueue(sctx, "deadline", k.DeadlineQueue, params.MaxDuePerBlock, k.processDeadline); err != nil {
+	if err := k.walkQueue(ctx, "deadline", k.DeadlineQueue, params.MaxDuePerBlock, k.processDeadline); err != nil {
 		return err
 	}
-	return k.walkRevaluations(sctx, params.MaxRevaluationsPerBlock)
+	return k.walkRevaluations(ctx, params.MaxRevaluationsPerBlock)
 }
 
 // expire closes a PENDING loan whose request expired.
-func (k Keeper) expire(ctx sdk.Context, key collections.Pair[time.Time, uint64]) error {
+func (k Keeper) expire(ctx context.Context, key collections.Pair[time.Time, uint64]) error {
 	l, err := k.GetLoan(ctx, key.K2())
 	if err != nil {
 		return err

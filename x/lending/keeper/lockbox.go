@@ -76,7 +76,7 @@ func intOr0(x math.Int) math.Int {
 // A refusal is recorded in an event and the coins wait for the next sweep; it
 // never fails the caller. The fee leaves the lockbox's value, so it lowers
 // the baseline too (it is not a revenue loss of the period).
-func (k Keeper) convertReserves(ctx sdk.Context, l *types.Loan) error {
+func (k Keeper) convertReserves(ctx context.Context, l *types.Loan) error {
 	addr := types.LockboxAddress(l.Id)
 	for _, d := range k.reserveDenoms(ctx) {
 		bal := k.bank.GetBalance(ctx, addr, d)
@@ -103,7 +103,7 @@ func (k Keeper) convertReserves(ctx sdk.Context, l *types.Loan) error {
 // with sweep_excess PREPAY, what it holds beyond the installment prepays
 // principal (up to the payoff, which closes the loan). It returns whether the
 // loan closed; l is the stored loan after the sweep.
-func (k Keeper) sweepDue(ctx sdk.Context, l *types.Loan) (bool, error) {
+func (k Keeper) sweepDue(ctx context.Context, l *types.Loan) (bool, error) {
 	if err := k.convertReserves(ctx, l); err != nil {
 		return false, err
 	}
@@ -156,7 +156,7 @@ func prepayable(l types.Loan, now time.Time, want, held math.Int) math.Int {
 	return debt.SubRaw(1)
 }
 
-func (k Keeper) emitSweep(ctx sdk.Context, ev *types.EventLockboxSweep, addr sdk.AccAddress) error {
+func (k Keeper) emitSweep(ctx context.Context, ev *types.EventLockboxSweep, addr sdk.AccAddress) error {
 	ev.Held = k.bank.GetBalance(ctx, addr, types.Denom).Amount
 	if ev.ToBorrower == nil {
 		ev.ToBorrower = sdk.NewCoins()
@@ -167,7 +167,7 @@ func (k Keeper) emitSweep(ctx sdk.Context, ev *types.EventLockboxSweep, addr sdk
 // takeForWaterfall moves a foreclosed loan's lockbox USDai (after offering
 // its reserves to the PSM) into the module account for the waterfall.
 // Reserves the PSM refuses stay in the lockbox.
-func (k Keeper) takeForWaterfall(ctx sdk.Context, l *types.Loan) (math.Int, error) {
+func (k Keeper) takeForWaterfall(ctx context.Context, l *types.Loan) (math.Int, error) {
 	if err := k.convertReserves(ctx, l); err != nil {
 		return math.Int{}, err
 	}
@@ -185,7 +185,7 @@ func (k Keeper) takeForWaterfall(ctx sdk.Context, l *types.Loan) (math.Int, erro
 }
 
 // emptyToBorrower returns every coin of a repaid loan's lockbox to its borrower.
-func (k Keeper) emptyToBorrower(ctx sdk.Context, l *types.Loan) error {
+func (k Keeper) emptyToBorrower(ctx context.Context, l *types.Loan) error {
 	addr := types.LockboxAddress(l.Id)
 	all := k.bank.GetAllBalances(ctx, addr)
 	l.LockboxBaseline = math.ZeroInt() // nothing is measured after the loan closes
@@ -203,7 +203,7 @@ func (k Keeper) emptyToBorrower(ctx sdk.Context, l *types.Loan) error {
 // change that happens at or after its due date: revenue = lockbox value now −
 // baseline (never below zero: a reserve governance de-lists leaves the value
 // without being a loss of revenue), debt service = scheduled_debt_service.
-func (k Keeper) recordCashFlow(ctx sdk.Context, l *types.Loan) error {
+func (k Keeper) recordCashFlow(ctx context.Context, l *types.Loan) error {
 	value := k.LockboxValue(ctx, l.Id)
 	revenue := math.MaxInt(math.ZeroInt(), value.Sub(intOr0(l.LockboxBaseline)))
 	p := types.CashFlowPeriod{End: blockTime(ctx), Revenue: revenue, DebtService: intOr0(l.ScheduledDebtService)}

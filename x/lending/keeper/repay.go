@@ -76,7 +76,7 @@ func (k Keeper) Repay(ctx context.Context, payer sdk.AccAddress, loanID uint64, 
 	// No cache branch of its own: MsgRepay runs in the transaction's branch,
 	// which a failure (the payer short of funds fails the one transfer, after
 	// the vault booked the senior share) discards.
-	applied, closed, err := k.applyPayment(sdk.UnwrapSDKContext(ctx), &l, SourcePayer, payer, amount)
+	applied, closed, err := k.applyPayment(ctx, &l, SourcePayer, payer, amount)
 	if err != nil {
 		return math.Int{}, false, err
 	}
@@ -112,7 +112,7 @@ func paymentCanChangeCovenants(l types.Loan) bool {
 // reserve or casualty payment closes it once it covers the debt, the exit fee
 // then coming from what is left of the DSR only. When the period's dues reach zero the period advances;
 // a DELINQUENT loan is then cured (its vault claim reinstated).
-func (k Keeper) applyPayment(ctx sdk.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
+func (k Keeper) applyPayment(ctx context.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
 	status := l.Status
 	// Only a payer or the lockbox tops up the exit fee: a reserve or casualty payment that
@@ -314,7 +314,7 @@ func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment ma
 	if err := k.leavePerforming(ctx, l); err != nil {
 		return err
 	}
-	if err := k.emptyToBorrower(sdk.UnwrapSDKContext(ctx), l); err != nil {
+	if err := k.emptyToBorrower(ctx, l); err != nil {
 		return err
 	}
 	l.Dsr, l.InterestDue, l.PrincipalDue, l.PaymentsRemaining = math.ZeroInt(), math.ZeroInt(), math.ZeroInt(), 0

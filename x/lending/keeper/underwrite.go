@@ -109,7 +109,7 @@ func (k Keeper) UnderwriteLoan(ctx context.Context, curator sdk.AccAddress, loan
 // server, atomically from every other caller.
 func (k Keeper) underwriteLoan(ctx context.Context, branch keeperutil.Branch, curator sdk.AccAddress, loanID uint64, apr math.LegacyDec, junior math.Int) (math.Int, error) {
 	var disbursed math.Int
-	err := branch(ctx, func(ctx sdk.Context) error {
+	err := branch(ctx, func(ctx context.Context) error {
 		l, err := k.GetLoan(ctx, loanID)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (k Keeper) mint(ctx context.Context, branch keeperutil.Branch, sender sdk.A
 	}
 
 	received, fee = sdk.NewCoin(types.USDaiDenom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(amount)); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (k Keeper) redeem(ctx context.Context, branch keeperutil.Branch, sender sdk
 
 	paid, fee = sdk.NewCoin(reserve.Denom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
 	burn := sdk.NewCoin(types.USDaiDenom, net)
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (k Keeper) AllocateToTreasury(ctx context.Context, fromModule string, custo
 	}
 	outstanding = outstanding.Add(amount)
 
-	return atomically(ctx, func(ctx sdk.Context) error {
+	return atomically(ctx, func(ctx context.Context) error {
 		usdai := sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))
 		if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai); err != nil {
 			return err
@@ -111,7 +111,7 @@ func (k Keeper) SettleFromTreasury(ctx context.Context, custodian sdk.AccAddress
 	}
 	outstanding = outstanding.Sub(principal)
 
-	return atomically(ctx, func(ctx sdk.Context) error {
+	return atomically(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, custodian, types.ModuleName, sdk.NewCoins(sdk.NewCoin(reserveDenom, total))); err != nil {
 			return err
 		}

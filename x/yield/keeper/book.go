@@ -292,7 +292,7 @@ func (k Keeper) Impair(ctx context.Context, pos types.SeniorPosition, writeDown 
 	book.Impairment = book.Impairment.Add(writeDown)
 	next := pos
 	next.Impaired, next.WriteDown = true, writeDown
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = atomically(ctx, func(ctx context.Context) error {
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
@@ -323,7 +323,7 @@ func (k Keeper) Reinstate(ctx context.Context, pos types.SeniorPosition) (types.
 	if err := addPerforming(&book, next); err != nil {
 		return types.SeniorPosition{}, err
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = atomically(ctx, func(ctx context.Context) error {
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
@@ -355,7 +355,7 @@ func (k Keeper) WriteOff(ctx context.Context, pos types.SeniorPosition) (math.In
 	book.Principal = book.Principal.Sub(pos.Balance)
 	book.Positions--
 	book.WrittenOff = book.WrittenOff.Add(pos.Balance)
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = atomically(ctx, func(ctx context.Context) error {
 		if err := k.Book.Set(ctx, book); err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (k Keeper) Recover(ctx context.Context, fromModule string, amount math.Int)
 		return err
 	}
 	book.Recovered = book.Recovered.Add(amount)
-	return atomically(ctx, func(ctx sdk.Context) error {
+	return atomically(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai(amount)); err != nil {
 			return err
 		}

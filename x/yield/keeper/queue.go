@@ -48,7 +48,7 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 	}
 	vault.NextRequestId++
 	vault.EscrowedShares = vault.EscrowedShares.Add(shares)
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		// The transfer checks the spendable shares (and writes nothing when
 		// they fall short); they are read again only to explain a refusal.
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, owner, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))); err != nil {
@@ -98,7 +98,7 @@ func (k Keeper) updateBid(ctx context.Context, branch keeperutil.Branch, owner s
 	}
 	old := req.BidBps
 	req.BidBps = bidBps
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if err := k.Requests.Set(ctx, id, req); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (k Keeper) cancelRedeem(ctx context.Context, branch keeperutil.Branch, owne
 		return math.Int{}, err
 	}
 	vault.EscrowedShares = vault.EscrowedShares.Sub(req.Shares)
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, req.Shares))); err != nil {
 			return err
 		}
@@ -321,7 +321,7 @@ func (k Keeper) queueKeys(ctx context.Context, rng collections.Ranger[collection
 }
 
 // serveRequestSafely turns a panic in serveRequest into an error.
-func (k Keeper) serveRequestSafely(ctx sdk.Context, params types.Params, id uint64, round *types.ServingRound) (served, partial bool, err error) {
+func (k Keeper) serveRequestSafely(ctx context.Context, params types.Params, id uint64, round *types.ServingRound) (served, partial bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -333,7 +333,7 @@ func (k Keeper) serveRequestSafely(ctx sdk.Context, params types.Params, id uint
 // serveRequest pays request id as far as idle liquidity allows. served is
 // false when not a single share could be paid; partial when some shares stay
 // queued.
-func (k Keeper) serveRequest(ctx sdk.Context, params types.Params, id uint64, round *types.ServingRound) (served, partial bool, err error) {
+func (k Keeper) serveRequest(ctx context.Context, params types.Params, id uint64, round *types.ServingRound) (served, partial bool, err error) {
 	req, err := k.Requests.Get(ctx, id)
 	if err != nil {
 		return false, false, err

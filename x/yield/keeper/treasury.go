@@ -150,7 +150,7 @@ func (k Keeper) rebalanceIfDue(ctx context.Context) error {
 	if !amount.IsPositive() {
 		return nil
 	}
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = atomically(ctx, func(ctx context.Context) error {
 		if err := k.stable.AllocateToTreasury(ctx, types.ModuleName, custodian, params.TreasuryReserveDenom, amount); err != nil {
 			return err
 		}
@@ -212,7 +212,7 @@ func (k Keeper) SettleTreasury(ctx context.Context, signer sdk.AccAddress, princ
 		return SettleResult{}, err
 	}
 	var res SettleResult
-	err = atomically(ctx, func(ctx sdk.Context) error {
+	err = atomically(ctx, func(ctx context.Context) error {
 		if err := k.accrueTreasury(ctx); err != nil {
 			return err
 		}

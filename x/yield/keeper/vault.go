@@ -154,7 +154,7 @@ func (k Keeper) deposit(ctx context.Context, branch keeperutil.Branch, depositor
 	if err := types.CheckAmount("vault idle", v.Vault.Idle.Add(amount), types.MaxAssets); err != nil {
 		return math.Int{}, err
 	}
-	err = branch(ctx, func(ctx sdk.Context) error {
+	err = branch(ctx, func(ctx context.Context) error {
 		if err := k.bank.SendCoinsFromAccountToModule(ctx, depositor, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.AssetDenom, amount))); err != nil {
 			return err
 		}
