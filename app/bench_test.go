@@ -65,30 +65,34 @@ func BenchmarkTx(b *testing.B) {
 		bookTitles[i] = l.TitleIds[0]
 	}
 
+	bankSend := func(i int, s *benchSigner) sdk.Msg {
+		return banktypes.NewMsgSend(s.acc.Address, borrower.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1)))
+	}
 	benches := []txBench{
-		{"bank-send", func(i int, s *benchSigner) sdk.Msg {
-			return banktypes.NewMsgSend(s.acc.Address, borrower.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1)))
-		}, "transfer", nil},
+		{"bank-send", bankSend, "transfer", nil, 0},
+		// References, not targets: two and four sends in one transaction.
+		{"bank-send-x2", bankSend, "transfer", nil, 2},
+		{"bank-send-x4", bankSend, "transfer", nil, 4},
 		{"stable-mint", func(i int, s *benchSigner) sdk.Msg {
 			return &stabletypes.MsgMint{Sender: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.LocalnetReserveDenom, benchUSD)}
-		}, "infrafi.stable.v1.EventMint", nil},
+		}, "infrafi.stable.v1.EventMint", nil, 0},
 		{"yield-deposit", func(i int, s *benchSigner) sdk.Msg {
 			return &yieldtypes.MsgDeposit{Depositor: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD)}
-		}, "infrafi.yield.v1.EventDeposit", nil},
+		}, "infrafi.yield.v1.EventDeposit", nil, 0},
 		{"yield-request-redeem", func(i int, s *benchSigner) sdk.Msg {
 			// The shares of the signers' deposits above; each request joins the queue.
 			return &yieldtypes.MsgRequestRedeem{Owner: s.acc.Address.String(), Shares: sdkmath.NewInt(1_000), BidBps: uint32(i % 100)}
-		}, "infrafi.yield.v1.EventRedeemRequested", nil},
+		}, "infrafi.yield.v1.EventRedeemRequested", nil, 0},
 		{"stable-redeem", func(i int, s *benchSigner) sdk.Msg {
 			return &stabletypes.MsgRedeem{Sender: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD), ReserveDenom: app.LocalnetReserveDenom}
-		}, "infrafi.stable.v1.EventRedeem", nil},
+		}, "infrafi.stable.v1.EventRedeem", nil, 0},
 		{"caliber-appraise", func(i int, s *benchSigner) sdk.Msg {
 			// A pledged title's new appraisal: x/lending revalues its loan.
 			return &calibertypes.MsgAppraise{
 				Appraiser: s.acc.Address.String(), TitleId: bookTitles[i%len(bookTitles)], Value: sdkmath.NewInt(bookAppraisal + int64(i)),
 				ValidUntil: bk.BlockTime().Add(300 * benchInterval), ReportSha256: caliberDoc,
 			}
-		}, "infrafi.caliber.v1.EventAppraised", nil},
+		}, "infrafi.caliber.v1.EventAppraised", nil, 0},
 		{"caliber-mint-title", func(i int, s *benchSigner) sdk.Msg {
 			titles++
 			serials := make([]string, bookUnits)
@@ -100,33 +104,33 @@ func BenchmarkTx(b *testing.B) {
 				Custodian: custodian.Address.String(), Units: bookUnits, Serials: serials,
 				Facility: "DAL-01", Jurisdiction: "US-TX", Legal: calibertypes.LegalInfo{SpvId: "SPV-BENCH", DocumentSha256: caliberDoc},
 			}
-		}, "infrafi.caliber.v1.EventTitleMinted", nil},
+		}, "infrafi.caliber.v1.EventTitleMinted", nil, 0},
 		{"lending-repay", func(i int, s *benchSigner) sdk.Msg {
 			// One scheduled payment (interest and principal due) of each loan per block.
 			l, err := bk.LendingKeeper.GetLoan(bk.Ctx(), bk.loans[i%len(bk.loans)])
 			require.NoError(b, err)
 			require.Equal(b, lendingtypes.LoanActive, l.Status, "loan %d ran out of payments", l.Id)
 			return &lendingtypes.MsgRepay{Payer: s.acc.Address.String(), LoanId: l.Id, Amount: l.InterestDue.Add(l.PrincipalDue)}
-		}, "infrafi.lending.v1.EventLoanPayment", nil},
+		}, "infrafi.lending.v1.EventLoanPayment", nil, 0},
 		{"ibc-transfer-usdai", func(i int, s *benchSigner) sdk.Msg {
 			// 1 USDai to the counterparty chain (escrowed; x/stable's outflow quota applies).
 			timeout := uint64(bk.BlockTime().Add(time.Hour).UnixNano())
 			return transfertypes.NewMsgTransfer(transfertypes.PortID, benchChannelID, sdk.NewInt64Coin(app.USDaiDenom, benchUSD),
 				s.acc.Address.String(), "cosmos1benchreceiver", clienttypes.ZeroHeight(), timeout, "")
-		}, channeltypes.EventTypeSendPacket, nil},
+		}, channeltypes.EventTypeSendPacket, nil, 0},
 		{"lending-request-loan", func(i int, s *benchSigner) sdk.Msg {
 			return &lendingtypes.MsgRequestLoan{
 				Borrower: s.acc.Address.String(), TitleIds: []uint64{pool.title(s.acc.Address)}, ProductId: benchProductID, Principal: sdkmath.NewInt(benchLoanPrincipal),
 			}
-		}, "infrafi.lending.v1.EventLoanRequested", func(n int) { pool.readyTitles(signers, n/len(signers)+1) }},
+		}, "infrafi.lending.v1.EventLoanRequested", func(n int) { pool.readyTitles(signers, n/len(signers)+1) }, 0},
 		{"lending-underwrite", func(i int, s *benchSigner) sdk.Msg {
 			return &lendingtypes.MsgUnderwriteLoan{Curator: s.acc.Address.String(), LoanId: pool.loan(), Apr: lDec("0.15"), JuniorAmount: sdkmath.NewInt(benchLoanJunior)}
-		}, "infrafi.lending.v1.EventLoanFunded", pool.pendingLoans},
+		}, "infrafi.lending.v1.EventLoanFunded", pool.pendingLoans, 0},
 		{"oracle-post-price", func(i int, s *benchSigner) sdk.Msg {
 			// Every signer posts once per feed per block; EndBlock aggregates each feed.
 			feed := (i / benchSigners) % benchFeeds
 			return &oracletypes.MsgPostPrice{Feeder: s.acc.Address.String(), FeedId: benchFeedID(feed), Value: sdkmath.LegacyNewDec(int64(1_000_000 + i))}
-		}, "infrafi.oracle.v1.EventPricePosted", nil},
+		}, "infrafi.oracle.v1.EventPricePosted", nil, 0},
 	}
 
 	benches = selectTxBenches(b, benches)

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,11 @@ type txBench struct {
 	// prepare, when set, writes and commits (untimed) what the next n
 	// transactions consume.
 	prepare func(n int)
+	// repeat, when above 1, puts the message that many times in each
+	// transaction (one signature): bank-send-x2 and -x4 measure what each
+	// further coin movement costs, the floor of messages that move coins
+	// several times.
+	repeat int
 }
 
 // deliverBlock signs n transactions of bench, numbered from first, and commits
@@ -96,7 +102,7 @@ func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, b
 	txs := make([][]byte, n)
 	for j := range txs {
 		s := signers[(first+j)%len(signers)]
-		txs[j] = s.sign(tb, txCfg, bench.msg(first+j, s))
+		txs[j] = s.sign(tb, txCfg, slices.Repeat([]sdk.Msg{bench.msg(first+j, s)}, max(bench.repeat, 1))...)
 	}
 	if timer != nil {
 		timer.StartTimer()
