@@ -65,6 +65,7 @@ type Keeper struct {
 
 	bank    types.BankKeeper
 	account types.AccountKeeper
+	modules keeperutil.ModuleAccounts
 	caliber types.CaliberKeeper
 	yield   types.YieldKeeper
 	stable  types.StableKeeper
@@ -123,7 +124,8 @@ func NewKeeper(
 		cdc: cdc, storeService: storeService,
 		logger:    logger.With(log.ModuleKey, "x/"+types.ModuleName),
 		authority: authority, authorityAddr: authorityAddr,
-		bank: bank, account: account, caliber: caliber, yield: yield, stable: stable,
+		bank: bank, account: account, modules: keeperutil.NewModuleAccounts(account, bank),
+		caliber: caliber, yield: yield, stable: stable,
 		Params:   collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, codec.CollValue[types.Product](cdc)),
 		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, codec.CollValue[types.Loan](cdc), LoanIndexes{
@@ -218,6 +220,9 @@ func (k Keeper) BookTotals(ctx context.Context) (senior, junior, dsr math.Int, e
 // removed, as InitGenesis (which rebuilds the totals from the loans) would
 // leave it, so an exported and re-imported store is the same.
 func (k Keeper) addTotal(ctx context.Context, key string, delta math.Int) error {
+	if delta.IsZero() {
+		return nil // rewriting a value (or removing an absent one) still costs IAVL a path copy
+	}
 	v, err := k.total(ctx, key)
 	if err != nil {
 		return err
@@ -256,6 +261,9 @@ func buckets(l types.Loan) []collections.Pair[string, string] {
 // addExposure adds delta senior principal to every bucket of the loan and to
 // the senior total; empty buckets are deleted.
 func (k Keeper) addExposure(ctx context.Context, l types.Loan, delta math.Int) error {
+	if delta.IsZero() {
+		return nil // as addTotal: no write that changes nothing
+	}
 	for _, b := range buckets(l) {
 		v, err := k.exposure(ctx, b.K1(), b.K2())
 		if err != nil {

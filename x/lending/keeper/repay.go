@@ -187,10 +187,13 @@ func (k Keeper) applyPayment(ctx context.Context, l *types.Loan, source string, 
 			return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount, "vault position balance %s, expected %s", pos.Balance, seniorBal.Sub(seniorPrincipal))
 		}
 		outputs = append(outputs, toVault...)
+		wasImpaired := l.Senior.Impaired
 		l.Senior = pos
 		// A senior claim repaid in full is closed, no longer impaired (the
-		// pro-rata split can clear it while junior principal remains).
-		if !pos.Impaired {
+		// pro-rata split can clear it while junior principal remains). Only
+		// an impaired claim is in the set (QueuesInvariant): removing an
+		// absent key is not free, IAVL copies its path to find it missing.
+		if wasImpaired && !pos.Impaired {
 			if err := k.Impaired.Remove(ctx, l.Id); err != nil {
 				return math.Int{}, false, err
 			}
@@ -295,7 +298,7 @@ func (k Keeper) payOut(ctx context.Context, from sdk.AccAddress, outputs []bankt
 // to the borrower, titles released.
 func (k Keeper) close(ctx context.Context, l *types.Loan, fee, feeFromPayment math.Int) error {
 	if fee.IsPositive() {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(fee)); err != nil {
+		if err := k.modules.FromModule(ctx, types.ModuleName, FeeCollector, usdai(fee)); err != nil {
 			return err
 		}
 	}

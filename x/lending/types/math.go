@@ -15,22 +15,27 @@ const BpsDenominator = 10_000
 
 var year = math.LegacyNewDec(SecondsPerYear)
 
+// The Dec arithmetic below uses the mutating operations (MulMut, QuoMut,
+// ...) on values the function owns: they round exactly as Mul and Quo,
+// which are the same operations on a copy of the receiver, and skip that
+// copy (two allocations each; a repayment's installment makes a dozen).
+
 // PeriodRate is i = apr × seconds / year.
 func PeriodRate(apr math.LegacyDec, period time.Duration) math.LegacyDec {
-	return apr.MulInt64(int64(period / time.Second)).Quo(year)
+	return apr.MulInt64(int64(period / time.Second)).QuoMut(year)
 }
 
 // PowInt is x^n by repeated squaring.
 func PowInt(x math.LegacyDec, n uint64) math.LegacyDec {
 	result := math.LegacyOneDec()
-	base := x
+	base := x.Clone()
 	for n > 0 {
 		if n&1 == 1 {
-			result = result.Mul(base)
+			result.MulMut(base)
 		}
 		n >>= 1
 		if n > 0 {
-			base = base.Mul(base)
+			base.MulMut(base)
 		}
 	}
 	return result
@@ -48,8 +53,9 @@ func LevelPayment(balance math.Int, apr math.LegacyDec, period time.Duration, n 
 	if !i.IsPositive() {
 		return b.QuoInt64(int64(n))
 	}
-	growth := PowInt(math.LegacyOneDec().Add(i), uint64(n))
-	return b.Mul(i).Mul(growth).Quo(growth.Sub(math.LegacyOneDec()))
+	growth := PowInt(math.LegacyOneDec().AddMut(i), uint64(n))
+	payment := b.MulMut(i).MulMut(growth)
+	return payment.QuoMut(growth.SubMut(math.LegacyOneDec()))
 }
 
 // PeriodInterest is ceil(balance × apr × seconds / year): debt rounds up.

@@ -134,7 +134,7 @@ func (k Keeper) FundSenior(ctx context.Context, toModule string, amount math.Int
 	}
 	// No cache branch: every check above reads only, and the transfer out,
 	// the one step left that can fail, writes nothing when it does.
-	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
+	if err := k.modules.FromModule(ctx, types.ModuleName, toModule, usdai(amount)); err != nil {
 		return types.SeniorPosition{}, err
 	}
 	if err := k.setBookAndVault(ctx, book, vault); err != nil {
@@ -158,7 +158,7 @@ func (k Keeper) ReceiveSenior(ctx context.Context, fromModule string, pos types.
 	// No cache branch: the transfer in is the one step that can fail for want
 	// of funds, and it writes nothing when it does; the fee is part of what
 	// it brought in.
-	if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai(principal.Add(interest))); err != nil {
+	if err := k.modules.FromModule(ctx, fromModule, types.ModuleName, usdai(principal.Add(interest))); err != nil {
 		return types.SeniorPosition{}, err
 	}
 	if err := k.payFee(ctx, r.fee); err != nil {
@@ -213,18 +213,28 @@ func (k Keeper) seniorReceipt(ctx context.Context, fromModule string, pos types.
 	if principal.IsZero() && interest.IsZero() {
 		return receipt{}, errorsmod.Wrap(types.ErrInvalidAmount, "payment of nothing")
 	}
-	v, err := k.View(ctx)
+	// The book, the vault and the fee rate are all a receipt needs: not the
+	// whole View (NAV, share supply, treasury, commitments), which a repayment
+	// would compute only to discard.
+	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return receipt{}, err
 	}
-	if err := checkOpenPosition(v.Book, pos); err != nil {
+	book, err := k.Book.Get(ctx)
+	if err != nil {
+		return receipt{}, err
+	}
+	vault, err := k.Vault.Get(ctx)
+	if err != nil {
+		return receipt{}, err
+	}
+	if err := checkOpenPosition(book, pos); err != nil {
 		return receipt{}, err
 	}
 	if principal.GT(pos.Balance) {
 		return receipt{}, errorsmod.Wrapf(types.ErrInvalidAmount, "principal %s exceeds the position balance %s", principal, pos.Balance)
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
-	book := v.Book
 	next := pos
 	next.Balance = pos.Balance.Sub(principal)
 	if pos.Impaired {
@@ -245,8 +255,7 @@ func (k Keeper) seniorReceipt(ctx context.Context, fromModule string, pos types.
 		book.Positions--
 		next = types.SeniorPosition{Balance: math.ZeroInt(), Rate: pos.Rate, Since: now, WriteDown: math.ZeroInt()}
 	}
-	fee := types.BpsOf(interest, v.Params.AdminFeeBps)
-	vault := v.Vault
+	fee := types.BpsOf(interest, params.AdminFeeBps)
 	if err := addIdle(&vault, principal.Add(interest).Sub(fee)); err != nil {
 		return receipt{}, err
 	}
@@ -392,7 +401,7 @@ func (k Keeper) Recover(ctx context.Context, fromModule string, amount math.Int)
 	}
 	book.Recovered = book.Recovered.Add(amount)
 	return atomically(ctx, func(ctx context.Context) error {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai(amount)); err != nil {
+		if err := k.modules.FromModule(ctx, fromModule, types.ModuleName, usdai(amount)); err != nil {
 			return err
 		}
 		if err := k.setBookAndVault(ctx, book, vault); err != nil {
@@ -452,7 +461,7 @@ func (k Keeper) payFee(ctx context.Context, fee math.Int) error {
 	if !fee.IsPositive() {
 		return nil
 	}
-	return k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(fee))
+	return k.modules.FromModule(ctx, types.ModuleName, FeeCollector, usdai(fee))
 }
 
 func usdai(amount math.Int) sdk.Coins {
