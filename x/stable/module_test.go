@@ -37,6 +37,7 @@ func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
 }
 func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
+func (moduleNames) HasAccount(context.Context, sdk.AccAddress) bool             { return true }
 
 func TestGenesisJSONThroughModule(t *testing.T) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(stable.AppModuleBasic{})

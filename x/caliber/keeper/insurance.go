@@ -95,7 +95,7 @@ func (k Keeper) FundPool(ctx context.Context, insurer sdk.AccAddress, amount mat
 		return types.InsurancePool{}, errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "insurer %s has %s%s, funding needs %s%s",
 			insurer, have, types.InsuranceDenom, amount, types.InsuranceDenom)
 	}
-	if err := k.bank.SendCoinsFromAccountToModule(ctx, insurer, types.ModuleName, usdai(amount)); err != nil {
+	if err := k.modules.FromAccount(ctx, insurer, types.ModuleName, usdai(amount)); err != nil {
 		return types.InsurancePool{}, err
 	}
 	pool.Balance = pool.Balance.Add(amount)
@@ -316,7 +316,7 @@ func (k Keeper) IssuePolicy(ctx context.Context, insurer sdk.AccAddress, request
 	}
 
 	if premium.IsPositive() {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, owner, types.ModuleName, usdai(premium)); err != nil {
+		if err := k.modules.FromAccount(ctx, owner, types.ModuleName, usdai(premium)); err != nil {
 			return types.Policy{}, false, err
 		}
 	}
@@ -454,7 +454,7 @@ func (k Keeper) payClaim(ctx context.Context, p types.Policy, paid math.Int, kin
 		return math.Int{}, errorsmod.Wrapf(types.ErrInvalidRecipient, "claims are paid to another module, got %q", recipientModule)
 	}
 	if paid.IsPositive() {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, recipientModule, usdai(paid)); err != nil {
+		if err := k.modules.FromModule(ctx, types.ModuleName, recipientModule, usdai(paid)); err != nil {
 			return math.Int{}, err
 		}
 	}

@@ -56,6 +56,7 @@ type Keeper struct {
 
 	bank    types.BankKeeper
 	account types.AccountKeeper
+	modules keeperutil.ModuleAccounts
 	oracle  types.OracleKeeper
 	hooks   types.CaliberHooks
 
@@ -110,6 +111,7 @@ func NewKeeper(
 		authorityAddr: authorityAddr,
 		bank:          bank,
 		account:       account,
+		modules:       keeperutil.NewModuleAccounts(account, bank),
 		oracle:        oracle,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Parties:       collections.NewMap(sb, types.PartiesKey, "parties", sdk.AccAddressKey, codec.CollValue[types.Party](cdc)),

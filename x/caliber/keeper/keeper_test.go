@@ -79,16 +79,12 @@ func (b *fakeBank) move(from, to sdk.AccAddress, amt sdk.Coins) error {
 	return nil
 }
 
-func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, mod string, amt sdk.Coins) error {
-	return b.move(from, authtypes.NewModuleAddress(mod), amt)
+func (b *fakeBank) SendCoins(_ context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.move(from, to, amt)
 }
 
 func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, mod string, to sdk.AccAddress, amt sdk.Coins) error {
 	return b.move(authtypes.NewModuleAddress(mod), to, amt)
-}
-
-func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
-	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
 }
 
 func (b *fakeBank) SpendableCoin(_ context.Context, addr sdk.AccAddress, denom string) sdk.Coin {
@@ -103,6 +99,12 @@ type fakeAccounts struct{}
 
 func (fakeAccounts) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
+}
+
+// Every module account exists (the fake bank holds balances by address).
+func (fakeAccounts) HasAccount(context.Context, sdk.AccAddress) bool { return true }
+func (fakeAccounts) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
+	return authtypes.NewEmptyModuleAccount(name)
 }
 
 // fakeOracle serves fixed prices.

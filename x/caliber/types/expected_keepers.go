@@ -10,16 +10,19 @@ import (
 
 // BankKeeper moves the uusdai of insurance pools, premiums and claims.
 type BankKeeper interface {
-	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	// SendCoins pays module accounts (keeperutil.ModuleAccounts).
+	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
-	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	SpendableCoin(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
 }
 
-// AccountKeeper gives the module account's address.
+// AccountKeeper gives module accounts' addresses.
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	// GetModuleAccount creates the module account on first use.
+	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }
 
 // OracleKeeper reads market prices of asset classes.

@@ -218,7 +218,7 @@ func (k Keeper) bid(ctx context.Context, branch keeperutil.Branch, bidder sdk.Ac
 	}
 	err = branch(ctx, func(ctx context.Context) error {
 		if price.IsPositive() {
-			if err := k.bank.SendCoinsFromAccountToModule(ctx, bidder, types.ModuleName, usdai(price)); err != nil {
+			if err := k.modules.FromAccount(ctx, bidder, types.ModuleName, usdai(price)); err != nil {
 				return err
 			}
 		}
@@ -312,7 +312,7 @@ func (k Keeper) settle(ctx context.Context, l *types.Loan, a *types.Auction, sal
 	})
 	w.SaleProceeds, w.Insurance, w.Casualty, w.Reserve, w.Lockbox = sale, insurance, a.CasualtyProceeds, reserve, lockbox
 	if w.LiquidationFee.IsPositive() {
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(w.LiquidationFee)); err != nil {
+		if err := k.modules.FromModule(ctx, types.ModuleName, FeeCollector, usdai(w.LiquidationFee)); err != nil {
 			return err
 		}
 	}

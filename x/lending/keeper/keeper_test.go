@@ -165,6 +165,12 @@ func (fakeAccounts) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
 }
 
+// Every module account exists (the fake bank holds balances by address).
+func (fakeAccounts) HasAccount(context.Context, sdk.AccAddress) bool { return true }
+func (fakeAccounts) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
+	return authtypes.NewEmptyModuleAccount(name)
+}
+
 // fakeCaliber serves titles, valuations, staleness and policies from memory.
 type fakeCaliber struct {
 	titles   map[uint64]*calibertypes.Title

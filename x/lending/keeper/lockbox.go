@@ -176,7 +176,7 @@ func (k Keeper) takeForWaterfall(ctx context.Context, l *types.Loan) (math.Int, 
 	if !held.IsPositive() {
 		return math.ZeroInt(), nil
 	}
-	if err := k.bank.SendCoinsFromAccountToModule(ctx, addr, types.ModuleName, usdai(held)); err != nil {
+	if err := k.modules.FromAccount(ctx, addr, types.ModuleName, usdai(held)); err != nil {
 		return math.Int{}, err
 	}
 	l.LockboxBaseline = intOr0(l.LockboxBaseline).Sub(held)

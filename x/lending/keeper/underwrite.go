@@ -211,7 +211,7 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 	// so a failed transfer or write here discards the released commitment
 	// and everything before it.
 	err = func() error {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, curator, types.ModuleName, usdai(junior)); err != nil {
+		if err := k.modules.FromAccount(ctx, curator, types.ModuleName, usdai(junior)); err != nil {
 			return err
 		}
 		pos, err := k.yield.FundSenior(ctx, types.ModuleName, senior, types.SeniorRate(apr, terms.FirstLossPremiumBps))
@@ -219,7 +219,7 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 			return err
 		}
 		if fee.IsPositive() {
-			if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, FeeCollector, usdai(fee)); err != nil {
+			if err := k.modules.FromModule(ctx, types.ModuleName, FeeCollector, usdai(fee)); err != nil {
 				return err
 			}
 		}

@@ -15,11 +15,10 @@ import (
 
 // BankKeeper moves the USDai of loans.
 type BankKeeper interface {
-	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
-	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
-	// GetAllBalances and SendCoins serve the lockboxes (plain accounts).
+	// GetAllBalances and SendCoins serve the lockboxes (plain accounts);
+	// SendCoins also pays module accounts (keeperutil.ModuleAccounts).
 	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
 	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
 	// InputOutputCoins pays a loan payment's shares in one transfer from its source.
@@ -29,6 +28,9 @@ type BankKeeper interface {
 // AccountKeeper gives module account addresses.
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	// GetModuleAccount creates the module account on first use.
+	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }
 
 // CaliberKeeper is x/caliber's collateral API: roles, titles, valuation,

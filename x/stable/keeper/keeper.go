@@ -30,9 +30,10 @@ type Keeper struct {
 	authority     string
 	authorityAddr sdk.AccAddress
 
-	ak     types.AccountKeeper
-	bank   types.BankKeeper
-	oracle types.OracleKeeper
+	ak      types.AccountKeeper
+	bank    types.BankKeeper
+	modules keeperutil.ModuleAccounts
+	oracle  types.OracleKeeper
 	// denoms resolves IBC vouchers to their origin; nil until the app wires
 	// ICS-20 (keeper tests run without it).
 	denoms types.DenomResolver
@@ -77,6 +78,7 @@ func NewKeeper(
 		authorityAddr: authorityAddr,
 		ak:            ak,
 		bank:          bank,
+		modules:       keeperutil.NewModuleAccounts(ak, bank),
 		oracle:        oracle,
 		moduleAddr:    moduleAddr,
 		feesAddr:      feesAddr,

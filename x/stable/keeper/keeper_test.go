@@ -280,6 +280,7 @@ type noModules struct{}
 
 func (noModules) GetModuleAddress(string) sdk.AccAddress                      { return nil }
 func (noModules) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
+func (noModules) HasAccount(context.Context, sdk.AccAddress) bool             { return false }
 
 type moduleNames struct{}
 
@@ -287,3 +288,4 @@ func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 	return authtypes.NewModuleAddress(name)
 }
 func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
+func (moduleNames) HasAccount(context.Context, sdk.AccAddress) bool             { return true }

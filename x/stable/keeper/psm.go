@@ -74,7 +74,7 @@ func (k Keeper) mint(ctx context.Context, branch keeperutil.Branch, sender sdk.A
 
 	received, fee = sdk.NewCoin(types.USDaiDenom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
 	err = branch(ctx, func(ctx context.Context) error {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(amount)); err != nil {
+		if err := k.modules.FromAccount(ctx, sender, types.ModuleName, sdk.NewCoins(amount)); err != nil {
 			return err
 		}
 		if err := k.bank.MintCoins(ctx, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount.Amount))); err != nil {
@@ -133,7 +133,7 @@ func (k Keeper) redeem(ctx context.Context, branch keeperutil.Branch, sender sdk
 	paid, fee = sdk.NewCoin(reserve.Denom, net), sdk.NewCoin(types.USDaiDenom, feeAmt)
 	burn := sdk.NewCoin(types.USDaiDenom, net)
 	err = branch(ctx, func(ctx context.Context) error {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, sender, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))); err != nil {
+		if err := k.modules.FromAccount(ctx, sender, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))); err != nil {
 			return err
 		}
 		if err := k.payFee(ctx, fee); err != nil {
@@ -156,7 +156,7 @@ func (k Keeper) payFee(ctx context.Context, fee sdk.Coin) error {
 	if !fee.IsPositive() {
 		return nil
 	}
-	return k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, types.ProtocolFeeCollector, sdk.NewCoins(fee))
+	return k.modules.FromModule(ctx, types.ModuleName, types.ProtocolFeeCollector, sdk.NewCoins(fee))
 }
 
 // checkOpen refuses mint and redeem while paused, and for senders missing

@@ -51,7 +51,7 @@ func (k Keeper) AllocateToTreasury(ctx context.Context, fromModule string, custo
 
 	return atomically(ctx, func(ctx context.Context) error {
 		usdai := sdk.NewCoins(sdk.NewCoin(types.USDaiDenom, amount))
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, usdai); err != nil {
+		if err := k.modules.FromModule(ctx, fromModule, types.ModuleName, usdai); err != nil {
 			return err
 		}
 		if err := k.bank.BurnCoins(ctx, types.ModuleName, usdai); err != nil {
@@ -112,14 +112,14 @@ func (k Keeper) SettleFromTreasury(ctx context.Context, custodian sdk.AccAddress
 	outstanding = outstanding.Sub(principal)
 
 	return atomically(ctx, func(ctx context.Context) error {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, custodian, types.ModuleName, sdk.NewCoins(sdk.NewCoin(reserveDenom, total))); err != nil {
+		if err := k.modules.FromAccount(ctx, custodian, types.ModuleName, sdk.NewCoins(sdk.NewCoin(reserveDenom, total))); err != nil {
 			return err
 		}
 		minted := sdk.NewCoin(types.USDaiDenom, total)
 		if err := k.bank.MintCoins(ctx, types.ModuleName, sdk.NewCoins(minted)); err != nil {
 			return err
 		}
-		if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, toModule, sdk.NewCoins(minted)); err != nil {
+		if err := k.modules.FromModule(ctx, types.ModuleName, toModule, sdk.NewCoins(minted)); err != nil {
 			return err
 		}
 		if err := k.setOutstanding(ctx, reserveDenom, outstanding); err != nil {

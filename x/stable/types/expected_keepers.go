@@ -12,6 +12,7 @@ import (
 // AccountKeeper resolves module account addresses (nil for an unregistered name).
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
 	// GetModuleAccount creates the module account on first use.
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }
@@ -22,9 +23,9 @@ type BankKeeper interface {
 	GetAllBalances(ctx context.Context, addr sdk.AccAddress) sdk.Coins
 	GetSupply(ctx context.Context, denom string) sdk.Coin
 	GetDenomMetaData(ctx context.Context, denom string) (banktypes.Metadata, bool)
-	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	// SendCoins pays module accounts (keeperutil.ModuleAccounts).
+	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
-	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	MintCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
 	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
 }

@@ -50,6 +50,7 @@ type Keeper struct {
 
 	ak      types.AccountKeeper
 	bank    types.BankKeeper
+	modules keeperutil.ModuleAccounts
 	stable  types.StableKeeper
 	caliber types.CaliberKeeper
 	oracle  types.OracleKeeper
@@ -102,6 +103,7 @@ func NewKeeper(
 		authorityAddr: authorityAddr,
 		ak:            ak,
 		bank:          bank,
+		modules:       keeperutil.NewModuleAccounts(ak, bank),
 		stable:        stable,
 		caliber:       caliber,
 		oracle:        oracle,

@@ -51,7 +51,7 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 	err = branch(ctx, func(ctx context.Context) error {
 		// The transfer checks the spendable shares (and writes nothing when
 		// they fall short); they are read again only to explain a refusal.
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, owner, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))); err != nil {
+		if err := k.modules.FromAccount(ctx, owner, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))); err != nil {
 			if errors.Is(err, sdkerrors.ErrInsufficientFunds) {
 				return errorsmod.Wrapf(types.ErrInsufficientShares, "redeeming %s%s but %s holds %s%s",
 					shares, types.ShareDenom, owner, k.bank.SpendableCoin(ctx, owner, types.ShareDenom).Amount, types.ShareDenom)

@@ -155,7 +155,7 @@ func (k Keeper) deposit(ctx context.Context, branch keeperutil.Branch, depositor
 		return math.Int{}, err
 	}
 	err = branch(ctx, func(ctx context.Context) error {
-		if err := k.bank.SendCoinsFromAccountToModule(ctx, depositor, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.AssetDenom, amount))); err != nil {
+		if err := k.modules.FromAccount(ctx, depositor, types.ModuleName, sdk.NewCoins(sdk.NewCoin(types.AssetDenom, amount))); err != nil {
 			return err
 		}
 		minted := sdk.NewCoins(sdk.NewCoin(types.ShareDenom, shares))

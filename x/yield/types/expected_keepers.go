@@ -15,6 +15,7 @@ import (
 type AccountKeeper interface {
 	// GetModuleAddress returns nil for an unregistered module name.
 	GetModuleAddress(moduleName string) sdk.AccAddress
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
 	// GetModuleAccount creates the module account on first use.
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }
@@ -24,9 +25,9 @@ type BankKeeper interface {
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
 	SpendableCoin(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
 	GetSupply(ctx context.Context, denom string) sdk.Coin
-	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	// SendCoins pays module accounts (keeperutil.ModuleAccounts).
+	SendCoins(ctx context.Context, fromAddr, toAddr sdk.AccAddress, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
-	SendCoinsFromModuleToModule(ctx context.Context, senderModule, recipientModule string, amt sdk.Coins) error
 	MintCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
 	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
 }
