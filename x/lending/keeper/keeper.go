@@ -126,9 +126,9 @@ func NewKeeper(
 		authority: authority, authorityAddr: authorityAddr,
 		bank: bank, account: account, modules: keeperutil.NewModuleAccounts(account, bank),
 		caliber: caliber, yield: yield, stable: stable,
-		Params:   collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, codec.CollValue[types.Product](cdc)),
-		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, codec.CollValue[types.Loan](cdc), LoanIndexes{
+		Params:   collections.NewItem(sb, types.ParamsKey, "params", keeperutil.CollValue[types.Params](cdc)),
+		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, keeperutil.CollValue[types.Product](cdc)),
+		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, keeperutil.CollValue[types.Loan](cdc), LoanIndexes{
 			Borrower: newMultiIndex(sb, types.LoansByBorrowerKey, "loans_by_borrower", sdk.AccAddressKey, collections.Uint64Key,
 				func(_ uint64, l types.Loan) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(l.Borrower) }),
 			Status: newMultiIndex(sb, types.LoansByStatusKey, "loans_by_status", collections.Int32Key, collections.Uint64Key,
@@ -148,16 +148,16 @@ func NewKeeper(
 		ClassLoans: collections.NewKeySet(sb, types.ClassLoansKey, "class_loans",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		Impaired: collections.NewKeySet(sb, types.ImpairedKey, "impaired", collections.Uint64Key),
-		Auctions: collections.NewIndexedMap(sb, types.AuctionsKey, "auctions", collections.Uint64Key, codec.CollValue[types.Auction](cdc), AuctionIndexes{
+		Auctions: collections.NewIndexedMap(sb, types.AuctionsKey, "auctions", collections.Uint64Key, keeperutil.CollValue[types.Auction](cdc), AuctionIndexes{
 			Status: newMultiIndex(sb, types.AuctionsByStatusKey, "auctions_by_status", collections.Int32Key, collections.Uint64Key,
 				func(_ uint64, a types.Auction) (int32, error) { return int32(a.Status), nil }),
 		}),
-		Revaluations: collections.NewMap(sb, types.RevaluationsKey, "revaluations", collections.StringKey, codec.CollValue[types.Revaluation](cdc)),
+		Revaluations: collections.NewMap(sb, types.RevaluationsKey, "revaluations", collections.StringKey, keeperutil.CollValue[types.Revaluation](cdc)),
 		foreclosed:   authtypes.NewModuleAddress(types.ForeclosedAccount),
 	}
 	// A builder of its own: the schema already holds the "loans" prefix.
 	k.loanValues = collections.NewMap(collections.NewSchemaBuilder(storeService), types.LoansKey, "loans",
-		collections.Uint64Key, codec.CollValue[types.Loan](cdc))
+		collections.Uint64Key, keeperutil.CollValue[types.Loan](cdc))
 	schema, err := sb.Build()
 	if err != nil {
 		panic(err)

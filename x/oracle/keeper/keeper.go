@@ -56,11 +56,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, authori
 		logger:        logger.With(log.ModuleKey, "x/"+types.ModuleName),
 		authority:     authority,
 		authorityAddr: authorityAddr,
-		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Feeds:         collections.NewMap(sb, types.FeedsKey, "feeds", collections.StringKey, codec.CollValue[types.Feed](cdc)),
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", keeperutil.CollValue[types.Params](cdc)),
+		Feeds:         collections.NewMap(sb, types.FeedsKey, "feeds", collections.StringKey, keeperutil.CollValue[types.Feed](cdc)),
 		Feeders:       collections.NewKeySet(sb, types.FeedersKey, "feeders", feederKey),
-		Posts:         collections.NewMap(sb, types.PostsKey, "posts", feederKey, codec.CollValue[types.Post](cdc)),
-		Prices:        collections.NewMap(sb, types.PricesKey, "prices", collections.StringKey, codec.CollValue[types.Price](cdc)),
+		Posts:         collections.NewMap(sb, types.PostsKey, "posts", feederKey, keeperutil.CollValue[types.Post](cdc)),
+		Prices:        collections.NewMap(sb, types.PricesKey, "prices", collections.StringKey, keeperutil.CollValue[types.Price](cdc)),
 		PendingFeeds:  collections.NewKeySet(sb, types.PendingFeedsKey, "pending_feeds", collections.StringKey),
 	}
 

@@ -82,12 +82,12 @@ func NewKeeper(
 		oracle:        oracle,
 		moduleAddr:    moduleAddr,
 		feesAddr:      feesAddr,
-		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", keeperutil.CollValue[types.Params](cdc)),
 		Allowlist:     collections.NewKeySet(sb, types.AllowlistKey, "allowlist", sdk.AccAddressKey),
 		TreasuryOutstanding: collections.NewMap(sb, types.TreasuryOutstandingKey, "treasury_outstanding",
 			collections.StringKey, sdk.IntValue),
 		OutflowWindows: collections.NewMap(sb, types.OutflowWindowsKey, "outflow_windows",
-			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.OutflowWindow](cdc)),
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), keeperutil.CollValue[types.OutflowWindow](cdc)),
 	}
 
 	schema, err := sb.Build()

@@ -94,7 +94,7 @@ func NewKeeper(
 	}
 
 	sb := collections.NewSchemaBuilder(storeService)
-	requestValue := codec.CollValue[types.RedeemRequest](cdc)
+	requestValue := keeperutil.CollValue[types.RedeemRequest](cdc)
 	k := &Keeper{
 		cdc:           cdc,
 		storeService:  storeService,
@@ -108,12 +108,12 @@ func NewKeeper(
 		caliber:       caliber,
 		oracle:        oracle,
 		moduleAddr:    moduleAddr,
-		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Vault:         collections.NewItem(sb, types.VaultKey, "vault", codec.CollValue[types.VaultState](cdc)),
-		Book:          collections.NewItem(sb, types.BookKey, "book", codec.CollValue[types.SeniorBook](cdc)),
-		Treasury:      collections.NewItem(sb, types.TreasuryKey, "treasury", codec.CollValue[types.TreasuryState](cdc)),
-		Epoch:         collections.NewItem(sb, types.EpochKey, "epoch", codec.CollValue[types.EpochInfo](cdc)),
-		Round:         collections.NewItem(sb, types.RoundKey, "round", codec.CollValue[types.ServingRound](cdc)),
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", keeperutil.CollValue[types.Params](cdc)),
+		Vault:         collections.NewItem(sb, types.VaultKey, "vault", keeperutil.CollValue[types.VaultState](cdc)),
+		Book:          collections.NewItem(sb, types.BookKey, "book", keeperutil.CollValue[types.SeniorBook](cdc)),
+		Treasury:      collections.NewItem(sb, types.TreasuryKey, "treasury", keeperutil.CollValue[types.TreasuryState](cdc)),
+		Epoch:         collections.NewItem(sb, types.EpochKey, "epoch", keeperutil.CollValue[types.EpochInfo](cdc)),
+		Round:         collections.NewItem(sb, types.RoundKey, "round", keeperutil.CollValue[types.ServingRound](cdc)),
 		Requests: collections.NewIndexedMap(sb, types.RequestsKey, "requests", collections.Uint64Key, requestValue, requestIndexes{
 			Owner: newMultiIndex(sb, types.RequestsByOwnerKey, "requests_by_owner", sdk.AccAddressKey, collections.Uint64Key,
 				func(_ uint64, r types.RedeemRequest) (sdk.AccAddress, error) {
@@ -122,7 +122,7 @@ func NewKeeper(
 			Queue: newMultiIndex(sb, types.QueueKey, "queue", collections.Uint32Key, collections.Uint64Key,
 				func(_ uint64, r types.RedeemRequest) (uint32, error) { return types.QueueBidKey(r.BidBps), nil }),
 		}),
-		Checkpoints:     collections.NewMap(sb, types.CheckpointsKey, "checkpoints", collections.Int64Key, codec.CollValue[types.Checkpoint](cdc)),
+		Checkpoints:     collections.NewMap(sb, types.CheckpointsKey, "checkpoints", collections.Int64Key, keeperutil.CollValue[types.Checkpoint](cdc)),
 		CheckpointCount: collections.NewItem(sb, types.CheckpointCountKey, "checkpoint_count", collections.Uint64Value),
 		Committed:       collections.NewItem(sb, types.CommittedKey, "committed", sdk.IntValue),
 	}
