@@ -51,7 +51,12 @@ func Payoff(l types.Loan, now time.Time) math.Int {
 
 // debtNow is late interest + interest due + principal outstanding.
 func debtNow(l types.Loan, now time.Time) math.Int {
-	return lateInterest(l, now).Add(l.InterestDue).Add(l.Outstanding())
+	return debtWith(l, lateInterest(l, now))
+}
+
+// debtWith is debtNow with the late interest already computed.
+func debtWith(l types.Loan, late math.Int) math.Int {
+	return late.Add(l.InterestDue).Add(l.Outstanding())
 }
 
 // feeShortfall is the part of the exit fee the DSR does not cover.
@@ -115,29 +120,34 @@ func paymentCanChangeCovenants(l types.Loan) bool {
 func (k Keeper) applyPayment(ctx context.Context, l *types.Loan, source string, payer sdk.AccAddress, amount math.Int) (math.Int, bool, error) {
 	now := blockTime(ctx)
 	status := l.Status
+	lateOwed := lateInterest(*l, now)
+	debt := debtWith(*l, lateOwed)
 	// Only a payer or the lockbox tops up the exit fee: a reserve or casualty payment that
 	// covers the debt closes the loan with the fee from what the DSR has left.
-	shortfall := feeShortfall(*l)
-	if source == SourceReserve || source == SourceCasualty {
-		shortfall = math.ZeroInt()
+	// An amount below the debt closes nothing whatever the fee, so the fee is
+	// worked out only for one that reaches it.
+	shortfall := math.ZeroInt()
+	if source != SourceReserve && source != SourceCasualty && amount.GTE(debt) {
+		shortfall = feeShortfall(*l)
 	}
-	lateOwed := lateInterest(*l, now)
-	payoff := debtNow(*l, now).Add(shortfall)
+	payoff := debt.Add(shortfall)
 	applied := math.MinInt(amount, payoff)
 	closing := applied.Equal(payoff)
 
 	rem := applied
 	take := func(due math.Int) math.Int {
 		x := math.MinInt(rem, due)
-		rem = rem.Sub(x)
+		if !x.IsZero() { // most payments owe no late interest and prepay nothing
+			rem = rem.Sub(x)
+		}
 		return x
 	}
 	late := take(lateOwed)
 	interest := take(l.InterestDue)
 	principal := take(l.PrincipalDue)
-	beyondDue := l.Outstanding().Sub(l.PrincipalDue)
-	prepaid := take(beyondDue)
-	if !closing && l.Outstanding().IsPositive() && principal.Add(prepaid).Equal(l.Outstanding()) {
+	outstanding := l.Outstanding()
+	prepaid := take(outstanding.Sub(l.PrincipalDue))
+	if !closing && outstanding.IsPositive() && principal.Add(prepaid).Equal(outstanding) {
 		return math.Int{}, false, errorsmod.Wrapf(types.ErrInvalidAmount,
 			"amount %s repays all principal but not the exit fee: pay the payoff %s", amount, payoff)
 	}

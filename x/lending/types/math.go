@@ -1,6 +1,7 @@
 package types
 
 import (
+	"math/big"
 	"time"
 
 	errorsmod "cosmossdk.io/errors"
@@ -62,19 +63,23 @@ func LevelPayment(balance math.Int, apr math.LegacyDec, period time.Duration, n 
 func PeriodInterest(balance math.Int, apr math.LegacyDec, period time.Duration) math.Int {
 	// In integers: apr is exactly apr.BigInt() / 10^18, so the ceiling is
 	// exact (dividing a LegacyDec first would truncate at 18 decimals).
-	num := math.NewIntFromBigInt(apr.BigInt()).Mul(balance).MulRaw(int64(period / time.Second))
-	den := math.NewInt(SecondsPerYear).Mul(math.NewIntWithDecimal(1, math.LegacyPrecision))
-	return ceilQuo(num, den)
+	num := math.NewIntFromBigIntMut(apr.BigInt()).Mul(balance).MulRaw(int64(period / time.Second))
+	return ceilQuo(num, yearAtDecPrecision)
 }
+
+// yearAtDecPrecision is SecondsPerYear × 10^18, PeriodInterest's denominator.
+var yearAtDecPrecision = math.NewInt(SecondsPerYear).Mul(math.NewIntWithDecimal(1, math.LegacyPrecision))
 
 // ceilQuo is ⌈num / den⌉ for num >= 0, den > 0.
 func ceilQuo(num, den math.Int) math.Int {
-	q := num.Quo(den)
-	if !num.Mod(den).IsZero() {
-		q = q.AddRaw(1)
+	q, r := new(big.Int).QuoRem(num.BigIntMut(), den.BigIntMut(), new(big.Int))
+	if r.Sign() != 0 {
+		q.Add(q, bigOne)
 	}
-	return q
+	return math.NewIntFromBigIntMut(q)
 }
+
+var bigOne = big.NewInt(1)
 
 // Installment is what the next period owes on balance with n periods left
 // (n >= 1): interest for the full period (rounded up) and principal — the
