@@ -25,8 +25,9 @@ type CoinSender interface {
 // ModuleAccounts pays module accounts. x/bank's SendCoinsFromAccountToModule
 // and SendCoinsFromModuleToModule read and decode the recipient's module
 // account at every transfer, only to learn its address (known without the
-// store) and to create it on first use: about 1.7 KB and 25 allocations, a
-// tenth of a whole MsgSend. ModuleAccounts checks that the account exists
+// store) and to create it on first use. Skipping that saves about 20
+// allocations and 0.8 KB per transfer (measured on stable mint), net of the
+// existence check. ModuleAccounts checks that the account exists
 // (a key lookup, no decode) and sends to the address: the same transfer,
 // with the same events, at the same cost as to any account.
 type ModuleAccounts struct {
