@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -259,9 +260,9 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 		}
 		// With every loan's own keys present, equal key counts mean no stale keys.
 		for i, n := range []func() (uint64, error){
-			func() (uint64, error) { return countKeys(ctx, idx.Borrower.KeySet) },
-			func() (uint64, error) { return countKeys(ctx, idx.Status.KeySet) },
-			func() (uint64, error) { return countKeys(ctx, idx.Curator.KeySet) },
+			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Borrower.KeySet) },
+			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Status.KeySet) },
+			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Curator.KeySet) },
 		} {
 			keys, err := n()
 			if err != nil {
@@ -290,17 +291,3 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 
 // loanIndexNames names LoanIndexes' indexes in IndexesList order.
 var loanIndexNames = []string{"borrower", "status", "curator"}
-
-// countKeys is the number of keys in a key set.
-func countKeys[K any](ctx sdk.Context, ks collections.KeySet[K]) (uint64, error) {
-	it, err := ks.Iterate(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer it.Close()
-	var n uint64
-	for ; it.Valid(); it.Next() {
-		n++
-	}
-	return n, nil
-}
