@@ -36,7 +36,7 @@ func (k Keeper) checkpoint(ctx context.Context) error {
 		return err
 	}
 	if !found || now.Sub(last.Time) >= params.CheckpointInterval {
-		v, err := k.View(ctx)
+		v, err := k.valuation(ctx)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (k Keeper) firstCheckpointKey(ctx context.Context, rng collections.Ranger[i
 // share price and the oldest checkpoint inside the window (the whole
 // history while it is younger than the window), and the projected APR.
 func (k Keeper) APR(ctx context.Context) ([]types.RealizedAPR, math.LegacyDec, error) {
-	v, err := k.View(ctx)
+	v, err := k.valuation(ctx)
 	if err != nil {
 		return nil, math.LegacyDec{}, err
 	}

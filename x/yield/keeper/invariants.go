@@ -3,10 +3,12 @@ package keeper
 import (
 	"fmt"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -63,10 +65,55 @@ func IdleInvariant(k *Keeper) sdk.Invariant {
 	}
 }
 
+// RequestIndexesInvariant: each request has exactly its owner and queue
+// index keys. insertRequest writes a new request's keys without
+// IndexedMap.Set; this checks it wrote the ones the indexes derive.
+func RequestIndexesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		requests := uint64(0)
+		idx := k.Requests.Indexes
+		err := k.Requests.Walk(ctx, nil, func(id uint64, r types.RedeemRequest) (bool, error) {
+			requests++
+			owner, err := sdk.AccAddressFromBech32(r.Owner)
+			if err != nil {
+				return true, err
+			}
+			if ok, err := idx.Owner.Has(ctx, collections.Join(owner, id)); err != nil || !ok {
+				msg += fmt.Sprintf("request %d has no owner index key\n", id)
+			}
+			if ok, err := idx.Queue.Has(ctx, collections.Join(types.QueueBidKey(r.BidBps), id)); err != nil || !ok {
+				msg += fmt.Sprintf("request %d has no queue index key at bid %d bps\n", id, r.BidBps)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		// With every request's own keys present, equal key counts mean no stale keys.
+		for _, index := range []struct {
+			name string
+			keys func() (uint64, error)
+		}{
+			{"owner", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Owner.KeySet) }},
+			{"queue", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Queue.KeySet) }},
+		} {
+			keys, err := index.keys()
+			if err != nil {
+				return err.Error(), true
+			}
+			if keys != requests {
+				msg += fmt.Sprintf("%s index holds %d keys for %d requests\n", index.name, keys, requests)
+			}
+		}
+		return sdk.FormatInvariant(types.ModuleName, "request-indexes", msg), msg != ""
+	}
+}
+
 // AllInvariants runs every x/yield invariant and reports the first broken one.
 func AllInvariants(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
-		for _, inv := range []sdk.Invariant{SharesInvariant(k), NAVInvariant(k), IdleInvariant(k)} {
+		for _, inv := range []sdk.Invariant{SharesInvariant(k), NAVInvariant(k), IdleInvariant(k), RequestIndexesInvariant(k)} {
 			if msg, broken := inv(ctx); broken {
 				return msg, true
 			}

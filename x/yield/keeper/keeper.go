@@ -57,14 +57,18 @@ type Keeper struct {
 
 	moduleAddr sdk.AccAddress
 
-	Schema          collections.Schema
-	Params          collections.Item[types.Params]
-	Vault           collections.Item[types.VaultState]
-	Book            collections.Item[types.SeniorBook]
-	Treasury        collections.Item[types.TreasuryState]
-	Epoch           collections.Item[types.EpochInfo]
-	Round           collections.Item[types.ServingRound]
-	Requests        *collections.IndexedMap[uint64, types.RedeemRequest, requestIndexes]
+	Schema   collections.Schema
+	Params   collections.Item[types.Params]
+	Vault    collections.Item[types.VaultState]
+	Book     collections.Item[types.SeniorBook]
+	Treasury collections.Item[types.TreasuryState]
+	Epoch    collections.Item[types.EpochInfo]
+	Round    collections.Item[types.ServingRound]
+	Requests *collections.IndexedMap[uint64, types.RedeemRequest, requestIndexes]
+	// requestValues is Requests' primary map without its indexes:
+	// insertRequest writes a new request's value and index keys through it,
+	// which saves IndexedMap.Set's lookup of a stored request that cannot exist.
+	requestValues   collections.Map[uint64, types.RedeemRequest]
 	Checkpoints     collections.Map[int64, types.Checkpoint]
 	CheckpointCount collections.Item[uint64]
 	// Committed is the principal of x/lending's PENDING loans: idle held for
@@ -127,6 +131,9 @@ func NewKeeper(
 		Committed:       collections.NewItem(sb, types.CommittedKey, "committed", sdk.IntValue),
 	}
 
+	// A builder of its own: the schema already holds the "requests" prefix.
+	k.requestValues = collections.NewMap(collections.NewSchemaBuilder(storeService), types.RequestsKey, "requests",
+		collections.Uint64Key, requestValue)
 	schema, err := sb.Build()
 	if err != nil {
 		panic(err)

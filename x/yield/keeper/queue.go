@@ -58,7 +58,7 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 			}
 			return err
 		}
-		if err := k.Requests.Set(ctx, req.Id, req); err != nil {
+		if err := k.insertRequest(ctx, owner, req); err != nil {
 			return err
 		}
 		if err := k.Vault.Set(ctx, vault); err != nil {
@@ -72,6 +72,20 @@ func (k Keeper) requestRedeem(ctx context.Context, branch keeperutil.Branch, own
 		return types.RedeemRequest{}, err
 	}
 	return req, nil
+}
+
+// insertRequest stores a new request (its id is the vault's next, never
+// used) with its owner and queue index keys, the keys Requests' indexes
+// derive from it. IndexedMap.Set would first look up a stored request under
+// the id to unindex it. RequestIndexesInvariant checks the keys.
+func (k Keeper) insertRequest(ctx context.Context, owner sdk.AccAddress, req types.RedeemRequest) error {
+	if err := k.Requests.Indexes.Owner.Set(ctx, collections.Join(owner, req.Id)); err != nil {
+		return err
+	}
+	if err := k.Requests.Indexes.Queue.Set(ctx, collections.Join(types.QueueBidKey(req.BidBps), req.Id)); err != nil {
+		return err
+	}
+	return k.requestValues.Set(ctx, req.Id, req)
 }
 
 // UpdateBid raises the bid of owner's request id. The request keeps its
@@ -338,7 +352,7 @@ func (k Keeper) serveRequest(ctx context.Context, params types.Params, id uint64
 	if err != nil {
 		return false, false, err
 	}
-	v, err := k.View(ctx)
+	v, err := k.valuation(ctx)
 	if err != nil {
 		return false, false, err
 	}

@@ -1,16 +1,19 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/yield/keeper"
 	"github.com/infrafi/infrafi/x/yield/types"
 )
 
@@ -280,4 +283,60 @@ func TestCancelRedeem(t *testing.T) {
 // positionOf rebuilds the position FundSenior returned (x/lending keeps it).
 func positionOf(balance math.Int, rate string, since time.Time) types.SeniorPosition {
 	return types.SeniorPosition{Balance: balance, Rate: dec(rate), Since: since, WriteDown: math.ZeroInt()}
+}
+
+// TestRequestIndexKeys: a new request gets exactly the owner and queue keys
+// Requests' indexes derive (insertRequest writes them without
+// IndexedMap.Set), a raised bid moves its queue key, and
+// RequestIndexesInvariant catches a missing or a stale key.
+func TestRequestIndexKeys(t *testing.T) {
+	f := setup(t)
+	f.deposit(alice, usd(1_000))
+	f.deposit(bob, usd(1_000))
+	a := f.requestRedeem(alice, usd(100), 100)
+	b := f.requestRedeem(bob, usd(200), 0)
+	f.requireInvariants()
+
+	idx := f.k.Requests.Indexes
+	has := func(ok bool, err error) bool { require.NoError(t, err); return ok }
+	require.True(t, has(idx.Owner.Has(f.ctx, collections.Join(alice, a))))
+	require.True(t, has(idx.Owner.Has(f.ctx, collections.Join(bob, b))))
+	require.False(t, has(idx.Owner.Has(f.ctx, collections.Join(alice, b))))
+	require.True(t, has(idx.Queue.Has(f.ctx, collections.Join(types.QueueBidKey(100), a))))
+	require.True(t, has(idx.Queue.Has(f.ctx, collections.Join(types.QueueBidKey(0), b))))
+	// The owner query pages through the owner index.
+	res, err := f.query.RedeemRequests(f.ctx, &types.QueryRedeemRequestsRequest{Owner: alice.String()})
+	require.NoError(t, err)
+	require.Len(t, res.Requests, 1)
+	require.Equal(t, a, res.Requests[0].Id)
+	require.Equal(t, []uint64{a, b}, queueIDs(t, f))
+
+	_, err = f.k.UpdateBid(f.ctx, bob, b, 500)
+	require.NoError(t, err)
+	require.False(t, has(idx.Queue.Has(f.ctx, collections.Join(types.QueueBidKey(0), b))))
+	require.Equal(t, []uint64{b, a}, queueIDs(t, f))
+	f.requireInvariants()
+
+	inv := keeper.RequestIndexesInvariant(f.k)
+	for _, c := range []struct {
+		name    string
+		corrupt func(ctx sdk.Context) error
+		want    string
+	}{
+		{"missing owner key", func(ctx sdk.Context) error {
+			return idx.Owner.Remove(ctx, collections.Join(alice, a))
+		}, fmt.Sprintf("request %d has no owner index key", a)},
+		{"missing queue key", func(ctx sdk.Context) error {
+			return idx.Queue.Remove(ctx, collections.Join(types.QueueBidKey(500), b))
+		}, fmt.Sprintf("request %d has no queue index key at bid 500 bps", b)},
+		{"stale queue key", func(ctx sdk.Context) error {
+			return idx.Queue.Set(ctx, collections.Join(types.QueueBidKey(0), b))
+		}, "queue index holds 3 keys for 2 requests"},
+	} {
+		ctx, _ := f.ctx.CacheContext()
+		require.NoError(t, c.corrupt(ctx), c.name)
+		msg, broken := inv(ctx)
+		require.True(t, broken, c.name)
+		require.Contains(t, msg, c.want, c.name)
+	}
 }

@@ -38,9 +38,31 @@ type View struct {
 	Fundable math.Int
 }
 
-// View computes the vault's valuation. It reads a handful of items and two
-// bank values: O(1) whatever the number of loans, requests or depositors.
+// View computes the vault's valuation and its liquidity. It reads a handful
+// of items and two bank values: O(1) whatever the number of loans, requests
+// or depositors.
 func (k Keeper) View(ctx context.Context) (View, error) {
+	v, err := k.valuation(ctx)
+	if err != nil {
+		return v, err
+	}
+	need, err := types.ConvertToAssets(v.Vault.EscrowedShares, v.TotalShares, v.Conservative)
+	if err != nil {
+		return v, err
+	}
+	v.Reserved = math.MinInt(need, v.Vault.Idle)
+	v.Buffer = types.BpsOfCeil(v.NAV, v.Params.LiquidityBufferBps)
+	if v.Committed, err = k.committed(ctx); err != nil {
+		return v, err
+	}
+	v.Fundable = types.Fundable(v.Vault.Idle, v.Reserved, v.Buffer, v.Committed)
+	return v, nil
+}
+
+// valuation is View without the liquidity fields (Reserved, Buffer,
+// Committed and Fundable stay nil): what pricing shares needs. A deposit
+// prices its shares at NAV and draws on no liquidity, so it reads no more.
+func (k Keeper) valuation(ctx context.Context) (View, error) {
 	var (
 		v   View
 		err error
@@ -72,20 +94,7 @@ func (k Keeper) View(ctx context.Context) (View, error) {
 		AccruedYield:      v.AccruedYield,
 		AdminFeeBps:       v.Params.AdminFeeBps,
 	})
-	if err != nil {
-		return v, err
-	}
-	need, err := types.ConvertToAssets(v.Vault.EscrowedShares, v.TotalShares, v.Conservative)
-	if err != nil {
-		return v, err
-	}
-	v.Reserved = math.MinInt(need, v.Vault.Idle)
-	v.Buffer = types.BpsOfCeil(v.NAV, v.Params.LiquidityBufferBps)
-	if v.Committed, err = k.committed(ctx); err != nil {
-		return v, err
-	}
-	v.Fundable = types.Fundable(v.Vault.Idle, v.Reserved, v.Buffer, v.Committed)
-	return v, nil
+	return v, err
 }
 
 // QueueNeed is what the queued shares are worth at the conservative price,
@@ -140,7 +149,7 @@ func (k Keeper) deposit(ctx context.Context, branch keeperutil.Branch, depositor
 	if !amount.IsPositive() {
 		return math.Int{}, errorsmod.Wrap(types.ErrInvalidAmount, "deposit must be positive")
 	}
-	v, err := k.View(ctx)
+	v, err := k.valuation(ctx)
 	if err != nil {
 		return math.Int{}, err
 	}
