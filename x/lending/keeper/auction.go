@@ -56,7 +56,7 @@ func (k Keeper) startForeclosure(ctx context.Context, l types.Loan, reason strin
 	if err != nil {
 		return err
 	}
-	value, _, values := k.appraise(ctx, l.TitleIds)
+	value, values := k.appraise(ctx, l.TitleIds)
 	reference := value
 	if !reference.IsPositive() {
 		reference = l.Outstanding().Add(l.InterestDue).Add(l.LateInterest)

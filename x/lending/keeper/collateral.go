@@ -134,7 +134,7 @@ func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, bor
 		if l, err = k.GetLoan(ctx, l.Id); err != nil {
 			return err
 		}
-		value, _, _ := k.appraise(ctx, l.TitleIds)
+		value, _ := k.appraise(ctx, l.TitleIds)
 		ltv = types.LTV(l.Outstanding(), value)
 		return keeperutil.Emit(ctx, &types.EventCollateralChanged{LoanId: l.Id, Added: titleIDs, Ltv: ltv})
 	})

@@ -66,9 +66,9 @@ func (k Keeper) leavePerforming(ctx context.Context, l *types.Loan) error {
 }
 
 // appraise sums the titles' valuations, counting a title without a valuation
-// as zero, and the coverage of their active policies.
-func (k Keeper) appraise(ctx context.Context, titleIDs []uint64) (value, coverage math.Int, values []math.Int) {
-	value, coverage = math.ZeroInt(), math.ZeroInt()
+// as zero; values holds each title's, in titleIDs order.
+func (k Keeper) appraise(ctx context.Context, titleIDs []uint64) (value math.Int, values []math.Int) {
+	value = math.ZeroInt()
 	values = make([]math.Int, len(titleIDs))
 	for i, id := range titleIDs {
 		values[i] = math.ZeroInt()
@@ -76,18 +76,28 @@ func (k Keeper) appraise(ctx context.Context, titleIDs []uint64) (value, coverag
 			values[i] = v.Value
 			value = value.Add(v.Value)
 		}
+	}
+	return value, values
+}
+
+// coverage sums the coverage of the titles' active policies. Kept apart
+// from appraise: only a write-down counts coverage, and a covenant review
+// (at every appraisal and market move) would read each policy for nothing.
+func (k Keeper) coverage(ctx context.Context, titleIDs []uint64) math.Int {
+	coverage := math.ZeroInt()
+	for _, id := range titleIDs {
 		if p, err := k.caliber.ActivePolicy(ctx, id); err == nil {
 			coverage = coverage.Add(p.Coverage)
 		}
 	}
-	return value, coverage, values
+	return coverage
 }
 
 // writeDown is the vault's impairment of a loan's senior claim: its balance
 // above the expected recovery Σ value × (1 − recovery_haircut) + coverage.
 func (k Keeper) writeDown(ctx context.Context, l types.Loan) math.Int {
-	value, coverage, _ := k.appraise(ctx, l.TitleIds)
-	return types.SeniorWriteDown(l.Senior.Balance, types.ExpectedRecovery(value, l.Terms.RecoveryHaircut, coverage))
+	value, _ := k.appraise(ctx, l.TitleIds)
+	return types.SeniorWriteDown(l.Senior.Balance, types.ExpectedRecovery(value, l.Terms.RecoveryHaircut, k.coverage(ctx, l.TitleIds)))
 }
 
 // impair (re)impairs the loan's senior claim at its current write-down.
@@ -110,7 +120,7 @@ func (k Keeper) impair(ctx context.Context, l *types.Loan) (math.Int, error) {
 // insurance, revenue / scheduled debt service over the cash-flow record >=
 // min_dscr when the loan has one.
 func (k Keeper) covenantFailure(ctx context.Context, l types.Loan) (string, math.LegacyDec, error) {
-	value, _, _ := k.appraise(ctx, l.TitleIds)
+	value, _ := k.appraise(ctx, l.TitleIds)
 	if !value.IsPositive() {
 		if l.Outstanding().IsPositive() {
 			return CovenantUnvalued, math.LegacyZeroDec(), nil
