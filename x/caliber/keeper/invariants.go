@@ -3,11 +3,13 @@ package keeper
 import (
 	"fmt"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 // Invariants returns the module's invariants by name. v0.53's crisis module no
@@ -16,6 +18,7 @@ func Invariants(k *Keeper) map[string]sdk.Invariant {
 	return map[string]sdk.Invariant{
 		"insurance-pools": InsuranceInvariant(k),
 		"serials":         SerialsInvariant(k),
+		"title-indexes":   TitleIndexesInvariant(k),
 	}
 }
 
@@ -119,5 +122,63 @@ func SerialsInvariant(k *Keeper) sdk.Invariant {
 			broken = true
 		}
 		return sdk.FormatInvariant(types.ModuleName, "serials", msg), broken
+	}
+}
+
+// TitleIndexesInvariant: each title has exactly its owner, class, status and
+// custodian index keys. insertTitle and setStatus write index keys without
+// IndexedMap.Set; this checks they wrote the ones the indexes derive.
+func TitleIndexesInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		titles := uint64(0)
+		idx := k.Titles.Indexes
+		err := k.Titles.Walk(ctx, nil, func(id uint64, t types.Title) (bool, error) {
+			titles++
+			owner, err := sdk.AccAddressFromBech32(t.Owner)
+			if err != nil {
+				return true, err
+			}
+			custodian, err := sdk.AccAddressFromBech32(t.Custodian)
+			if err != nil {
+				return true, err
+			}
+			for _, key := range []struct {
+				name string
+				has  func() (bool, error)
+			}{
+				{"owner", func() (bool, error) { return idx.Owner.Has(ctx, collections.Join(owner, id)) }},
+				{"class", func() (bool, error) { return idx.Class.Has(ctx, collections.Join(t.ClassId, id)) }},
+				{"status", func() (bool, error) { return idx.Status.Has(ctx, collections.Join(int32(t.Status), id)) }},
+				{"custodian", func() (bool, error) { return idx.Custodian.Has(ctx, collections.Join(custodian, id)) }},
+			} {
+				if ok, err := key.has(); err != nil || !ok {
+					msg += fmt.Sprintf("title %d (%s) has no %s index key\n", id, t.Status, key.name)
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		// With every title's own keys present, equal key counts mean no stale keys.
+		for _, index := range []struct {
+			name string
+			keys func() (uint64, error)
+		}{
+			{"owner", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Owner.KeySet) }},
+			{"class", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Class.KeySet) }},
+			{"status", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Status.KeySet) }},
+			{"custodian", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Custodian.KeySet) }},
+		} {
+			keys, err := index.keys()
+			if err != nil {
+				return err.Error(), true
+			}
+			if keys != titles {
+				msg += fmt.Sprintf("%s index holds %d keys for %d titles\n", index.name, keys, titles)
+			}
+		}
+		return sdk.FormatInvariant(types.ModuleName, "title-indexes", msg), msg != ""
 	}
 }

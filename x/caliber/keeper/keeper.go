@@ -66,7 +66,11 @@ type Keeper struct {
 	PartiesByRole collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
 	AssetClasses  collections.Map[string, types.AssetClass]
 	Titles        *collections.IndexedMap[uint64, types.Title, TitleIndexes]
-	NextTitleID   collections.Sequence
+	// titleValues is Titles' primary map without its indexes: a new title
+	// and a status change write through it and move only the index keys
+	// that change (see insertTitle and setStatus).
+	titleValues collections.Map[uint64, types.Title]
+	NextTitleID collections.Sequence
 	// Serials maps each serial of a live title to that title.
 	Serials collections.Map[string, uint64]
 	// Custody holds the latest attestation of every title in custody.
@@ -135,6 +139,9 @@ func NewKeeper(
 		NextPolicyRequestID: collections.NewSequence(sb, types.NextPolicyRequestIDKey, "next_policy_request_id"),
 		InsuranceReserved:   collections.NewItem(sb, types.InsuranceReservedKey, "insurance_reserved", sdk.IntValue),
 	}
+	// A builder of its own: the schema already holds the "titles" prefix.
+	k.titleValues = collections.NewMap(collections.NewSchemaBuilder(storeService), types.TitlesKey, "titles",
+		collections.Uint64Key, keeperutil.CollValue[types.Title](cdc))
 
 	schema, err := sb.Build()
 	if err != nil {

@@ -51,14 +51,49 @@ func (k Keeper) requireCustodian(ctx context.Context, t types.Title, addr sdk.Ac
 	return k.requireRole(ctx, addr, types.RoleCustodian)
 }
 
-// setStatus stores the title with a new status and emits EventTitleStatusChanged.
+// setStatus stores the title, as read, with a new status and emits
+// EventTitleStatusChanged. Only its status index key moves: no caller changes
+// another indexed field (the owner changes through changeOwner, class and
+// custodian never), so the stored title is not read back as IndexedMap.Set
+// would, nor are its owner, class and custodian keys rewritten (rewriting a
+// key with its own value still costs IAVL a path copy).
+// TitleIndexesInvariant checks the keys.
 func (k Keeper) setStatus(ctx context.Context, t *types.Title, to types.TitleStatus) error {
 	from := t.Status
 	t.Status = to
-	if err := k.Titles.Set(ctx, t.Id, *t); err != nil {
+	if from != to {
+		status := k.Titles.Indexes.Status
+		if err := status.Remove(ctx, collections.Join(int32(from), t.Id)); err != nil {
+			return err
+		}
+		if err := status.Set(ctx, collections.Join(int32(to), t.Id)); err != nil {
+			return err
+		}
+	}
+	if err := k.titleValues.Set(ctx, t.Id, *t); err != nil {
 		return err
 	}
 	return keeperutil.Emit(ctx, &types.EventTitleStatusChanged{TitleId: t.Id, From: from, To: to, Owner: t.Owner})
+}
+
+// insertTitle stores a new title (its id is fresh from NextTitleID) with the
+// owner, class, status and custodian keys Titles' indexes derive from it,
+// without IndexedMap.Set's lookup of a stored title that cannot exist.
+func (k Keeper) insertTitle(ctx context.Context, t types.Title, owner, custodian sdk.AccAddress) error {
+	idx := k.Titles.Indexes
+	if err := idx.Owner.Set(ctx, collections.Join(owner, t.Id)); err != nil {
+		return err
+	}
+	if err := idx.Class.Set(ctx, collections.Join(t.ClassId, t.Id)); err != nil {
+		return err
+	}
+	if err := idx.Status.Set(ctx, collections.Join(int32(t.Status), t.Id)); err != nil {
+		return err
+	}
+	if err := idx.Custodian.Set(ctx, collections.Join(custodian, t.Id)); err != nil {
+		return err
+	}
+	return k.titleValues.Set(ctx, t.Id, t)
 }
 
 // MintTitle mints a PENDING_CUSTODY title for msg.Owner. The issuer must be an
@@ -104,10 +139,11 @@ func (k Keeper) MintTitle(ctx context.Context, msg *types.MsgMintTitle) (types.T
 	if err != nil {
 		return types.Title{}, err
 	}
+	owner := sdk.MustAccAddressFromBech32(msg.Owner)
 	title := types.Title{
 		Id:           id,
 		ClassId:      class.Id,
-		Owner:        sdk.MustAccAddressFromBech32(msg.Owner).String(),
+		Owner:        owner.String(),
 		Units:        msg.Units,
 		Serials:      msg.Serials,
 		Facility:     msg.Facility,
@@ -119,7 +155,7 @@ func (k Keeper) MintTitle(ctx context.Context, msg *types.MsgMintTitle) (types.T
 		Status:       types.StatusPendingCustody,
 		CreatedAt:    blockTime(ctx),
 	}
-	if err := k.Titles.Set(ctx, id, title); err != nil {
+	if err := k.insertTitle(ctx, title, owner, custodian); err != nil {
 		return types.Title{}, err
 	}
 	for _, s := range title.Serials {

@@ -8,9 +8,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/infrafi/infrafi/x/caliber/keeper"
 	"github.com/infrafi/infrafi/x/caliber/types"
 )
 
@@ -319,4 +322,57 @@ func TestLendingTransitions(t *testing.T) {
 	// The new owner can redeem.
 	_, err := f.msgs.RequestRedemption(f.ctx, &types.MsgRequestRedemption{Owner: buyer.String(), TitleId: id})
 	require.NoError(t, err)
+	f.requireInvariants()
+}
+
+// TestTitleIndexKeys: a new title gets exactly the owner, class, status and
+// custodian keys Titles' indexes derive (insertTitle writes them without
+// IndexedMap.Set), a status change moves only its status key (setStatus), a
+// transfer moves its owner key, and TitleIndexesInvariant catches a missing
+// or a stale key.
+func TestTitleIndexKeys(t *testing.T) {
+	f := setup(t)
+	id := f.active()
+	pending := f.mint()
+	idx := f.k.Titles.Indexes
+	has := func(ok bool, err error) bool { require.NoError(t, err); return ok }
+	require.True(t, has(idx.Owner.Has(f.ctx, collections.Join(owner, pending))))
+	require.True(t, has(idx.Class.Has(f.ctx, collections.Join(h100, pending))))
+	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.StatusPendingCustody), pending))))
+	require.True(t, has(idx.Custodian.Has(f.ctx, collections.Join(custodian, pending))))
+	f.requireInvariants()
+
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.StatusPledged), id))))
+	require.False(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.StatusActive), id))))
+	require.True(t, has(idx.Owner.Has(f.ctx, collections.Join(owner, id))))
+	res, err := f.query.Titles(f.ctx, &types.QueryTitlesRequest{Status: types.StatusPledged})
+	require.NoError(t, err)
+	require.Len(t, res.Titles, 1)
+	require.Equal(t, id, res.Titles[0].Id)
+	f.requireInvariants()
+
+	invariants := keeper.Invariants(f.k)
+	inv := invariants["title-indexes"]
+	for _, c := range []struct {
+		name    string
+		corrupt func(ctx sdk.Context) error
+		want    string
+	}{
+		{"missing status key", func(ctx sdk.Context) error {
+			return idx.Status.Remove(ctx, collections.Join(int32(types.StatusPledged), id))
+		}, fmt.Sprintf("title %d (TITLE_STATUS_PLEDGED) has no status index key", id)},
+		{"missing custodian key", func(ctx sdk.Context) error {
+			return idx.Custodian.Remove(ctx, collections.Join(custodian, pending))
+		}, fmt.Sprintf("title %d (TITLE_STATUS_PENDING_CUSTODY) has no custodian index key", pending)},
+		{"stale status key", func(ctx sdk.Context) error {
+			return idx.Status.Set(ctx, collections.Join(int32(types.StatusActive), id))
+		}, "status index holds 3 keys for 2 titles"},
+	} {
+		ctx, _ := f.ctx.CacheContext()
+		require.NoError(t, c.corrupt(ctx), c.name)
+		msg, broken := inv(ctx)
+		require.True(t, broken, c.name)
+		require.Contains(t, msg, c.want, c.name)
+	}
 }
