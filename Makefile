@@ -124,12 +124,14 @@ test-e2e:
 ## bench: in-process benchmarks (app/bench_*_test.go): ns per transaction through
 ## FinalizeBlock+Commit as a multiple of a bank send, block-hook cost by book size,
 ## state bytes per record. BENCH_BOOKS=100,1000,10000,100000 adds the 10^5 book
-## (minutes to write); BENCH selects benchmarks, BENCHTIME sets -benchtime.
+## (minutes to write); BENCH selects benchmarks, BENCHTIME sets -benchtime;
+## BENCH_DB=goleveldb runs the chain on goleveldb (infrafid's store) instead of memdb.
 BENCH       ?= .
 BENCHTIME   ?= 1s
 BENCH_BOOKS ?= 100,1000,10000
+BENCH_DB    ?= memdb
 bench:
-	INFRAFI_BENCH_BOOKS=$(BENCH_BOOKS) go test -p 2 -count=1 -run '^$$' -bench '$(BENCH)' \
+	INFRAFI_BENCH_BOOKS=$(BENCH_BOOKS) INFRAFI_BENCH_DB=$(BENCH_DB) go test -p 2 -count=1 -run '^$$' -bench '$(BENCH)' \
 		-benchtime $(BENCHTIME) -timeout 120m ./app/
 
 ## proto-gen: regenerate *.pb.go and *.pb.gw.go from proto/

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -52,6 +53,8 @@ const (
 	benchFeeds     = 10
 	benchProductID = "bench-senior"
 	benchUSD       = 1_000_000 // uusdai per USDai
+	// benchRedeemShares is the ususdai each yield-request-redeem escrows.
+	benchRedeemShares = 1_000
 
 	// Per unit: a title of 8 H100s appraised at 200,000 USDai, insured for
 	// 100,000; a 100,000 USDai loan with 10,000 of first loss; a depositor of
@@ -173,6 +176,42 @@ func (bk *benchBook) writeCtx() sdk.Context {
 	return bk.NewUncachedContext(false, cmtproto.Header{ChainID: testutil.ChainID, Height: bk.Height(), Time: bk.BlockTime()})
 }
 
+// readyShares deposits, untimed, 1 USDai for each signer holding fewer than
+// shares ususdai: what the next redeem requests escrow.
+func (bk *benchBook) readyShares(signers []*benchSigner, shares int64) {
+	ctx, flush := bk.writeCtx().CacheContext()
+	wrote := false
+	for _, s := range signers {
+		if bk.BankKeeper.GetBalance(ctx, s.acc.Address, yieldtypes.ShareDenom).Amount.GTE(sdkmath.NewInt(shares)) {
+			continue
+		}
+		_, err := bk.YieldKeeper.Deposit(ctx, s.acc.Address, sdkmath.NewInt(benchUSD))
+		require.NoError(bk.tb, err)
+		wrote = true
+	}
+	if wrote {
+		flush()
+		bk.NextBlock(time.Second)
+	}
+}
+
+// benchDBEnv picks the benchmarks' store: memdb (default) or goleveldb.
+const benchDBEnv = "INFRAFI_BENCH_DB"
+
+// benchGoLevelDB reads benchDBEnv: whether the fixture chain runs on
+// goleveldb, the store infrafid runs on by default.
+func benchGoLevelDB(tb testing.TB) bool {
+	switch db := os.Getenv(benchDBEnv); db {
+	case "", "memdb":
+		return false
+	case "goleveldb":
+		return true
+	default:
+		tb.Fatalf("%s: %q is neither memdb nor goleveldb", benchDBEnv, db)
+		return false
+	}
+}
+
 // newBenchBook starts the fixture chain and writes units units of business.
 func newBenchBook(tb testing.TB, units int) *benchBook {
 	tb.Helper()
@@ -183,7 +222,8 @@ func newBenchBook(tb testing.TB, units int) *benchBook {
 			sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000_000_000)),
 			sdk.NewCoin(app.LocalnetReserveDenom, huge),
 		),
-		Genesis: benchGenesis,
+		Genesis:   benchGenesis,
+		GoLevelDB: benchGoLevelDB(tb),
 	})
 	bk := &benchBook{
 		App: fx, tb: tb, units: units,

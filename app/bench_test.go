@@ -80,9 +80,10 @@ func BenchmarkTx(b *testing.B) {
 			return &yieldtypes.MsgDeposit{Depositor: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD)}
 		}, "infrafi.yield.v1.EventDeposit", nil, 0},
 		{"yield-request-redeem", func(i int, s *benchSigner) sdk.Msg {
-			// The shares of the signers' deposits above; each request joins the queue.
-			return &yieldtypes.MsgRequestRedeem{Owner: s.acc.Address.String(), Shares: sdkmath.NewInt(1_000), BidBps: uint32(i % 100)}
-		}, "infrafi.yield.v1.EventRedeemRequested", nil, 0},
+			// Each request escrows shares (deposited untimed when a signer is
+			// short, e.g. when yield-deposit is not in the run) and joins the queue.
+			return &yieldtypes.MsgRequestRedeem{Owner: s.acc.Address.String(), Shares: sdkmath.NewInt(benchRedeemShares), BidBps: uint32(i % 100)}
+		}, "infrafi.yield.v1.EventRedeemRequested", func(n int) { bk.readyShares(signers, int64(n/len(signers)+1)*benchRedeemShares) }, 0},
 		{"stable-redeem", func(i int, s *benchSigner) sdk.Msg {
 			return &stabletypes.MsgRedeem{Sender: s.acc.Address.String(), Amount: sdk.NewInt64Coin(app.USDaiDenom, benchUSD), ReserveDenom: app.LocalnetReserveDenom}
 		}, "infrafi.stable.v1.EventRedeem", nil, 0},

@@ -6,12 +6,15 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -108,7 +111,12 @@ func deliverBlock(tb testing.TB, timer *testing.B, clock func() time.Duration, b
 		timer.StartTimer()
 	}
 	allocated, start := heapAllocs(), clock()
-	res := bk.NextBlock(time.Second, txs...)
+	var res *abci.ResponseFinalizeBlock
+	// The label lets a CPU profile split by type, Commit included:
+	// go tool pprof -tagfocus tx=<type>.
+	pprof.Do(context.Background(), pprof.Labels("tx", bench.name), func(context.Context) {
+		res = bk.NextBlock(time.Second, txs...)
+	})
 	spent := clock() - start
 	allocated = heapAllocs() - allocated
 	if timer != nil {

@@ -54,6 +54,11 @@ type Options struct {
 	Genesis func(accounts []Account, state app.GenesisState)
 	// GenesisTime is the chain's genesis time (default GenesisTime).
 	GenesisTime time.Time
+	// GoLevelDB stores the chain in goleveldb in a temporary directory, the
+	// backend infrafid runs on by default, instead of the in-memory database
+	// (benchmarks: the in-memory database starts a goroutine per iterator
+	// and writes nothing to disk).
+	GoLevelDB bool
 }
 
 // App is a running in-process chain.
@@ -79,7 +84,11 @@ func NewAccount(seed string) Account {
 // Pruning runs synchronously and the app is closed when the test ends, so no
 // background goroutine keeps a finished test's stores in memory.
 func NewApp(t testing.TB) *app.App {
-	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
+	return newApp(t, dbm.NewMemDB())
+}
+
+func newApp(t testing.TB, db dbm.DB) *app.App {
+	a := app.New(log.NewNopLogger(), db, nil, true,
 		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(ChainID),
 		baseapp.SetIAVLSyncPruning(true))
 	t.Cleanup(func() { _ = a.Close() })
@@ -100,7 +109,14 @@ func Setup(t testing.TB, opts Options) *App {
 	if opts.GenesisTime.IsZero() {
 		opts.GenesisTime = GenesisTime
 	}
-	a := NewApp(t)
+	db := dbm.DB(dbm.NewMemDB())
+	if opts.GoLevelDB {
+		var err error
+		if db, err = dbm.NewGoLevelDB("application", t.TempDir(), nil); err != nil {
+			t.Fatalf("open goleveldb: %v", err)
+		}
+	}
+	a := newApp(t, db)
 
 	accounts := make([]Account, opts.Accounts)
 	genAccs := make([]authtypes.GenesisAccount, opts.Accounts)
