@@ -327,9 +327,8 @@ func TestLendingTransitions(t *testing.T) {
 
 // TestTitleIndexKeys: a new title gets exactly the owner, class, status and
 // custodian keys Titles' indexes derive (insertTitle writes them without
-// IndexedMap.Set), a status change moves only its status key (setStatus), a
-// transfer moves its owner key, and TitleIndexesInvariant catches a missing
-// or a stale key.
+// IndexedMap.Set), a status change moves only its status key (setStatus),
+// and TitleIndexesInvariant catches a missing or a stale key.
 func TestTitleIndexKeys(t *testing.T) {
 	f := setup(t)
 	id := f.active()
