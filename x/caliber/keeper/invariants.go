@@ -143,42 +143,25 @@ func TitleIndexesInvariant(k *Keeper) sdk.Invariant {
 			if err != nil {
 				return true, err
 			}
-			for _, key := range []struct {
-				name string
-				has  func() (bool, error)
-			}{
-				{"owner", func() (bool, error) { return idx.Owner.Has(ctx, collections.Join(owner, id)) }},
-				{"class", func() (bool, error) { return idx.Class.Has(ctx, collections.Join(t.ClassId, id)) }},
-				{"status", func() (bool, error) { return idx.Status.Has(ctx, collections.Join(int32(t.Status), id)) }},
-				{"custodian", func() (bool, error) { return idx.Custodian.Has(ctx, collections.Join(custodian, id)) }},
-			} {
-				if ok, err := key.has(); err != nil || !ok {
-					msg += fmt.Sprintf("title %d (%s) has no %s index key\n", id, t.Status, key.name)
-				}
-			}
+			msg += keeperutil.MissingKeys(fmt.Sprintf("title %d (%s)", id, t.Status),
+				keeperutil.KeyIn(ctx, "owner", idx.Owner.KeySet, collections.Join(owner, id)),
+				keeperutil.KeyIn(ctx, "class", idx.Class.KeySet, collections.Join(t.ClassId, id)),
+				keeperutil.KeyIn(ctx, "status", idx.Status.KeySet, collections.Join(int32(t.Status), id)),
+				keeperutil.KeyIn(ctx, "custodian", idx.Custodian.KeySet, collections.Join(custodian, id)))
 			return false, nil
 		})
 		if err != nil {
 			return err.Error(), true
 		}
-		// With every title's own keys present, equal key counts mean no stale keys.
-		for _, index := range []struct {
-			name string
-			keys func() (uint64, error)
-		}{
-			{"owner", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Owner.KeySet) }},
-			{"class", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Class.KeySet) }},
-			{"status", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Status.KeySet) }},
-			{"custodian", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Custodian.KeySet) }},
-		} {
-			keys, err := index.keys()
-			if err != nil {
-				return err.Error(), true
-			}
-			if keys != titles {
-				msg += fmt.Sprintf("%s index holds %d keys for %d titles\n", index.name, keys, titles)
-			}
+		sizes, err := keeperutil.SizeMismatches(titles, "titles",
+			keeperutil.SizeOf(ctx, "owner", idx.Owner.KeySet),
+			keeperutil.SizeOf(ctx, "class", idx.Class.KeySet),
+			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet),
+			keeperutil.SizeOf(ctx, "custodian", idx.Custodian.KeySet))
+		if err != nil {
+			return err.Error(), true
 		}
+		msg += sizes
 		return sdk.FormatInvariant(types.ModuleName, "title-indexes", msg), msg != ""
 	}
 }

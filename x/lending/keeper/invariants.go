@@ -244,34 +244,23 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 			if err != nil {
 				return true, err
 			}
-			for i, has := range []func() (bool, error){
-				func() (bool, error) { return idx.Borrower.Has(ctx, collections.Join(borrower, id)) },
-				func() (bool, error) { return idx.Status.Has(ctx, collections.Join(int32(l.Status), id)) },
-				func() (bool, error) { return idx.Curator.Has(ctx, collections.Join(l.Curator, id)) },
-			} {
-				if ok, err := has(); err != nil || !ok {
-					msg += fmt.Sprintf("loan %d (%s) has no %s index key\n", id, l.Status, loanIndexNames[i])
-				}
-			}
+			msg += keeperutil.MissingKeys(fmt.Sprintf("loan %d (%s)", id, l.Status),
+				keeperutil.KeyIn(ctx, "borrower", idx.Borrower.KeySet, collections.Join(borrower, id)),
+				keeperutil.KeyIn(ctx, "status", idx.Status.KeySet, collections.Join(int32(l.Status), id)),
+				keeperutil.KeyIn(ctx, "curator", idx.Curator.KeySet, collections.Join(l.Curator, id)))
 			return false, nil
 		})
 		if err != nil {
 			return err.Error(), true
 		}
-		// With every loan's own keys present, equal key counts mean no stale keys.
-		for i, n := range []func() (uint64, error){
-			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Borrower.KeySet) },
-			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Status.KeySet) },
-			func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Curator.KeySet) },
-		} {
-			keys, err := n()
-			if err != nil {
-				return err.Error(), true
-			}
-			if keys != loans {
-				msg += fmt.Sprintf("%s index holds %d keys for %d loans\n", loanIndexNames[i], keys, loans)
-			}
+		sizes, err := keeperutil.SizeMismatches(loans, "loans",
+			keeperutil.SizeOf(ctx, "borrower", idx.Borrower.KeySet),
+			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet),
+			keeperutil.SizeOf(ctx, "curator", idx.Curator.KeySet))
+		if err != nil {
+			return err.Error(), true
 		}
+		msg += sizes
 		err = k.StatusCounts.Walk(ctx, nil, func(status int32, n uint64) (bool, error) {
 			if counts[status] != n {
 				msg += fmt.Sprintf("status %s counted %d, %d loans hold it\n", types.LoanStatus(status), n, counts[status])
@@ -288,6 +277,3 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 		return sdk.FormatInvariant(types.ModuleName, "indexes", msg), msg != ""
 	}
 }
-
-// loanIndexNames names LoanIndexes' indexes in IndexesList order.
-var loanIndexNames = []string{"borrower", "status", "curator"}

@@ -79,33 +79,21 @@ func RequestIndexesInvariant(k *Keeper) sdk.Invariant {
 			if err != nil {
 				return true, err
 			}
-			if ok, err := idx.Owner.Has(ctx, collections.Join(owner, id)); err != nil || !ok {
-				msg += fmt.Sprintf("request %d has no owner index key\n", id)
-			}
-			if ok, err := idx.Queue.Has(ctx, collections.Join(types.QueueBidKey(r.BidBps), id)); err != nil || !ok {
-				msg += fmt.Sprintf("request %d has no queue index key at bid %d bps\n", id, r.BidBps)
-			}
+			msg += keeperutil.MissingKeys(fmt.Sprintf("request %d (bid %d bps)", id, r.BidBps),
+				keeperutil.KeyIn(ctx, "owner", idx.Owner.KeySet, collections.Join(owner, id)),
+				keeperutil.KeyIn(ctx, "queue", idx.Queue.KeySet, collections.Join(types.QueueBidKey(r.BidBps), id)))
 			return false, nil
 		})
 		if err != nil {
 			return err.Error(), true
 		}
-		// With every request's own keys present, equal key counts mean no stale keys.
-		for _, index := range []struct {
-			name string
-			keys func() (uint64, error)
-		}{
-			{"owner", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Owner.KeySet) }},
-			{"queue", func() (uint64, error) { return keeperutil.CountKeys(ctx, idx.Queue.KeySet) }},
-		} {
-			keys, err := index.keys()
-			if err != nil {
-				return err.Error(), true
-			}
-			if keys != requests {
-				msg += fmt.Sprintf("%s index holds %d keys for %d requests\n", index.name, keys, requests)
-			}
+		sizes, err := keeperutil.SizeMismatches(requests, "requests",
+			keeperutil.SizeOf(ctx, "owner", idx.Owner.KeySet),
+			keeperutil.SizeOf(ctx, "queue", idx.Queue.KeySet))
+		if err != nil {
+			return err.Error(), true
 		}
+		msg += sizes
 		return sdk.FormatInvariant(types.ModuleName, "request-indexes", msg), msg != ""
 	}
 }

@@ -325,10 +325,10 @@ func TestRequestIndexKeys(t *testing.T) {
 	}{
 		{"missing owner key", func(ctx sdk.Context) error {
 			return idx.Owner.Remove(ctx, collections.Join(alice, a))
-		}, fmt.Sprintf("request %d has no owner index key", a)},
+		}, fmt.Sprintf("request %d (bid 100 bps) has no owner index key", a)},
 		{"missing queue key", func(ctx sdk.Context) error {
 			return idx.Queue.Remove(ctx, collections.Join(types.QueueBidKey(500), b))
-		}, fmt.Sprintf("request %d has no queue index key at bid 500 bps", b)},
+		}, fmt.Sprintf("request %d (bid 500 bps) has no queue index key", b)},
 		{"stale queue key", func(ctx sdk.Context) error {
 			return idx.Queue.Set(ctx, collections.Join(types.QueueBidKey(0), b))
 		}, "queue index holds 3 keys for 2 requests"},
