@@ -24,7 +24,7 @@ import (
 
 // ConsensusVersion is the x/caliber state version; bump it with a migration.
 // Version 2 adds the maintained total of reserved insurance coverage.
-const ConsensusVersion = 2
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -107,6 +107,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, am.keeper.MigrateReservedTotal); err != nil {
 		panic(fmt.Errorf("register %s migration 1->2: %w", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, am.keeper.MigrateAppraisalsByTitle); err != nil {
+		panic(fmt.Errorf("register %s migration 2->3: %w", types.ModuleName, err))
 	}
 }
 

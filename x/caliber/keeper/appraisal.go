@@ -1,8 +1,10 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -56,7 +58,7 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 		ValidUntil:   validUntil,
 		ReportSha256: msg.ReportSha256,
 	}
-	if err := k.Appraisals.Set(ctx, collections.Join(t.Id, appraiser), a); err != nil {
+	if err := k.setAppraisal(ctx, appraiser, a); err != nil {
 		return types.Appraisal{}, err
 	}
 	if err := keeperutil.Emit(ctx, &types.EventAppraised{Appraisal: a}); err != nil {
@@ -66,6 +68,66 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 		return a, k.hooks.AfterValuationChanged(ctx, t.Id)
 	}
 	return a, nil
+}
+
+// TitleAppraisals returns a title's appraisals, ordered by appraiser address
+// bytes (none when it has none).
+func (k Keeper) TitleAppraisals(ctx context.Context, titleID uint64) ([]types.Appraisal, error) {
+	rec, err := k.Appraisals.Get(ctx, titleID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, nil
+	}
+	return rec.Appraisals, err
+}
+
+// setAppraisal records appraiser's appraisal of its title, replacing the
+// appraiser's earlier one and keeping the record ordered by address bytes.
+func (k Keeper) setAppraisal(ctx context.Context, appraiser sdk.AccAddress, a types.Appraisal) error {
+	list, err := k.TitleAppraisals(ctx, a.TitleId)
+	if err != nil {
+		return err
+	}
+	i, found := slices.BinarySearchFunc(list, appraiser, func(e types.Appraisal, addr sdk.AccAddress) int {
+		return bytes.Compare(sdk.MustAccAddressFromBech32(e.Appraiser), addr)
+	})
+	if found {
+		list[i] = a
+	} else {
+		list = slices.Insert(list, i, a)
+	}
+	return k.Appraisals.Set(ctx, a.TitleId, types.TitleAppraisals{Appraisals: list})
+}
+
+// MigrateAppraisalsByTitle (state version 2 to 3) moves the appraisals from
+// one record per (title, appraiser) to one record per title. The old records
+// come in (title, appraiser address) order, the order each new record keeps.
+func (k Keeper) MigrateAppraisalsByTitle(ctx sdk.Context) error {
+	var rec types.TitleAppraisals
+	flush := func() error {
+		if len(rec.Appraisals) == 0 {
+			return nil
+		}
+		err := k.Appraisals.Set(ctx, rec.Appraisals[0].TitleId, rec)
+		rec = types.TitleAppraisals{}
+		return err
+	}
+	err := k.legacyAppraisals.Walk(ctx, nil, func(key collections.Pair[uint64, sdk.AccAddress], a types.Appraisal) (bool, error) {
+		if len(rec.Appraisals) > 0 && rec.Appraisals[0].TitleId != key.K1() {
+			if err := flush(); err != nil {
+				return true, err
+			}
+		}
+		a.TitleId = key.K1()
+		rec.Appraisals = append(rec.Appraisals, a)
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return k.legacyAppraisals.Clear(ctx, nil)
 }
 
 // GetValuation values a live title at block time (see types.ComputeValuation):
@@ -84,16 +146,15 @@ func (k Keeper) GetValuation(ctx context.Context, titleID uint64) (types.Valuati
 	if err != nil {
 		return types.Valuation{}, err
 	}
-	var appraisals []types.Appraisal
-	err = k.Appraisals.Walk(ctx, collections.NewPrefixedPairRange[uint64, sdk.AccAddress](t.Id),
-		func(key collections.Pair[uint64, sdk.AccAddress], a types.Appraisal) (bool, error) {
-			if k.HasRole(ctx, key.K2(), types.RoleAppraiser) {
-				appraisals = append(appraisals, a)
-			}
-			return false, nil
-		})
+	recorded, err := k.TitleAppraisals(ctx, t.Id)
 	if err != nil {
 		return types.Valuation{}, err
+	}
+	appraisals := make([]types.Appraisal, 0, len(recorded))
+	for _, a := range recorded {
+		if k.HasRole(ctx, sdk.MustAccAddressFromBech32(a.Appraiser), types.RoleAppraiser) {
+			appraisals = append(appraisals, a)
+		}
 	}
 	price, err := k.marketPrice(ctx, class)
 	if err != nil {

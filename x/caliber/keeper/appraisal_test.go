@@ -1,15 +1,23 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/infrafi/infrafi/x/caliber/keeper"
 	"github.com/infrafi/infrafi/x/caliber/types"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
 )
@@ -156,4 +164,113 @@ func TestValuationNeedsClassMinAppraisals(t *testing.T) {
 	v, err := f.k.GetValuation(f.ctx, res.TitleId)
 	require.NoError(t, err)
 	require.Equal(t, math.NewInt(1_500_000), v.Value, "even count: mean of the middle two")
+}
+
+// TestTitleAppraisalsOrderAndPaging: a title's appraisals live in one record
+// ordered by appraiser address bytes, whatever order they arrive in; the
+// query pages them by that order.
+func TestTitleAppraisalsOrderAndPaging(t *testing.T) {
+	f := setup(t)
+	id := f.active()
+	for i, a := range []sdk.AccAddress{appraiser3, appraiser1, appraiser2} {
+		require.NoError(t, f.appraise(a, id, int64(100+i), year))
+	}
+	require.NoError(t, f.appraise(appraiser1, id, 500, year), "a second appraisal replaces the first")
+	appraisers := func(as []types.Appraisal) (out []string) {
+		for _, a := range as {
+			out = append(out, fmt.Sprintf("%s=%s", a.Appraiser, a.Value))
+		}
+		return out
+	}
+	all, err := f.k.TitleAppraisals(f.ctx, id)
+	require.NoError(t, err)
+	want := []string{appraiser1.String() + "=500", appraiser2.String() + "=102", appraiser3.String() + "=100"}
+	require.Equal(t, want, appraisers(all))
+
+	page1, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id, Pagination: &query.PageRequest{Limit: 2, CountTotal: true}})
+	require.NoError(t, err)
+	require.Equal(t, want[:2], appraisers(page1.Appraisals))
+	require.Equal(t, uint64(3), page1.Pagination.Total)
+	require.Equal(t, []byte(appraiser3), page1.Pagination.NextKey)
+	page2, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id, Pagination: &query.PageRequest{Key: page1.Pagination.NextKey}})
+	require.NoError(t, err)
+	require.Equal(t, want[2:], appraisers(page2.Appraisals))
+	require.Nil(t, page2.Pagination.NextKey)
+	_, err = f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id, Pagination: &query.PageRequest{Key: []byte{1}, Offset: 1}})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+
+	none, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: f.active()})
+	require.NoError(t, err)
+	require.Empty(t, none.Appraisals, "a title nobody appraised")
+	f.requireInvariants()
+}
+
+// TestMigrateAppraisalsByTitle: records in the state-version-2 layout (one
+// per title and appraiser) become one record per title, in appraiser order,
+// and the old layout is cleared; valuations read the moved appraisals.
+func TestMigrateAppraisalsByTitle(t *testing.T) {
+	f := setup(t)
+	a, b, unappraised := f.active(), f.active(), f.active()
+	legacy := collections.NewMap(collections.NewSchemaBuilder(f.storeService), types.LegacyAppraisalsKey, "legacy_appraisals",
+		collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), codec.CollValue[types.Appraisal](f.encCfg.Codec))
+	write := func(id uint64, appraiser sdk.AccAddress, value int64) types.Appraisal {
+		ap := types.Appraisal{
+			TitleId: id, Appraiser: appraiser.String(), Value: math.NewInt(value), AppraisedAt: f.ctx.BlockTime(),
+			ValidUntil: f.ctx.BlockTime().Add(year), ReportSha256: reportA,
+		}
+		require.NoError(t, legacy.Set(f.ctx, collections.Join(id, appraiser), ap))
+		return ap
+	}
+	b3, a2, b1, a1 := write(b, appraiser3, 30), write(a, appraiser2, 20), write(b, appraiser1, 10), write(a, appraiser1, 40)
+
+	require.NoError(t, f.k.MigrateAppraisalsByTitle(f.ctx))
+	for id, want := range map[uint64][]types.Appraisal{a: {a1, a2}, b: {b1, b3}, unappraised: nil} {
+		got, err := f.k.TitleAppraisals(f.ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "title %d", id)
+	}
+	it, err := legacy.Iterate(f.ctx, nil)
+	require.NoError(t, err)
+	require.False(t, it.Valid(), "the old layout is cleared")
+	it.Close()
+
+	v, err := f.k.GetValuation(f.ctx, a)
+	require.NoError(t, err)
+	require.Len(t, v.Appraisals, 2, "both moved appraisals count")
+	f.requireInvariants()
+}
+
+// TestAppraisalsInvariant catches records setAppraisal never writes.
+func TestAppraisalsInvariant(t *testing.T) {
+	f := setup(t)
+	id := f.active()
+	require.NoError(t, f.appraise(appraiser1, id, 100, year))
+	require.NoError(t, f.appraise(appraiser2, id, 200, year))
+	good, err := f.k.Appraisals.Get(f.ctx, id)
+	require.NoError(t, err)
+	inv := keeper.AppraisalsInvariant(f.k)
+	_, broken := inv(f.ctx)
+	require.False(t, broken)
+
+	swapped := types.TitleAppraisals{Appraisals: []types.Appraisal{good.Appraisals[1], good.Appraisals[0]}}
+	foreign := types.TitleAppraisals{Appraisals: []types.Appraisal{good.Appraisals[0]}}
+	foreign.Appraisals[0].TitleId = id + 1
+	for name, tc := range map[string]struct {
+		key  uint64
+		rec  types.TitleAppraisals
+		want string
+	}{
+		"out of order":  {id, swapped, "out of order"},
+		"empty":         {id, types.TitleAppraisals{}, "empty appraisal record"},
+		"foreign":       {id, foreign, fmt.Sprintf("holds an appraisal of title %d", id+1)},
+		"unknown title": {999, good, "title 999 has appraisals but does not exist"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, _ := f.ctx.CacheContext()
+			require.NoError(t, f.k.Appraisals.Set(ctx, tc.key, tc.rec))
+			msg, broken := inv(ctx)
+			require.True(t, broken)
+			require.Contains(t, msg, tc.want)
+		})
+	}
 }

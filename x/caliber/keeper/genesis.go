@@ -63,7 +63,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, a := range gs.Appraisals {
-		if err := k.Appraisals.Set(ctx, collections.Join(a.TitleId, sdk.MustAccAddressFromBech32(a.Appraiser)), a); err != nil {
+		if err := k.setAppraisal(ctx, sdk.MustAccAddressFromBech32(a.Appraiser), a); err != nil {
 			return err
 		}
 	}
@@ -128,7 +128,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.Custody, err = values(ctx, k.Custody); err != nil {
 		return nil, err
 	}
-	if gs.Appraisals, err = values(ctx, k.Appraisals); err != nil {
+	// Ordered by title, then appraiser address bytes, as the record holds them.
+	gs.Appraisals = []types.Appraisal{}
+	err = k.Appraisals.Walk(ctx, nil, func(_ uint64, rec types.TitleAppraisals) (bool, error) {
+		gs.Appraisals = append(gs.Appraisals, rec.Appraisals...)
+		return false, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if gs.Pools, err = values(ctx, k.Pools); err != nil {

@@ -42,7 +42,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.Equal(t, uint64(3), exported.Genesis.NextPolicyRequestId)
 
 	// A fresh keeper importing the export holds the same state, indexes rebuilt.
-	ctx, k, _ := newKeeper(t, f.bank, f.oracle)
+	ctx, k, _, _ := newKeeper(t, f.bank, f.oracle)
 	ctx = ctx.WithBlockTime(f.ctx.BlockTime())
 	require.NoError(t, k.InitGenesis(ctx, exported.Genesis))
 	g := &fixture{t: t, ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServerImpl(k), bank: f.bank, oracle: f.oracle}
@@ -57,7 +57,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.Equal(t, uint64(6), res.TitleId)
 
 	// The module account must hold what the pools say.
-	h, k2, _ := newKeeper(t, &fakeBank{balances: map[string]math.Int{}}, f.oracle)
+	h, k2, _, _ := newKeeper(t, &fakeBank{balances: map[string]math.Int{}}, f.oracle)
 	err = k2.InitGenesis(h, exported.Genesis)
 	require.ErrorIs(t, err, types.ErrInvalidGenesis)
 }

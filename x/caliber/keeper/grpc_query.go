@@ -13,6 +13,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 )
 
 type queryServer struct {
@@ -280,11 +281,14 @@ func (q queryServer) Appraisals(ctx context.Context, req *types.QueryAppraisalsR
 	if _, err := q.k.GetTitle(ctx, req.TitleId); err != nil {
 		return nil, grpcError(err)
 	}
-	appraisals, page, err := query.CollectionPaginate(ctx, q.k.Appraisals, req.Pagination,
-		func(_ collections.Pair[uint64, sdk.AccAddress], a types.Appraisal) (types.Appraisal, error) {
-			return a, nil
-		},
-		query.WithCollectionPaginationPairPrefix[uint64, sdk.AccAddress](req.TitleId))
+	all, err := q.k.TitleAppraisals(ctx, req.TitleId)
+	if err != nil {
+		return nil, grpcError(err)
+	}
+	// Paged by appraiser address bytes, the record's order.
+	appraisals, page, err := keeperutil.PaginateSlice(all, func(a types.Appraisal) []byte {
+		return sdk.MustAccAddressFromBech32(a.Appraiser)
+	}, req.Pagination)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -16,6 +17,7 @@ import (
 // longer runs them; tests and simulation do.
 func Invariants(k *Keeper) map[string]sdk.Invariant {
 	return map[string]sdk.Invariant{
+		"appraisals":      AppraisalsInvariant(k),
 		"insurance-pools": InsuranceInvariant(k),
 		"serials":         SerialsInvariant(k),
 		"title-indexes":   TitleIndexesInvariant(k),
@@ -80,6 +82,42 @@ func InsuranceInvariant(k *Keeper) sdk.Invariant {
 			broken = true
 		}
 		return sdk.FormatInvariant(types.ModuleName, "insurance-pools", msg), broken
+	}
+}
+
+// AppraisalsInvariant: each title's appraisal record is non-empty, belongs to
+// an existing title, holds only that title's appraisals and is strictly ordered by
+// appraiser address bytes (one appraisal per appraiser), as setAppraisal and
+// the query's paging rely on.
+func AppraisalsInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		err := k.Appraisals.Walk(ctx, nil, func(id uint64, rec types.TitleAppraisals) (bool, error) {
+			if len(rec.Appraisals) == 0 {
+				msg += fmt.Sprintf("title %d has an empty appraisal record\n", id)
+			}
+			if has, err := k.Titles.Has(ctx, id); err != nil || !has {
+				msg += fmt.Sprintf("title %d has appraisals but does not exist\n", id)
+			}
+			var prev sdk.AccAddress
+			for _, a := range rec.Appraisals {
+				addr, err := sdk.AccAddressFromBech32(a.Appraiser)
+				switch {
+				case a.TitleId != id:
+					msg += fmt.Sprintf("title %d's record holds an appraisal of title %d\n", id, a.TitleId)
+				case err != nil:
+					msg += fmt.Sprintf("title %d: appraiser %q: %s\n", id, a.Appraiser, err)
+				case prev != nil && bytes.Compare(prev, addr) >= 0:
+					msg += fmt.Sprintf("title %d: appraiser %s is out of order\n", id, a.Appraiser)
+				}
+				prev = addr
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "appraisals", msg), msg != ""
 	}
 }
 

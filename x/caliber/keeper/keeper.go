@@ -78,8 +78,13 @@ type Keeper struct {
 	// CustodyExpiry is the time-ordered queue (expires_at, title id) of fresh
 	// attestations that EndBlock walks up to block time.
 	CustodyExpiry collections.KeySet[collections.Pair[time.Time, uint64]]
-	Appraisals    collections.Map[collections.Pair[uint64, sdk.AccAddress], types.Appraisal]
-	Pools         collections.Map[sdk.AccAddress, types.InsurancePool]
+	// Appraisals holds each appraised title's appraisals in one record (see
+	// types.TitleAppraisals).
+	Appraisals collections.Map[uint64, types.TitleAppraisals]
+	// legacyAppraisals is the layout before state version 3, read only by
+	// MigrateAppraisalsByTitle.
+	legacyAppraisals collections.Map[collections.Pair[uint64, sdk.AccAddress], types.Appraisal]
+	Pools            collections.Map[sdk.AccAddress, types.InsurancePool]
 	// Policies holds the one policy of each insured title.
 	Policies collections.Map[uint64, types.Policy]
 	// PolicyExpiry is the time-ordered queue (expires_at, title id) of policies.
@@ -124,12 +129,11 @@ func NewKeeper(
 		AssetClasses: collections.NewMap(sb, types.AssetClassesKey, "asset_classes", collections.StringKey, keeperutil.CollValue[types.AssetClass](cdc)),
 		Titles: collections.NewIndexedMap(sb, types.TitlesKey, "titles", collections.Uint64Key,
 			keeperutil.CollValue[types.Title](cdc), newTitleIndexes(sb)),
-		NextTitleID:   collections.NewSequence(sb, types.NextTitleIDKey, "next_title_id"),
-		Serials:       collections.NewMap(sb, types.SerialsKey, "serials", collections.StringKey, collections.Uint64Value),
-		Custody:       collections.NewMap(sb, types.CustodyKey, "custody", collections.Uint64Key, keeperutil.CollValue[types.Custody](cdc)),
-		CustodyExpiry: collections.NewKeySet(sb, types.CustodyExpiryKey, "custody_expiry", timeQueue),
-		Appraisals: collections.NewMap(sb, types.AppraisalsKey, "appraisals",
-			collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), keeperutil.CollValue[types.Appraisal](cdc)),
+		NextTitleID:    collections.NewSequence(sb, types.NextTitleIDKey, "next_title_id"),
+		Serials:        collections.NewMap(sb, types.SerialsKey, "serials", collections.StringKey, collections.Uint64Value),
+		Custody:        collections.NewMap(sb, types.CustodyKey, "custody", collections.Uint64Key, keeperutil.CollValue[types.Custody](cdc)),
+		CustodyExpiry:  collections.NewKeySet(sb, types.CustodyExpiryKey, "custody_expiry", timeQueue),
+		Appraisals:     collections.NewMap(sb, types.AppraisalsKey, "appraisals", collections.Uint64Key, keeperutil.CollValue[types.TitleAppraisals](cdc)),
 		Pools:          collections.NewMap(sb, types.PoolsKey, "pools", sdk.AccAddressKey, keeperutil.CollValue[types.InsurancePool](cdc)),
 		Policies:       collections.NewMap(sb, types.PoliciesKey, "policies", collections.Uint64Key, keeperutil.CollValue[types.Policy](cdc)),
 		PolicyExpiry:   collections.NewKeySet(sb, types.PolicyExpiryKey, "policy_expiry", timeQueue),
@@ -142,6 +146,10 @@ func NewKeeper(
 	// A builder of its own: the schema already holds the "titles" prefix.
 	k.titleValues = collections.NewMap(collections.NewSchemaBuilder(storeService), types.TitlesKey, "titles",
 		collections.Uint64Key, keeperutil.CollValue[types.Title](cdc))
+
+	// Outside the schema: the layout is gone once migrated.
+	k.legacyAppraisals = collections.NewMap(collections.NewSchemaBuilder(storeService), types.LegacyAppraisalsKey, "legacy_appraisals",
+		collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), keeperutil.CollValue[types.Appraisal](cdc))
 
 	schema, err := sb.Build()
 	if err != nil {

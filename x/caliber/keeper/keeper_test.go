@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
+	corestore "cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/log"
 	"cosmossdk.io/math"
@@ -162,7 +163,10 @@ type fixture struct {
 	oracle *fakeOracle
 	hooks  *recordingHooks
 	encCfg moduletestutil.TestEncodingConfig
-	serial int
+	// storeService reaches the module's store under the keeper (a state
+	// layout before a migration).
+	storeService corestore.KVStoreService
+	serial       int
 }
 
 func dec(s string) math.LegacyDec { return math.LegacyMustNewDecFromStr(s) }
@@ -183,14 +187,15 @@ func storageClass() types.AssetClass {
 	}
 }
 
-func newKeeper(t *testing.T, bank *fakeBank, oracle *fakeOracle) (sdk.Context, *keeper.Keeper, moduletestutil.TestEncodingConfig) {
+func newKeeper(t *testing.T, bank *fakeBank, oracle *fakeOracle) (sdk.Context, *keeper.Keeper, moduletestutil.TestEncodingConfig, corestore.KVStoreService) {
 	t.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	testCtx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test"))
 	encCfg := moduletestutil.MakeTestEncodingConfig(caliber.AppModuleBasic{})
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority.String(),
+	storeService := runtime.NewKVStoreService(key)
+	k := keeper.NewKeeper(encCfg.Codec, storeService, authority.String(),
 		bank, fakeAccounts{}, oracle, log.NewNopLogger())
-	return testCtx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(1), k, encCfg
+	return testCtx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(1), k, encCfg, storeService
 }
 
 func party(addr sdk.AccAddress, roles ...types.Role) types.Party {
@@ -204,7 +209,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	bank := &fakeBank{balances: map[string]math.Int{}}
 	oracle := &fakeOracle{prices: map[string]oracletypes.Price{}}
-	ctx, k, encCfg := newKeeper(t, bank, oracle)
+	ctx, k, encCfg, storeService := newKeeper(t, bank, oracle)
 	hooks := &recordingHooks{}
 	k.SetHooks(hooks)
 
@@ -226,7 +231,7 @@ func setup(t *testing.T) *fixture {
 	}
 	return &fixture{
 		t: t, ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServerImpl(k),
-		bank: bank, oracle: oracle, hooks: hooks, encCfg: encCfg,
+		bank: bank, oracle: oracle, hooks: hooks, encCfg: encCfg, storeService: storeService,
 	}
 }
 

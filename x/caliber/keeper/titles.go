@@ -283,7 +283,7 @@ func (k Keeper) ConfirmRedemption(ctx context.Context, custodian sdk.AccAddress,
 	if err := k.stopCustody(ctx, t.Id); err != nil {
 		return err
 	}
-	if err := k.Appraisals.Clear(ctx, collections.NewPrefixedPairRange[uint64, sdk.AccAddress](t.Id)); err != nil {
+	if err := k.Appraisals.Remove(ctx, t.Id); err != nil {
 		return err
 	}
 	if err := k.dropPolicyRequest(ctx, t.Id, "title redeemed"); err != nil {

@@ -96,7 +96,7 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 		case bytes.HasPrefix(kvA.Key, types.CustodyExpiryKey):
 			return keys(kvA.Key[1:], kvB.Key[1:], func(k []byte) string { return "custody expiry " + decodeTimeQueue(k) })
 		case bytes.HasPrefix(kvA.Key, types.AppraisalsKey):
-			return proto(kvA.Value, kvB.Value, func() codec.ProtoMarshaler { return &types.Appraisal{} })
+			return proto(kvA.Value, kvB.Value, func() codec.ProtoMarshaler { return &types.TitleAppraisals{} })
 		case bytes.HasPrefix(kvA.Key, types.PoolsKey):
 			return proto(kvA.Value, kvB.Value, func() codec.ProtoMarshaler { return &types.InsurancePool{} })
 		case bytes.HasPrefix(kvA.Key, types.PoliciesKey):

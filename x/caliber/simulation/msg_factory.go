@@ -487,8 +487,16 @@ func MsgReportCasualtyInvalidFactory(k *keeper.Keeper) simsx.SimMsgFactoryX {
 
 // hasValidAppraisal reports whether appraiser's appraisal of the title is unexpired.
 func hasValidAppraisal(ctx context.Context, k *keeper.Keeper, titleID uint64, appraiser sdk.AccAddress) bool {
-	a, err := k.Appraisals.Get(ctx, collections.Join(titleID, appraiser))
-	return err == nil && a.ValidUntil.After(blockTime(ctx))
+	appraisals, err := k.TitleAppraisals(ctx, titleID)
+	if err != nil {
+		return false
+	}
+	for _, a := range appraisals {
+		if a.Appraiser == appraiser.String() {
+			return a.ValidUntil.After(blockTime(ctx))
+		}
+	}
+	return false
 }
 
 // MsgAppraiseFactory appraises a live title, preferring titles the appraiser

@@ -297,6 +297,15 @@ export interface Appraisal {
   reportSha256: string;
 }
 
+/**
+ * TitleAppraisals is how state holds a title's appraisals: one record per
+ * title, ordered by appraiser address bytes, so that a valuation reads them
+ * with one lookup instead of a prefix iteration.
+ */
+export interface TitleAppraisals {
+  appraisals: Appraisal[];
+}
+
 /** InsurancePool is an insurer's USDai (uusdai) held by the module. */
 export interface InsurancePool {
   insurer: string;
@@ -1511,6 +1520,77 @@ export const Appraisal: MessageFns<Appraisal> = {
     message.appraisedAt = object.appraisedAt ?? undefined;
     message.validUntil = object.validUntil ?? undefined;
     message.reportSha256 = object.reportSha256 ?? "";
+    return message;
+  },
+};
+
+function createBaseTitleAppraisals(): TitleAppraisals {
+  return { appraisals: [] };
+}
+
+export const TitleAppraisals: MessageFns<TitleAppraisals> = {
+  encode(message: TitleAppraisals, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.appraisals) {
+      Appraisal.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TitleAppraisals {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTitleAppraisals();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.appraisals.push(Appraisal.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TitleAppraisals {
+    return {
+      appraisals: globalThis.Array.isArray(object?.appraisals)
+        ? object.appraisals.map((e: any) => Appraisal.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TitleAppraisals): unknown {
+    const obj: any = {};
+    if (message.appraisals?.length) {
+      obj.appraisals = message.appraisals.map((e) => Appraisal.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TitleAppraisals>): TitleAppraisals {
+    return TitleAppraisals.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TitleAppraisals>): TitleAppraisals {
+    const message = createBaseTitleAppraisals();
+    message.appraisals = object.appraisals?.map((e) => Appraisal.fromPartial(e)) || [];
     return message;
   },
 };
