@@ -1,10 +1,10 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -58,7 +58,7 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 		ValidUntil:   validUntil,
 		ReportSha256: msg.ReportSha256,
 	}
-	if err := k.setAppraisal(ctx, appraiser, a); err != nil {
+	if err := k.setAppraisal(ctx, a); err != nil {
 		return types.Appraisal{}, err
 	}
 	if err := keeperutil.Emit(ctx, &types.EventAppraised{Appraisal: a}); err != nil {
@@ -71,7 +71,7 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 }
 
 // TitleAppraisals returns a title's appraisals, ordered by appraiser address
-// bytes (none when it has none).
+// text (none when it has none).
 func (k Keeper) TitleAppraisals(ctx context.Context, titleID uint64) ([]types.Appraisal, error) {
 	rec, err := k.Appraisals.Get(ctx, titleID)
 	if errors.Is(err, collections.ErrNotFound) {
@@ -80,15 +80,17 @@ func (k Keeper) TitleAppraisals(ctx context.Context, titleID uint64) ([]types.Ap
 	return rec.Appraisals, err
 }
 
-// setAppraisal records appraiser's appraisal of its title, replacing the
-// appraiser's earlier one and keeping the record ordered by address bytes.
-func (k Keeper) setAppraisal(ctx context.Context, appraiser sdk.AccAddress, a types.Appraisal) error {
+// setAppraisal records an appraisal of its title, replacing its appraiser's
+// earlier one and keeping the record ordered by appraiser address text (a
+// canonical bech32 string, as Appraise and InitGenesis write it): ordering
+// by text needs no address decoding.
+func (k Keeper) setAppraisal(ctx context.Context, a types.Appraisal) error {
 	list, err := k.TitleAppraisals(ctx, a.TitleId)
 	if err != nil {
 		return err
 	}
-	i, found := slices.BinarySearchFunc(list, appraiser, func(e types.Appraisal, addr sdk.AccAddress) int {
-		return bytes.Compare(sdk.MustAccAddressFromBech32(e.Appraiser), addr)
+	i, found := slices.BinarySearchFunc(list, a.Appraiser, func(e types.Appraisal, appraiser string) int {
+		return strings.Compare(e.Appraiser, appraiser)
 	})
 	if found {
 		list[i] = a
@@ -100,13 +102,14 @@ func (k Keeper) setAppraisal(ctx context.Context, appraiser sdk.AccAddress, a ty
 
 // MigrateAppraisalsByTitle (state version 2 to 3) moves the appraisals from
 // one record per (title, appraiser) to one record per title. The old records
-// come in (title, appraiser address) order, the order each new record keeps.
+// come in title order; each title's are sorted into address text order.
 func (k Keeper) MigrateAppraisalsByTitle(ctx sdk.Context) error {
 	var rec types.TitleAppraisals
 	flush := func() error {
 		if len(rec.Appraisals) == 0 {
 			return nil
 		}
+		slices.SortFunc(rec.Appraisals, func(a, b types.Appraisal) int { return strings.Compare(a.Appraiser, b.Appraiser) })
 		err := k.Appraisals.Set(ctx, rec.Appraisals[0].TitleId, rec)
 		rec = types.TitleAppraisals{}
 		return err
@@ -117,7 +120,7 @@ func (k Keeper) MigrateAppraisalsByTitle(ctx sdk.Context) error {
 				return true, err
 			}
 		}
-		a.TitleId = key.K1()
+		a.TitleId, a.Appraiser = key.K1(), key.K2().String()
 		rec.Appraisals = append(rec.Appraisals, a)
 		return false, nil
 	})

@@ -2,6 +2,8 @@ package keeper_test
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,7 +169,7 @@ func TestValuationNeedsClassMinAppraisals(t *testing.T) {
 }
 
 // TestTitleAppraisalsOrderAndPaging: a title's appraisals live in one record
-// ordered by appraiser address bytes, whatever order they arrive in; the
+// ordered by appraiser address text, whatever order they arrive in; the
 // query pages them by that order.
 func TestTitleAppraisalsOrderAndPaging(t *testing.T) {
 	f := setup(t)
@@ -185,13 +187,16 @@ func TestTitleAppraisalsOrderAndPaging(t *testing.T) {
 	all, err := f.k.TitleAppraisals(f.ctx, id)
 	require.NoError(t, err)
 	want := []string{appraiser1.String() + "=500", appraiser2.String() + "=102", appraiser3.String() + "=100"}
+	slices.Sort(want)
+	require.NotEqual(t, want[0], appraiser3.String()+"=100", "the first to arrive is not first")
 	require.Equal(t, want, appraisers(all))
+	third, _, _ := strings.Cut(want[2], "=")
 
 	page1, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id, Pagination: &query.PageRequest{Limit: 2, CountTotal: true}})
 	require.NoError(t, err)
 	require.Equal(t, want[:2], appraisers(page1.Appraisals))
 	require.Equal(t, uint64(3), page1.Pagination.Total)
-	require.Equal(t, []byte(appraiser3), page1.Pagination.NextKey)
+	require.Equal(t, []byte(third), page1.Pagination.NextKey)
 	page2, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id, Pagination: &query.PageRequest{Key: page1.Pagination.NextKey}})
 	require.NoError(t, err)
 	require.Equal(t, want[2:], appraisers(page2.Appraisals))
@@ -206,8 +211,9 @@ func TestTitleAppraisalsOrderAndPaging(t *testing.T) {
 }
 
 // TestMigrateAppraisalsByTitle: records in the state-version-2 layout (one
-// per title and appraiser) become one record per title, in appraiser order,
-// and the old layout is cleared; valuations read the moved appraisals.
+// per title and appraiser, in address byte order) become one record per
+// title in address text order, and the old layout is cleared; valuations
+// read the moved appraisals.
 func TestMigrateAppraisalsByTitle(t *testing.T) {
 	f := setup(t)
 	a, b, unappraised := f.active(), f.active(), f.active()
@@ -224,7 +230,11 @@ func TestMigrateAppraisalsByTitle(t *testing.T) {
 	b3, a2, b1, a1 := write(b, appraiser3, 30), write(a, appraiser2, 20), write(b, appraiser1, 10), write(a, appraiser1, 40)
 
 	require.NoError(t, f.k.MigrateAppraisalsByTitle(f.ctx))
-	for id, want := range map[uint64][]types.Appraisal{a: {a1, a2}, b: {b1, b3}, unappraised: nil} {
+	byText := func(as ...types.Appraisal) []types.Appraisal {
+		slices.SortFunc(as, func(x, y types.Appraisal) int { return strings.Compare(x.Appraiser, y.Appraiser) })
+		return as
+	}
+	for id, want := range map[uint64][]types.Appraisal{a: byText(a1, a2), b: byText(b1, b3), unappraised: nil} {
 		got, err := f.k.TitleAppraisals(f.ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, want, got, "title %d", id)
@@ -255,6 +265,8 @@ func TestAppraisalsInvariant(t *testing.T) {
 	swapped := types.TitleAppraisals{Appraisals: []types.Appraisal{good.Appraisals[1], good.Appraisals[0]}}
 	foreign := types.TitleAppraisals{Appraisals: []types.Appraisal{good.Appraisals[0]}}
 	foreign.Appraisals[0].TitleId = id + 1
+	upper := types.TitleAppraisals{Appraisals: []types.Appraisal{good.Appraisals[0]}}
+	upper.Appraisals[0].Appraiser = strings.ToUpper(upper.Appraisals[0].Appraiser)
 	for name, tc := range map[string]struct {
 		key  uint64
 		rec  types.TitleAppraisals
@@ -263,6 +275,7 @@ func TestAppraisalsInvariant(t *testing.T) {
 		"out of order":  {id, swapped, "out of order"},
 		"empty":         {id, types.TitleAppraisals{}, "empty appraisal record"},
 		"foreign":       {id, foreign, fmt.Sprintf("holds an appraisal of title %d", id+1)},
+		"not canonical": {id, upper, "is not a canonical address"},
 		"unknown title": {999, good, "title 999 has appraisals but does not exist"},
 	} {
 		t.Run(name, func(t *testing.T) {

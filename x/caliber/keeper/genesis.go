@@ -63,7 +63,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, a := range gs.Appraisals {
-		if err := k.setAppraisal(ctx, sdk.MustAccAddressFromBech32(a.Appraiser), a); err != nil {
+		a.Appraiser = sdk.MustAccAddressFromBech32(a.Appraiser).String() // canonical text: the record's order
+		if err := k.setAppraisal(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -128,7 +129,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.Custody, err = values(ctx, k.Custody); err != nil {
 		return nil, err
 	}
-	// Ordered by title, then appraiser address bytes, as the record holds them.
+	// Ordered by title, then appraiser address text, as the record holds them.
 	gs.Appraisals = []types.Appraisal{}
 	err = k.Appraisals.Walk(ctx, nil, func(_ uint64, rec types.TitleAppraisals) (bool, error) {
 		gs.Appraisals = append(gs.Appraisals, rec.Appraisals...)

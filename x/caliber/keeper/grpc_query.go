@@ -285,10 +285,8 @@ func (q queryServer) Appraisals(ctx context.Context, req *types.QueryAppraisalsR
 	if err != nil {
 		return nil, grpcError(err)
 	}
-	// Paged by appraiser address bytes, the record's order.
-	appraisals, page, err := keeperutil.PaginateSlice(all, func(a types.Appraisal) []byte {
-		return sdk.MustAccAddressFromBech32(a.Appraiser)
-	}, req.Pagination)
+	// Paged by appraiser address text, the record's order.
+	appraisals, page, err := keeperutil.PaginateSlice(all, func(a types.Appraisal) []byte { return []byte(a.Appraiser) }, req.Pagination)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}

@@ -1,7 +1,6 @@
 package keeper
 
 import (
-	"bytes"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -87,8 +86,8 @@ func InsuranceInvariant(k *Keeper) sdk.Invariant {
 
 // AppraisalsInvariant: each title's appraisal record is non-empty, belongs to
 // an existing title, holds only that title's appraisals and is strictly ordered by
-// appraiser address bytes (one appraisal per appraiser), as setAppraisal and
-// the query's paging rely on.
+// appraiser address text (one appraisal per appraiser), as setAppraisal and
+// the query's paging rely on; each appraiser is a canonical address.
 func AppraisalsInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var msg string
@@ -99,18 +98,16 @@ func AppraisalsInvariant(k *Keeper) sdk.Invariant {
 			if has, err := k.Titles.Has(ctx, id); err != nil || !has {
 				msg += fmt.Sprintf("title %d has appraisals but does not exist\n", id)
 			}
-			var prev sdk.AccAddress
-			for _, a := range rec.Appraisals {
+			for i, a := range rec.Appraisals {
 				addr, err := sdk.AccAddressFromBech32(a.Appraiser)
 				switch {
 				case a.TitleId != id:
 					msg += fmt.Sprintf("title %d's record holds an appraisal of title %d\n", id, a.TitleId)
-				case err != nil:
-					msg += fmt.Sprintf("title %d: appraiser %q: %s\n", id, a.Appraiser, err)
-				case prev != nil && bytes.Compare(prev, addr) >= 0:
+				case err != nil || addr.String() != a.Appraiser:
+					msg += fmt.Sprintf("title %d: appraiser %q is not a canonical address\n", id, a.Appraiser)
+				case i > 0 && rec.Appraisals[i-1].Appraiser >= a.Appraiser:
 					msg += fmt.Sprintf("title %d: appraiser %s is out of order\n", id, a.Appraiser)
 				}
-				prev = addr
 			}
 			return false, nil
 		})

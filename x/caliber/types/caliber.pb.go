@@ -724,7 +724,7 @@ func (m *Appraisal) GetReportSha256() string {
 }
 
 // TitleAppraisals is how state holds a title's appraisals: one record per
-// title, ordered by appraiser address bytes, so that a valuation reads them
+// title, ordered by appraiser address text, so that a valuation reads them
 // with one lookup instead of a prefix iteration.
 type TitleAppraisals struct {
 	Appraisals []Appraisal `protobuf:"bytes,1,rep,name=appraisals,proto3" json:"appraisals"`

@@ -299,7 +299,7 @@ export interface Appraisal {
 
 /**
  * TitleAppraisals is how state holds a title's appraisals: one record per
- * title, ordered by appraiser address bytes, so that a valuation reads them
+ * title, ordered by appraiser address text, so that a valuation reads them
  * with one lookup instead of a prefix iteration.
  */
 export interface TitleAppraisals {
