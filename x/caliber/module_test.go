@@ -9,13 +9,22 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	"cosmossdk.io/collections"
+	"cosmossdk.io/log"
 	"cosmossdk.io/math"
+	storetypes "cosmossdk.io/store/types"
 
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
 
 	"github.com/infrafi/infrafi/x/caliber"
+	"github.com/infrafi/infrafi/x/caliber/keeper"
 	"github.com/infrafi/infrafi/x/caliber/types"
 )
 
@@ -121,4 +130,42 @@ func TestAutoCLIOptionsMatchServices(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMigrationsThroughModuleManager runs the registered migrations from
+// state version 1 the way an upgrade handler does: the module manager finds
+// each step through the configurator, and version 2's appraisal records
+// come out in the version-3 layout.
+func TestMigrationsThroughModuleManager(t *testing.T) {
+	encCfg := moduletestutil.MakeTestEncodingConfig(caliber.AppModuleBasic{})
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx
+	storeService := runtime.NewKVStoreService(key)
+	k := keeper.NewKeeper(encCfg.Codec, storeService, authority.String(), nil, nil, nil, log.NewNopLogger())
+	am := caliber.NewAppModule(encCfg.Codec, k)
+	msgRouter := baseapp.NewMsgServiceRouter()
+	msgRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
+	queryRouter := baseapp.NewGRPCQueryRouter()
+	queryRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
+	cfg := module.NewConfigurator(encCfg.Codec, msgRouter, queryRouter)
+	am.RegisterServices(cfg)
+
+	legacy := collections.NewMap(collections.NewSchemaBuilder(storeService), types.LegacyAppraisalsKey, "legacy_appraisals",
+		collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), codec.CollValue[types.Appraisal](encCfg.Codec))
+	old := types.Appraisal{TitleId: 7, Appraiser: signer.String(), Value: math.NewInt(5), ReportSha256: "ab"}
+	require.NoError(t, legacy.Set(ctx, collections.Join(uint64(7), signer), old))
+
+	vm, err := module.NewManager(am).RunMigrations(ctx, cfg, module.VersionMap{types.ModuleName: 1})
+	require.NoError(t, err)
+	require.Equal(t, uint64(caliber.ConsensusVersion), vm[types.ModuleName])
+	require.EqualValues(t, 3, caliber.ConsensusVersion, "version 3 keeps a title's appraisals in one record")
+	got, err := k.TitleAppraisals(ctx, 7)
+	require.NoError(t, err)
+	require.Equal(t, []types.Appraisal{old}, got)
+	has, err := legacy.Has(ctx, collections.Join(uint64(7), signer))
+	require.NoError(t, err)
+	require.False(t, has)
+	reserved, err := k.TotalReserved(ctx)
+	require.NoError(t, err)
+	require.True(t, reserved.IsZero(), "1->2 ran too")
 }
