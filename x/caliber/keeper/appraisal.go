@@ -142,6 +142,25 @@ func (k Keeper) GetValuation(ctx context.Context, titleID uint64) (types.Valuati
 	if err != nil {
 		return types.Valuation{}, err
 	}
+	return k.valuation(ctx, t)
+}
+
+// Collateral reads what x/lending's covenant review needs of a title with
+// one read of it: its valuation and custody staleness, each with the error
+// GetValuation and IsStale would return.
+func (k Keeper) Collateral(ctx context.Context, titleID uint64) types.CollateralView {
+	t, err := k.GetTitle(ctx, titleID)
+	if err != nil {
+		return types.CollateralView{ValuationErr: err, StaleErr: err}
+	}
+	var view types.CollateralView
+	view.Valuation, view.ValuationErr = k.valuation(ctx, t)
+	view.Stale, view.StaleErr = k.isStale(ctx, t)
+	return view
+}
+
+// valuation is GetValuation of a title already read.
+func (k Keeper) valuation(ctx context.Context, t types.Title) (types.Valuation, error) {
 	if !types.IsLive(t.Status) {
 		return types.Valuation{}, errorsmod.Wrapf(types.ErrNoValuation, "title %d is %s", t.Id, t.Status)
 	}

@@ -119,10 +119,15 @@ func (k Keeper) IsStale(ctx context.Context, titleID uint64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return k.isStale(ctx, t)
+}
+
+// isStale is IsStale of a title already read.
+func (k Keeper) isStale(ctx context.Context, t types.Title) (bool, error) {
 	if !types.InCustody(t.Status) {
 		return false, nil
 	}
-	c, err := k.Custody.Get(ctx, titleID)
+	c, err := k.Custody.Get(ctx, t.Id)
 	if err != nil {
 		return false, err
 	}

@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -192,4 +193,31 @@ func TestIsStaleUnknownTitle(t *testing.T) {
 	f := setup(t)
 	_, err := f.k.IsStale(f.ctx, 42)
 	require.ErrorIs(t, err, types.ErrTitleNotFound)
+}
+
+// TestCollateralMatchesValuationAndIsStale: Collateral, which reads a title
+// once, returns what GetValuation and IsStale return, errors included, for
+// unknown, pending, appraised, unappraised and stale titles.
+func TestCollateralMatchesValuationAndIsStale(t *testing.T) {
+	f := setup(t)
+	appraised, bare, pending := f.active(), f.active(), f.mint()
+	require.NoError(t, f.appraise(appraiser1, appraised, 200_000_000_000, year))
+	ids := []uint64{appraised, bare, pending, 999}
+	check := func(when string) {
+		for _, id := range ids {
+			got := f.k.Collateral(f.ctx, id)
+			v, verr := f.k.GetValuation(f.ctx, id)
+			stale, serr := f.k.IsStale(f.ctx, id)
+			require.Equal(t, v, got.Valuation, "%s: title %d", when, id)
+			require.Equal(t, fmt.Sprint(verr), fmt.Sprint(got.ValuationErr), "%s: title %d", when, id)
+			require.Equal(t, stale, got.Stale, "%s: title %d", when, id)
+			require.Equal(t, fmt.Sprint(serr), fmt.Sprint(got.StaleErr), "%s: title %d", when, id)
+		}
+	}
+	check("fresh")
+	require.True(t, f.k.Collateral(f.ctx, appraised).Valuation.Value.IsPositive())
+	require.ErrorIs(t, f.k.Collateral(f.ctx, 999).StaleErr, types.ErrTitleNotFound)
+	f.advance(types.DefaultCustodyAttestationMaxAge)
+	require.True(t, f.k.Collateral(f.ctx, appraised).Stale, "custody lapsed")
+	check("stale")
 }

@@ -34,6 +34,16 @@ func DepreciationFactor(depreciationPerYear, residual math.LegacyDec, ageSeconds
 	return factor
 }
 
+// CollateralView is one title as a covenant review reads it (Keeper.Collateral):
+// its valuation and whether its custody is stale, each with the error
+// GetValuation and IsStale would return for it.
+type CollateralView struct {
+	Valuation    Valuation
+	ValuationErr error
+	Stale        bool
+	StaleErr     error
+}
+
 // ValuationInput is everything a valuation depends on. Appraisals must already
 // be limited to the latest appraisal of each currently active appraiser;
 // ComputeValuation drops the expired ones itself.

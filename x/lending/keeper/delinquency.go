@@ -71,13 +71,19 @@ func (k Keeper) appraise(ctx context.Context, titleIDs []uint64) (value math.Int
 	value = math.ZeroInt()
 	values = make([]math.Int, len(titleIDs))
 	for i, id := range titleIDs {
-		values[i] = math.ZeroInt()
-		if v, err := k.caliber.GetValuation(ctx, id); err == nil && !v.Value.IsNil() && v.Value.IsPositive() {
-			values[i] = v.Value
-			value = value.Add(v.Value)
-		}
+		values[i] = valueOf(k.caliber.GetValuation(ctx, id))
+		value = value.Add(values[i])
 	}
 	return value, values
+}
+
+// valueOf is a title's value in appraise's sums: its valuation's value, zero
+// when it has none.
+func valueOf(v calibertypes.Valuation, err error) math.Int {
+	if err == nil && !v.Value.IsNil() && v.Value.IsPositive() {
+		return v.Value
+	}
+	return math.ZeroInt()
 }
 
 // coverage sums the coverage of the titles' active policies. Kept apart
@@ -119,8 +125,15 @@ func (k Keeper) impair(ctx context.Context, l *types.Loan) (math.Int, error) {
 // liquidation_ltv, custody fresh, every title insured when the loan requires
 // insurance, revenue / scheduled debt service over the cash-flow record >=
 // min_dscr when the loan has one.
+//
+// Each title is read once for both its value and its custody (Collateral).
 func (k Keeper) covenantFailure(ctx context.Context, l types.Loan) (string, math.LegacyDec, error) {
-	value, _ := k.appraise(ctx, l.TitleIds)
+	views := make([]calibertypes.CollateralView, len(l.TitleIds))
+	value := math.ZeroInt()
+	for i, id := range l.TitleIds {
+		views[i] = k.caliber.Collateral(ctx, id)
+		value = value.Add(valueOf(views[i].Valuation, views[i].ValuationErr))
+	}
 	if !value.IsPositive() {
 		if l.Outstanding().IsPositive() {
 			return CovenantUnvalued, math.LegacyZeroDec(), nil
@@ -131,12 +144,11 @@ func (k Keeper) covenantFailure(ctx context.Context, l types.Loan) (string, math
 	if ltv.GT(l.Terms.LiquidationLtv) {
 		return CovenantLTV, ltv, nil
 	}
-	for _, id := range l.TitleIds {
-		stale, err := k.caliber.IsStale(ctx, id)
-		if err != nil {
-			return "", ltv, err
+	for _, v := range views {
+		if v.StaleErr != nil {
+			return "", ltv, v.StaleErr
 		}
-		if stale {
+		if v.Stale {
 			return CovenantCustody, ltv, nil
 		}
 	}

@@ -200,6 +200,12 @@ func (c *fakeCaliber) GetValuation(_ context.Context, id uint64) (calibertypes.V
 	return calibertypes.Valuation{TitleId: id, Value: v}, nil
 }
 func (c *fakeCaliber) IsStale(_ context.Context, id uint64) (bool, error) { return c.stale[id], nil }
+func (c *fakeCaliber) Collateral(ctx context.Context, id uint64) calibertypes.CollateralView {
+	var v calibertypes.CollateralView
+	v.Valuation, v.ValuationErr = c.GetValuation(ctx, id)
+	v.Stale, v.StaleErr = c.IsStale(ctx, id)
+	return v
+}
 func (c *fakeCaliber) ActivePolicy(_ context.Context, id uint64) (calibertypes.Policy, error) {
 	p, ok := c.policies[id]
 	if !ok {

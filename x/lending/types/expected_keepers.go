@@ -40,6 +40,8 @@ type CaliberKeeper interface {
 	GetTitle(ctx context.Context, titleID uint64) (calibertypes.Title, error)
 	GetValuation(ctx context.Context, titleID uint64) (calibertypes.Valuation, error)
 	IsStale(ctx context.Context, titleID uint64) (bool, error)
+	// Collateral is GetValuation and IsStale from one read of the title.
+	Collateral(ctx context.Context, titleID uint64) calibertypes.CollateralView
 	ActivePolicy(ctx context.Context, titleID uint64) (calibertypes.Policy, error)
 	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error
 	Release(ctx context.Context, titleID uint64) error
