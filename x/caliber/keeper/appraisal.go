@@ -174,7 +174,8 @@ func (k Keeper) valuation(ctx context.Context, t types.Title) (types.Valuation, 
 	}
 	appraisals := make([]types.Appraisal, 0, len(recorded))
 	for _, a := range recorded {
-		if k.HasRole(ctx, sdk.MustAccAddressFromBech32(a.Appraiser), types.RoleAppraiser) {
+		// Every write stores a valid address; one that is not holds no role.
+		if addr, err := sdk.AccAddressFromBech32(a.Appraiser); err == nil && k.HasRole(ctx, addr, types.RoleAppraiser) {
 			appraisals = append(appraisals, a)
 		}
 	}

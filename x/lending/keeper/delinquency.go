@@ -77,8 +77,8 @@ func (k Keeper) appraise(ctx context.Context, titleIDs []uint64) (value math.Int
 	return value, values
 }
 
-// valueOf is a title's value in appraise's sums: its valuation's value, zero
-// when it has none.
+// valueOf is a title's value in a collateral sum (appraise, a covenant
+// review): its valuation's value, zero when it has none.
 func valueOf(v calibertypes.Valuation, err error) math.Int {
 	if err == nil && !v.Value.IsNil() && v.Value.IsPositive() {
 		return v.Value
