@@ -14,7 +14,6 @@ import (
 	"cosmossdk.io/math"
 	storetypes "cosmossdk.io/store/types"
 
-	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	"github.com/cosmos/cosmos-sdk/testutil"
@@ -26,6 +25,7 @@ import (
 	"github.com/infrafi/infrafi/x/caliber"
 	"github.com/infrafi/infrafi/x/caliber/keeper"
 	"github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/modtest"
 )
 
 var (
@@ -143,12 +143,7 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	storeService := runtime.NewKVStoreService(key)
 	k := keeper.NewKeeper(encCfg.Codec, storeService, authority.String(), nil, nil, nil, log.NewNopLogger())
 	am := caliber.NewAppModule(encCfg.Codec, k)
-	msgRouter := baseapp.NewMsgServiceRouter()
-	msgRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	queryRouter := baseapp.NewGRPCQueryRouter()
-	queryRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	cfg := module.NewConfigurator(encCfg.Codec, msgRouter, queryRouter)
-	am.RegisterServices(cfg)
+	cfg := modtest.Register(encCfg, am).Configurator
 
 	legacy := collections.NewMap(collections.NewSchemaBuilder(storeService), types.LegacyAppraisalsKey, "legacy_appraisals",
 		collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), codec.CollValue[types.Appraisal](encCfg.Codec))

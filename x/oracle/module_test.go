@@ -14,14 +14,13 @@ import (
 	"cosmossdk.io/math"
 	storetypes "cosmossdk.io/store/types"
 
-	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
 
+	"github.com/infrafi/infrafi/x/internal/modtest"
 	"github.com/infrafi/infrafi/x/oracle"
 	"github.com/infrafi/infrafi/x/oracle/keeper"
 	"github.com/infrafi/infrafi/x/oracle/types"
@@ -67,11 +66,8 @@ func TestModuleWiring(t *testing.T) {
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority.String(), log.NewNopLogger())
 	am := oracle.NewAppModule(encCfg.Codec, k)
 
-	msgRouter := baseapp.NewMsgServiceRouter()
-	msgRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	queryRouter := baseapp.NewGRPCQueryRouter()
-	queryRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	am.RegisterServices(module.NewConfigurator(encCfg.Codec, msgRouter, queryRouter))
+	services := modtest.Register(encCfg, am)
+	msgRouter, queryRouter := services.Msgs, services.Queries
 
 	genesis := json.RawMessage(`{
 		"params": {"default_post_ttl":"3600s","max_post_ttl":"86400s","max_feeders_per_feed":32,"max_value":"1000000000000000000","min_power":"0.5"},

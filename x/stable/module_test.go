@@ -13,14 +13,13 @@ import (
 	"cosmossdk.io/log"
 	storetypes "cosmossdk.io/store/types"
 
-	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/infrafi/infrafi/x/internal/modtest"
 	"github.com/infrafi/infrafi/x/stable"
 	"github.com/infrafi/infrafi/x/stable/keeper"
 	"github.com/infrafi/infrafi/x/stable/types"
@@ -77,11 +76,8 @@ func TestModuleServices(t *testing.T) {
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), moduleNames{}, nil, nil, authority.String(), log.NewNopLogger())
 	am := stable.NewAppModule(encCfg.Codec, k)
 
-	msgRouter := baseapp.NewMsgServiceRouter()
-	msgRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	queryRouter := baseapp.NewGRPCQueryRouter()
-	queryRouter.SetInterfaceRegistry(encCfg.InterfaceRegistry)
-	am.RegisterServices(module.NewConfigurator(encCfg.Codec, msgRouter, queryRouter))
+	services := modtest.Register(encCfg, am)
+	msgRouter, queryRouter := services.Msgs, services.Queries
 
 	for _, msg := range []sdk.Msg{&types.MsgMint{}, &types.MsgRedeem{}, &types.MsgUpdateParams{}, &types.MsgUpdateAllowlist{}} {
 		require.NotNil(t, msgRouter.Handler(msg), sdk.MsgTypeURL(msg))

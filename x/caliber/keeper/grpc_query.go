@@ -222,7 +222,7 @@ func (q queryServer) Titles(ctx context.Context, req *types.QueryTitlesRequest) 
 // paginateIndex pages through the titles a title index holds under ref,
 // keeping those that match.
 func paginateIndex[R any](
-	ctx context.Context, k *Keeper, index *multiIndex[R, uint64, types.Title], ref R,
+	ctx context.Context, k *Keeper, index *keeperutil.MultiIndex[R, uint64, types.Title], ref R,
 	pageReq *query.PageRequest, match func(types.Title) bool,
 ) ([]types.Title, *query.PageResponse, error) {
 	return query.CollectionFilteredPaginate(ctx, index, pageReq,

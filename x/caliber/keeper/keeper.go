@@ -19,10 +19,10 @@ import (
 
 // TitleIndexes are the secondary indexes of Titles, kept by the IndexedMap.
 type TitleIndexes struct {
-	Owner     *multiIndex[sdk.AccAddress, uint64, types.Title]
-	Class     *multiIndex[string, uint64, types.Title]
-	Status    *multiIndex[int32, uint64, types.Title]
-	Custodian *multiIndex[sdk.AccAddress, uint64, types.Title]
+	Owner     *keeperutil.MultiIndex[sdk.AccAddress, uint64, types.Title]
+	Class     *keeperutil.MultiIndex[string, uint64, types.Title]
+	Status    *keeperutil.MultiIndex[int32, uint64, types.Title]
+	Custodian *keeperutil.MultiIndex[sdk.AccAddress, uint64, types.Title]
 }
 
 // IndexesList implements collections.Indexes.
@@ -32,13 +32,13 @@ func (i TitleIndexes) IndexesList() []collections.Index[uint64, types.Title] {
 
 func newTitleIndexes(sb *collections.SchemaBuilder) TitleIndexes {
 	return TitleIndexes{
-		Owner: newMultiIndex(sb, types.TitlesByOwnerKey, "titles_by_owner", sdk.AccAddressKey, collections.Uint64Key,
+		Owner: keeperutil.NewMultiIndex(sb, types.TitlesByOwnerKey, "titles_by_owner", sdk.AccAddressKey, collections.Uint64Key,
 			func(_ uint64, t types.Title) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(t.Owner) }),
-		Class: newMultiIndex(sb, types.TitlesByClassKey, "titles_by_class", collections.StringKey, collections.Uint64Key,
+		Class: keeperutil.NewMultiIndex(sb, types.TitlesByClassKey, "titles_by_class", collections.StringKey, collections.Uint64Key,
 			func(_ uint64, t types.Title) (string, error) { return t.ClassId, nil }),
-		Status: newMultiIndex(sb, types.TitlesByStatusKey, "titles_by_status", collections.Int32Key, collections.Uint64Key,
+		Status: keeperutil.NewMultiIndex(sb, types.TitlesByStatusKey, "titles_by_status", collections.Int32Key, collections.Uint64Key,
 			func(_ uint64, t types.Title) (int32, error) { return int32(t.Status), nil }),
-		Custodian: newMultiIndex(sb, types.TitlesByCustodianKey, "titles_by_custodian", sdk.AccAddressKey, collections.Uint64Key,
+		Custodian: keeperutil.NewMultiIndex(sb, types.TitlesByCustodianKey, "titles_by_custodian", sdk.AccAddressKey, collections.Uint64Key,
 			func(_ uint64, t types.Title) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(t.Custodian) }),
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -144,7 +145,7 @@ func (q queryServer) Loans(ctx context.Context, req *types.QueryLoansRequest) (*
 }
 
 func paginateIndex[R any](
-	ctx context.Context, k *Keeper, index *multiIndex[R, uint64, types.Loan], ref R, pageReq *query.PageRequest,
+	ctx context.Context, k *Keeper, index *keeperutil.MultiIndex[R, uint64, types.Loan], ref R, pageReq *query.PageRequest,
 ) ([]types.Loan, *query.PageResponse, error) {
 	return query.CollectionPaginate(ctx, index, pageReq,
 		func(key collections.Pair[R, uint64], _ collections.NoValue) (types.Loan, error) {

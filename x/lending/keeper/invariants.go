@@ -228,14 +228,15 @@ func QueuesInvariant(k *Keeper) sdk.Invariant {
 	}
 }
 
-// IndexesInvariant: each loan has exactly its borrower, status and curator
-// index keys, and the status counts are the number of loans in each status.
+// IndexesInvariant: each loan has exactly its borrower and status index keys
+// and, once funded (it has a curator), its curator key; the status counts are
+// the number of loans in each status.
 // setLoan moves index keys from the status a loan was stored with, without
 // reading it back; this checks it moved the right ones.
 func IndexesInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var msg string
-		loans, counts := uint64(0), map[int32]uint64{}
+		loans, curated, counts := uint64(0), uint64(0), map[int32]uint64{}
 		idx := k.Loans.Indexes
 		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
 			loans++
@@ -244,10 +245,15 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 			if err != nil {
 				return true, err
 			}
-			msg += keeperutil.MissingKeys(fmt.Sprintf("loan %d (%s)", id, l.Status),
+			keys := []keeperutil.IndexKey{
 				keeperutil.KeyIn(ctx, "borrower", idx.Borrower.KeySet, collections.Join(borrower, id)),
 				keeperutil.KeyIn(ctx, "status", idx.Status.KeySet, collections.Join(int32(l.Status), id)),
-				keeperutil.KeyIn(ctx, "curator", idx.Curator.KeySet, collections.Join(l.Curator, id)))
+			}
+			if idx.Curator.Indexed(l) {
+				curated++
+				keys = append(keys, keeperutil.KeyIn(ctx, "curator", idx.Curator.KeySet, collections.Join(l.Curator, id)))
+			}
+			msg += keeperutil.MissingKeys(fmt.Sprintf("loan %d (%s)", id, l.Status), keys...)
 			return false, nil
 		})
 		if err != nil {
@@ -255,9 +261,13 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 		}
 		sizes, err := keeperutil.SizeMismatches(loans, "loans",
 			keeperutil.SizeOf(ctx, "borrower", idx.Borrower.KeySet),
-			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet),
-			keeperutil.SizeOf(ctx, "curator", idx.Curator.KeySet))
+			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet))
 		if err != nil {
+			return err.Error(), true
+		}
+		msg += sizes
+		if sizes, err = keeperutil.SizeMismatches(curated, "loans with a curator",
+			keeperutil.SizeOf(ctx, "curator", idx.Curator.KeySet)); err != nil {
 			return err.Error(), true
 		}
 		msg += sizes

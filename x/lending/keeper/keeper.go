@@ -32,10 +32,12 @@ const (
 
 // LoanIndexes are the secondary indexes of Loans.
 type LoanIndexes struct {
-	Borrower *multiIndex[sdk.AccAddress, uint64, types.Loan]
-	Status   *multiIndex[int32, uint64, types.Loan]
-	// Curator indexes funded loans by curator ("" while pending).
-	Curator *multiIndex[string, uint64, types.Loan]
+	Borrower *keeperutil.MultiIndex[sdk.AccAddress, uint64, types.Loan]
+	Status   *keeperutil.MultiIndex[int32, uint64, types.Loan]
+	// Curator indexes funded loans by curator. It is sparse: a PENDING
+	// loan, which has no curator yet, has no key (state version 2; version
+	// 1 kept one under "", which no query could ask for).
+	Curator *keeperutil.MultiIndex[string, uint64, types.Loan]
 }
 
 // IndexesList implements collections.Indexes.
@@ -45,7 +47,7 @@ func (i LoanIndexes) IndexesList() []collections.Index[uint64, types.Loan] {
 
 // AuctionIndexes are the secondary indexes of Auctions.
 type AuctionIndexes struct {
-	Status *multiIndex[int32, uint64, types.Auction]
+	Status *keeperutil.MultiIndex[int32, uint64, types.Auction]
 }
 
 // IndexesList implements collections.Indexes.
@@ -129,12 +131,13 @@ func NewKeeper(
 		Params:   collections.NewItem(sb, types.ParamsKey, "params", keeperutil.CollValue[types.Params](cdc)),
 		Products: collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, keeperutil.CollValue[types.Product](cdc)),
 		Loans: collections.NewIndexedMap(sb, types.LoansKey, "loans", collections.Uint64Key, keeperutil.CollValue[types.Loan](cdc), LoanIndexes{
-			Borrower: newMultiIndex(sb, types.LoansByBorrowerKey, "loans_by_borrower", sdk.AccAddressKey, collections.Uint64Key,
+			Borrower: keeperutil.NewMultiIndex(sb, types.LoansByBorrowerKey, "loans_by_borrower", sdk.AccAddressKey, collections.Uint64Key,
 				func(_ uint64, l types.Loan) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(l.Borrower) }),
-			Status: newMultiIndex(sb, types.LoansByStatusKey, "loans_by_status", collections.Int32Key, collections.Uint64Key,
+			Status: keeperutil.NewMultiIndex(sb, types.LoansByStatusKey, "loans_by_status", collections.Int32Key, collections.Uint64Key,
 				func(_ uint64, l types.Loan) (int32, error) { return int32(l.Status), nil }),
-			Curator: newMultiIndex(sb, types.LoansByCuratorKey, "loans_by_curator", collections.StringKey, collections.Uint64Key,
-				func(_ uint64, l types.Loan) (string, error) { return l.Curator, nil }),
+			Curator: keeperutil.NewMultiIndex(sb, types.LoansByCuratorKey, "loans_by_curator", collections.StringKey, collections.Uint64Key,
+				func(_ uint64, l types.Loan) (string, error) { return l.Curator, nil }).
+				Sparse(func(l types.Loan) bool { return l.Curator != "" }),
 		}),
 		NextLoanID:   collections.NewSequence(sb, types.NextLoanIDKey, "next_loan_id"),
 		TitleLoan:    collections.NewMap(sb, types.TitleLoanKey, "title_loan", collections.Uint64Key, collections.Uint64Value),
@@ -149,7 +152,7 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		Impaired: collections.NewKeySet(sb, types.ImpairedKey, "impaired", collections.Uint64Key),
 		Auctions: collections.NewIndexedMap(sb, types.AuctionsKey, "auctions", collections.Uint64Key, keeperutil.CollValue[types.Auction](cdc), AuctionIndexes{
-			Status: newMultiIndex(sb, types.AuctionsByStatusKey, "auctions_by_status", collections.Int32Key, collections.Uint64Key,
+			Status: keeperutil.NewMultiIndex(sb, types.AuctionsByStatusKey, "auctions_by_status", collections.Int32Key, collections.Uint64Key,
 				func(_ uint64, a types.Auction) (int32, error) { return int32(a.Status), nil }),
 		}),
 		Revaluations: collections.NewMap(sb, types.RevaluationsKey, "revaluations", collections.StringKey, keeperutil.CollValue[types.Revaluation](cdc)),
@@ -299,7 +302,8 @@ func (k Keeper) setLoan(ctx context.Context, l types.Loan, from types.LoanStatus
 }
 
 // moveLoanKeys writes a new loan's index keys and status count, or moves a
-// stored loan's status (and, when it is funded, curator) keys and counts.
+// stored loan's status key and count and, when it is funded, adds its
+// curator key.
 func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanStatus) error {
 	idx := k.Loans.Indexes
 	if from == types.LoanStatusUnspecified {
@@ -317,9 +321,6 @@ func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanS
 		return err
 	}
 	if from == types.LoanPending && l.Curator != "" {
-		if err := idx.Curator.Remove(ctx, collections.Join("", l.Id)); err != nil {
-			return err
-		}
 		if err := idx.Curator.Set(ctx, collections.Join(l.Curator, l.Id)); err != nil {
 			return err
 		}
@@ -328,6 +329,13 @@ func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanS
 		return err
 	}
 	return k.addCount(ctx, l.Status, 1)
+}
+
+// MigrateSparseCuratorIndex (state version 1 to 2) removes the curator
+// index keys of loans without a curator (PENDING loans and those that
+// expired or were cancelled pending), which version 1 kept under "".
+func (k Keeper) MigrateSparseCuratorIndex(ctx sdk.Context) error {
+	return k.Loans.Indexes.Curator.Clear(ctx, collections.NewPrefixedPairRange[string, uint64](""))
 }
 
 // noStoredLoan is the old value of a loan being created: none.

@@ -13,6 +13,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/keeper"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
@@ -405,8 +406,9 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 }
 
 // setLoan moves index keys from the status a loan was stored with without
-// reading it back: funding moves the status and curator keys, cancelling the
-// status key, and the indexes invariant notices keys that went astray.
+// reading it back: funding moves the status key and adds the curator key,
+// cancelling moves the status key, a loan without a curator has no curator
+// key, and the indexes invariant notices keys that went astray.
 func TestLoanIndexKeysFollowStatus(t *testing.T) {
 	f := setup(t)
 	funded := f.request(t, usd(10_000), 1)
@@ -423,8 +425,11 @@ func TestLoanIndexKeysFollowStatus(t *testing.T) {
 	require.True(t, has(idx.Curator.Has(f.ctx, collections.Join(curator.String(), funded))))
 	require.False(t, has(idx.Curator.Has(f.ctx, collections.Join("", funded))))
 	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanCancelled), cancelled))))
-	require.True(t, has(idx.Curator.Has(f.ctx, collections.Join("", cancelled))))
+	require.False(t, has(idx.Curator.Has(f.ctx, collections.Join("", cancelled))))
 	require.True(t, has(idx.Borrower.Has(f.ctx, collections.Join(borrower, cancelled))))
+	n, err := keeperutil.CountKeys(f.ctx, idx.Curator.KeySet)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), n, "only the funded loan has a curator key")
 
 	inv := keeper.IndexesInvariant(f.k)
 	for _, c := range []struct {
@@ -437,7 +442,10 @@ func TestLoanIndexKeysFollowStatus(t *testing.T) {
 		}, "has no status index key"},
 		{"stale curator key", func(ctx sdk.Context) error {
 			return idx.Curator.Set(ctx, collections.Join("", funded))
-		}, "curator index holds 3 keys for 2 loans"},
+		}, "curator index holds 2 keys for 1 loans with a curator"},
+		{"missing curator key", func(ctx sdk.Context) error {
+			return idx.Curator.Remove(ctx, collections.Join(curator.String(), funded))
+		}, "has no curator index key"},
 		{"status count", func(ctx sdk.Context) error {
 			return f.k.StatusCounts.Set(ctx, int32(types.LoanActive), 2)
 		}, "counted 2, 1 loans hold it"},
@@ -448,4 +456,31 @@ func TestLoanIndexKeysFollowStatus(t *testing.T) {
 		require.True(t, broken, c.name)
 		require.Contains(t, msg, c.want, c.name)
 	}
+}
+
+// State version 1 kept a curator key under "" for every loan without a
+// curator; the 1->2 migration removes those and keeps the funded loans' keys.
+func TestMigrateSparseCuratorIndex(t *testing.T) {
+	f := setup(t)
+	funded := f.request(t, usd(10_000), 1)
+	cancelled := f.request(t, usd(1_000), 2)
+	pending := f.request(t, usd(1_000), 3)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
+	require.NoError(t, err)
+	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	idx := f.k.Loans.Indexes
+	for _, id := range []uint64{cancelled, pending} { // the version 1 layout
+		require.NoError(t, idx.Curator.Set(f.ctx, collections.Join("", id)))
+	}
+	_, broken := keeper.IndexesInvariant(f.k)(f.ctx)
+	require.True(t, broken, "version 1 keys break the version 2 invariant")
+
+	require.NoError(t, f.k.MigrateSparseCuratorIndex(f.ctx))
+	f.checkInvariants(t)
+	var keys []collections.Pair[string, uint64]
+	require.NoError(t, idx.Curator.Walk(f.ctx, nil, func(k collections.Pair[string, uint64]) (bool, error) {
+		keys = append(keys, k)
+		return false, nil
+	}))
+	require.Equal(t, []collections.Pair[string, uint64]{collections.Join(curator.String(), funded)}, keys)
 }

@@ -25,10 +25,10 @@ const FeeCollector = stabletypes.ProtocolFeeCollector
 // requestIndexes are the secondary indexes of the redemption requests.
 type requestIndexes struct {
 	// Owner lists an owner's requests: (owner, id).
-	Owner *multiIndex[sdk.AccAddress, uint64, types.RedeemRequest]
+	Owner *keeperutil.MultiIndex[sdk.AccAddress, uint64, types.RedeemRequest]
 	// Queue is the service order: (10000 − bid_bps, id), walked ascending, so
 	// bid descending then request time ascending.
-	Queue *multiIndex[uint32, uint64, types.RedeemRequest]
+	Queue *keeperutil.MultiIndex[uint32, uint64, types.RedeemRequest]
 }
 
 func (i requestIndexes) IndexesList() []collections.Index[uint64, types.RedeemRequest] {
@@ -119,11 +119,11 @@ func NewKeeper(
 		Epoch:         collections.NewItem(sb, types.EpochKey, "epoch", keeperutil.CollValue[types.EpochInfo](cdc)),
 		Round:         collections.NewItem(sb, types.RoundKey, "round", keeperutil.CollValue[types.ServingRound](cdc)),
 		Requests: collections.NewIndexedMap(sb, types.RequestsKey, "requests", collections.Uint64Key, requestValue, requestIndexes{
-			Owner: newMultiIndex(sb, types.RequestsByOwnerKey, "requests_by_owner", sdk.AccAddressKey, collections.Uint64Key,
+			Owner: keeperutil.NewMultiIndex(sb, types.RequestsByOwnerKey, "requests_by_owner", sdk.AccAddressKey, collections.Uint64Key,
 				func(_ uint64, r types.RedeemRequest) (sdk.AccAddress, error) {
 					return sdk.AccAddressFromBech32(r.Owner)
 				}),
-			Queue: newMultiIndex(sb, types.QueueKey, "queue", collections.Uint32Key, collections.Uint64Key,
+			Queue: keeperutil.NewMultiIndex(sb, types.QueueKey, "queue", collections.Uint32Key, collections.Uint64Key,
 				func(_ uint64, r types.RedeemRequest) (uint32, error) { return types.QueueBidKey(r.BidBps), nil }),
 		}),
 		Checkpoints:     collections.NewMap(sb, types.CheckpointsKey, "checkpoints", collections.Int64Key, keeperutil.CollValue[types.Checkpoint](cdc)),

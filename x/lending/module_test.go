@@ -1,0 +1,52 @@
+package lending_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/log"
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+
+	"github.com/infrafi/infrafi/x/internal/modtest"
+	"github.com/infrafi/infrafi/x/lending"
+	"github.com/infrafi/infrafi/x/lending/keeper"
+	"github.com/infrafi/infrafi/x/lending/types"
+)
+
+// TestMigrationsThroughModuleManager runs the registered migrations from
+// state version 1 the way an upgrade handler does: the module manager finds
+// the step through the configurator, and version 1's curator keys under ""
+// are gone while a funded loan's key stays.
+func TestMigrationsThroughModuleManager(t *testing.T) {
+	encCfg := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx
+	authority := sdk.AccAddress([]byte("authority___________")).String()
+	curator := sdk.AccAddress([]byte("curator_____________")).String()
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority, nil, nil, nil, nil, nil, log.NewNopLogger())
+	am := lending.NewAppModule(encCfg.Codec, k, nil, nil, nil)
+	cfg := modtest.Register(encCfg, am).Configurator
+
+	curators := k.Loans.Indexes.Curator
+	require.NoError(t, curators.Set(ctx, collections.Join("", uint64(7))))
+	require.NoError(t, curators.Set(ctx, collections.Join(curator, uint64(8))))
+
+	vm, err := module.NewManager(am).RunMigrations(ctx, cfg, module.VersionMap{types.ModuleName: 1})
+	require.NoError(t, err)
+	require.Equal(t, uint64(lending.ConsensusVersion), vm[types.ModuleName])
+	require.EqualValues(t, 2, lending.ConsensusVersion, "version 2 keeps no curator key for a loan without a curator")
+	has, err := curators.Has(ctx, collections.Join("", uint64(7)))
+	require.NoError(t, err)
+	require.False(t, has)
+	has, err = curators.Has(ctx, collections.Join(curator, uint64(8)))
+	require.NoError(t, err)
+	require.True(t, has)
+}
