@@ -19,10 +19,17 @@ import (
 // collateralValue sums the valuations of titles; ErrNoValuation names the
 // first title without a positive value.
 func (k Keeper) collateralValue(ctx context.Context, titleIDs []uint64) (math.Int, map[uint64]math.Int, error) {
+	return sumValuations(titleIDs, func(i int) (calibertypes.Valuation, error) { return k.caliber.GetValuation(ctx, titleIDs[i]) })
+}
+
+// sumValuations is collateralValue over valuations already read (valuation
+// returns the i-th title's), so a caller that reads more of each title
+// (underwriting: its custody too) reads it once.
+func sumValuations(titleIDs []uint64, valuation func(i int) (calibertypes.Valuation, error)) (math.Int, map[uint64]math.Int, error) {
 	total := math.ZeroInt()
 	values := make(map[uint64]math.Int, len(titleIDs))
-	for _, id := range titleIDs {
-		v, err := k.caliber.GetValuation(ctx, id)
+	for i, id := range titleIDs {
+		v, err := valuation(i)
 		if err != nil {
 			return math.Int{}, nil, errorsmod.Wrapf(types.ErrNoValuation, "title %d: %s", id, err)
 		}
@@ -164,7 +171,13 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 
 	now := blockTime(ctx)
 	maturity := now.Add(product.Duration)
-	value, values, err := k.collateralValue(ctx, l.TitleIds)
+	// Each title is read once for its value and its custody (Collateral);
+	// the checks keep their order: value, LTV, insurance, then custody.
+	views := make([]calibertypes.CollateralView, len(l.TitleIds))
+	for i, id := range l.TitleIds {
+		views[i] = k.caliber.Collateral(ctx, id)
+	}
+	value, values, err := sumValuations(l.TitleIds, func(i int) (calibertypes.Valuation, error) { return views[i].Valuation, views[i].ValuationErr })
 	if err != nil {
 		return math.Int{}, err
 	}
@@ -175,12 +188,11 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 	if err := k.checkInsurance(ctx, l.TitleIds, values, product.MinInsuranceBps, maturity); err != nil {
 		return math.Int{}, err
 	}
-	for _, id := range l.TitleIds {
-		stale, err := k.caliber.IsStale(ctx, id)
-		if err != nil {
-			return math.Int{}, err
+	for i, id := range l.TitleIds {
+		if views[i].StaleErr != nil {
+			return math.Int{}, views[i].StaleErr
 		}
-		if stale {
+		if views[i].Stale {
 			return math.Int{}, errorsmod.Wrapf(types.ErrCustodyStale, "title %d", id)
 		}
 	}

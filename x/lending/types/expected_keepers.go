@@ -39,8 +39,8 @@ type CaliberKeeper interface {
 	HasRole(ctx context.Context, addr sdk.AccAddress, role calibertypes.Role) bool
 	GetTitle(ctx context.Context, titleID uint64) (calibertypes.Title, error)
 	GetValuation(ctx context.Context, titleID uint64) (calibertypes.Valuation, error)
-	IsStale(ctx context.Context, titleID uint64) (bool, error)
-	// Collateral is GetValuation and IsStale from one read of the title.
+	// Collateral is GetValuation and x/caliber's IsStale from one read of
+	// the title.
 	Collateral(ctx context.Context, titleID uint64) calibertypes.CollateralView
 	ActivePolicy(ctx context.Context, titleID uint64) (calibertypes.Policy, error)
 	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error
