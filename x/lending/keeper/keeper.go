@@ -320,7 +320,7 @@ func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanS
 	if err := idx.Status.Set(ctx, collections.Join(int32(l.Status), l.Id)); err != nil {
 		return err
 	}
-	if from == types.LoanPending && l.Curator != "" {
+	if from == types.LoanPending && idx.Curator.Indexed(l) {
 		if err := idx.Curator.Set(ctx, collections.Join(l.Curator, l.Id)); err != nil {
 			return err
 		}
