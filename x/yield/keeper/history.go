@@ -31,10 +31,11 @@ func (k Keeper) checkpoint(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	count, err := k.CheckpointCount.Get(ctx)
+	stored, err := k.CheckpointCount.Get(ctx)
 	if err != nil {
 		return err
 	}
+	count := stored
 	if !found || now.Sub(last.Time) >= params.CheckpointInterval {
 		v, err := k.valuation(ctx)
 		if err != nil {
@@ -65,6 +66,11 @@ func (k Keeper) checkpoint(ctx context.Context) error {
 			return err
 		}
 		count--
+	}
+	if count == stored {
+		// Most blocks take no checkpoint: an unchanged count is not
+		// rewritten (each write is a new IAVL leaf and path, even when equal).
+		return nil
 	}
 	return k.CheckpointCount.Set(ctx, count)
 }
