@@ -31,7 +31,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"borrower": {Usage: "only this borrower's loans"},
 						"curator":  {Usage: "only loans this curator underwrote"},
 						"status": {Usage: "only loans in this status: pending, active, delinquent, margin-call, defaulted, " +
-							"foreclosing, repaid, cancelled, expired, liquidated or written-off"},
+							"foreclosing, repaid, cancelled, expired, liquidated or written-off (pending lists in expiry order, the rest by id)"},
 					}},
 				{RpcMethod: "Schedule", Use: "schedule [loan-id]", Short: "List a loan's upcoming payments (at most --limit, default 120)", Example: "infrafid query lending schedule 1 --limit 3", PositionalArgs: args("loan_id"),
 					FlagOptions: map[string]*autocliv1.FlagOptions{"limit": {Usage: "most payments to list (default and max 120)"}}},

@@ -23,7 +23,7 @@ import (
 )
 
 // ConsensusVersion is the x/lending state version; bump it with a migration.
-const ConsensusVersion = 2
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -108,6 +108,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, am.keeper.MigrateSparseCuratorIndex); err != nil {
 		panic(fmt.Errorf("register %s migration 1->2: %w", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, am.keeper.MigrateSparseStatusIndex); err != nil {
+		panic(fmt.Errorf("register %s migration 2->3: %w", types.ModuleName, err))
 	}
 }
 

@@ -23,8 +23,9 @@ import (
 
 // TestMigrationsThroughModuleManager runs the registered migrations from
 // state version 1 the way an upgrade handler does: the module manager finds
-// the step through the configurator, and version 1's curator keys under ""
-// are gone while a funded loan's key stays.
+// both steps through the configurator; version 1's curator keys under "" and
+// version 2's status keys of PENDING loans are gone, while a funded loan's
+// keys stay.
 func TestMigrationsThroughModuleManager(t *testing.T) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
 	key := storetypes.NewKVStoreKey(types.StoreKey)
@@ -39,14 +40,25 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	require.NoError(t, curators.Set(ctx, collections.Join("", uint64(7))))
 	require.NoError(t, curators.Set(ctx, collections.Join(curator, uint64(8))))
 
+	statuses := k.Loans.Indexes.Status
+	require.NoError(t, statuses.Set(ctx, collections.Join(int32(types.LoanPending), uint64(7))))
+	require.NoError(t, statuses.Set(ctx, collections.Join(int32(types.LoanActive), uint64(8))))
+
 	vm, err := module.NewManager(am).RunMigrations(ctx, cfg, module.VersionMap{types.ModuleName: 1})
 	require.NoError(t, err)
 	require.Equal(t, uint64(lending.ConsensusVersion), vm[types.ModuleName])
-	require.EqualValues(t, 2, lending.ConsensusVersion, "version 2 keeps no curator key for a loan without a curator")
-	has, err := curators.Has(ctx, collections.Join("", uint64(7)))
-	require.NoError(t, err)
-	require.False(t, has)
-	has, err = curators.Has(ctx, collections.Join(curator, uint64(8)))
-	require.NoError(t, err)
-	require.True(t, has)
+	require.EqualValues(t, 3, lending.ConsensusVersion, "version 3 keeps no status key for a PENDING loan")
+	for _, c := range []struct {
+		has  func() (bool, error)
+		want bool
+	}{
+		{func() (bool, error) { return curators.Has(ctx, collections.Join("", uint64(7))) }, false},
+		{func() (bool, error) { return curators.Has(ctx, collections.Join(curator, uint64(8))) }, true},
+		{func() (bool, error) { return statuses.Has(ctx, collections.Join(int32(types.LoanPending), uint64(7))) }, false},
+		{func() (bool, error) { return statuses.Has(ctx, collections.Join(int32(types.LoanActive), uint64(8))) }, true},
+	} {
+		has, err := c.has()
+		require.NoError(t, err)
+		require.Equal(t, c.want, has)
+	}
 }

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -132,6 +133,8 @@ func (q queryServer) Loans(ctx context.Context, req *types.QueryLoansRequest) (*
 			return nil, status.Error(codes.InvalidArgument, aerr.Error())
 		}
 		loans, page, err = paginateIndex(ctx, q.k, q.k.Loans.Indexes.Curator, req.Curator, req.Pagination)
+	case req.Status == types.LoanPending:
+		loans, page, err = paginatePending(ctx, q.k, req.Pagination)
 	case req.Status != types.LoanStatusUnspecified:
 		loans, page, err = paginateIndex(ctx, q.k, q.k.Loans.Indexes.Status, int32(req.Status), req.Pagination)
 	default:
@@ -152,6 +155,23 @@ func paginateIndex[R any](
 			return k.Loans.Get(ctx, key.K2())
 		},
 		query.WithCollectionPaginationPairPrefix[R, uint64](ref))
+}
+
+// paginatePending lists the PENDING loans from the pending queue (they have
+// no status index key), in expiry order. The queue holds exactly them (the
+// queues invariant); the filter keeps a listing true even if it did not.
+func paginatePending(ctx context.Context, k *Keeper, pageReq *query.PageRequest) ([]types.Loan, *query.PageResponse, error) {
+	var loan types.Loan // the entry the predicate read, which the transform returns
+	return query.CollectionFilteredPaginate(ctx, k.PendingQueue, pageReq,
+		func(key collections.Pair[time.Time, uint64], _ collections.NoValue) (bool, error) {
+			l, err := k.Loans.Get(ctx, key.K2())
+			if err != nil {
+				return false, err
+			}
+			loan = l
+			return l.Status == types.LoanPending, nil
+		},
+		func(collections.Pair[time.Time, uint64], collections.NoValue) (types.Loan, error) { return loan, nil })
 }
 
 // Schedule implements types.QueryServer.

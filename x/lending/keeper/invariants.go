@@ -189,14 +189,23 @@ func CommittedInvariant(k *Keeper) sdk.Invariant {
 	}
 }
 
-// QueuesInvariant: every ACTIVE or MARGIN_CALL loan is in the due queue at
-// its next due time, every loan with a deadline is in the deadline queue,
+// QueuesInvariant: the pending queue holds exactly the PENDING loans, each at
+// its pending_expires_at (the Loans query lists PENDING loans from it); every
+// ACTIVE or MARGIN_CALL loan is in the due queue at its next due time, every
+// loan with a deadline is in the deadline queue,
 // every FORECLOSING loan has an OPEN auction, and the impaired set holds
 // exactly the loans whose vault claim is impaired.
 func QueuesInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var msg string
+		pending := uint64(0)
 		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
+			if l.Status == types.LoanPending {
+				pending++
+				if ok, err := k.PendingQueue.Has(ctx, collections.Join(l.PendingExpiresAt, id)); err != nil || !ok {
+					msg += fmt.Sprintf("PENDING loan %d not in the pending queue at %s\n", id, l.PendingExpiresAt)
+				}
+			}
 			if l.Status == types.LoanActive || l.Status == types.LoanMarginCall {
 				if ok, err := k.DueQueue.Has(ctx, collections.Join(l.NextDueTime, id)); err != nil || !ok {
 					msg += fmt.Sprintf("loan %d (%s) not in the due queue at %s\n", id, l.Status, l.NextDueTime)
@@ -224,19 +233,25 @@ func QueuesInvariant(k *Keeper) sdk.Invariant {
 		if err != nil {
 			return err.Error(), true
 		}
+		sizes, err := keeperutil.SizeMismatches(pending, "PENDING loans", keeperutil.SizeOf(ctx, "pending queue", k.PendingQueue))
+		if err != nil {
+			return err.Error(), true
+		}
+		msg += sizes
 		return sdk.FormatInvariant(types.ModuleName, "queues", msg), msg != ""
 	}
 }
 
-// IndexesInvariant: each loan has exactly its borrower and status index keys
-// and, once funded (it has a curator), its curator key; the status counts are
-// the number of loans in each status.
+// IndexesInvariant: each loan has exactly its borrower key, its status key
+// unless it is PENDING (the pending queue lists those; QueuesInvariant checks
+// it) and, once funded (it has a curator), its curator key; the status counts
+// are the number of loans in each status.
 // setLoan moves index keys from the status a loan was stored with, without
 // reading it back; this checks it moved the right ones.
 func IndexesInvariant(k *Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		var msg string
-		loans, curated, counts := uint64(0), uint64(0), map[int32]uint64{}
+		loans, statused, curated, counts := uint64(0), uint64(0), uint64(0), map[int32]uint64{}
 		idx := k.Loans.Indexes
 		err := k.Loans.Walk(ctx, nil, func(id uint64, l types.Loan) (bool, error) {
 			loans++
@@ -247,7 +262,10 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 			}
 			keys := []keeperutil.IndexKey{
 				keeperutil.KeyIn(ctx, "borrower", idx.Borrower.KeySet, collections.Join(borrower, id)),
-				keeperutil.KeyIn(ctx, "status", idx.Status.KeySet, collections.Join(int32(l.Status), id)),
+			}
+			if idx.Status.Indexed(l) {
+				statused++
+				keys = append(keys, keeperutil.KeyIn(ctx, "status", idx.Status.KeySet, collections.Join(int32(l.Status), id)))
 			}
 			if idx.Curator.Indexed(l) {
 				curated++
@@ -260,9 +278,13 @@ func IndexesInvariant(k *Keeper) sdk.Invariant {
 			return err.Error(), true
 		}
 		sizes, err := keeperutil.SizeMismatches(loans, "loans",
-			keeperutil.SizeOf(ctx, "borrower", idx.Borrower.KeySet),
-			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet))
+			keeperutil.SizeOf(ctx, "borrower", idx.Borrower.KeySet))
 		if err != nil {
+			return err.Error(), true
+		}
+		msg += sizes
+		if sizes, err = keeperutil.SizeMismatches(statused, "loans not PENDING",
+			keeperutil.SizeOf(ctx, "status", idx.Status.KeySet)); err != nil {
 			return err.Error(), true
 		}
 		msg += sizes

@@ -134,7 +134,8 @@ func NewKeeper(
 			Borrower: keeperutil.NewMultiIndex(sb, types.LoansByBorrowerKey, "loans_by_borrower", sdk.AccAddressKey, collections.Uint64Key,
 				func(_ uint64, l types.Loan) (sdk.AccAddress, error) { return sdk.AccAddressFromBech32(l.Borrower) }),
 			Status: keeperutil.NewMultiIndex(sb, types.LoansByStatusKey, "loans_by_status", collections.Int32Key, collections.Uint64Key,
-				func(_ uint64, l types.Loan) (int32, error) { return int32(l.Status), nil }),
+				func(_ uint64, l types.Loan) (int32, error) { return int32(l.Status), nil }).
+				Sparse(func(l types.Loan) bool { return statusIndexed(l.Status) }),
 			Curator: keeperutil.NewMultiIndex(sb, types.LoansByCuratorKey, "loans_by_curator", collections.StringKey, collections.Uint64Key,
 				func(_ uint64, l types.Loan) (string, error) { return l.Curator, nil }).
 				Sparse(func(l types.Loan) bool { return l.Curator != "" }),
@@ -314,11 +315,15 @@ func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanS
 		}
 		return k.addCount(ctx, l.Status, 1)
 	}
-	if err := idx.Status.Remove(ctx, collections.Join(int32(from), l.Id)); err != nil {
-		return err
+	if statusIndexed(from) {
+		if err := idx.Status.Remove(ctx, collections.Join(int32(from), l.Id)); err != nil {
+			return err
+		}
 	}
-	if err := idx.Status.Set(ctx, collections.Join(int32(l.Status), l.Id)); err != nil {
-		return err
+	if statusIndexed(l.Status) {
+		if err := idx.Status.Set(ctx, collections.Join(int32(l.Status), l.Id)); err != nil {
+			return err
+		}
 	}
 	if from == types.LoanPending && idx.Curator.Indexed(l) {
 		if err := idx.Curator.Set(ctx, collections.Join(l.Curator, l.Id)); err != nil {
@@ -337,6 +342,20 @@ func (k Keeper) moveLoanKeys(ctx context.Context, l types.Loan, from types.LoanS
 func (k Keeper) MigrateSparseCuratorIndex(ctx sdk.Context) error {
 	return k.Loans.Indexes.Curator.Clear(ctx, collections.NewPrefixedPairRange[string, uint64](""))
 }
+
+// MigrateSparseStatusIndex (state version 2 to 3) removes the status index
+// keys of PENDING loans: version 3 lists those from the pending queue, which
+// holds exactly them.
+func (k Keeper) MigrateSparseStatusIndex(ctx sdk.Context) error {
+	return k.Loans.Indexes.Status.Clear(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(types.LoanPending)))
+}
+
+// statusIndexed says whether loans in status s have a status index key.
+// PENDING loans have none: the pending queue holds exactly them (a request
+// adds its key, and funding, cancelling and expiry remove it), and the Loans
+// query lists them from there, so a request writes one key fewer and funding
+// deletes one fewer.
+func statusIndexed(s types.LoanStatus) bool { return s != types.LoanPending }
 
 // noStoredLoan is the old value of a loan being created: none.
 func noStoredLoan() (types.Loan, error) { return types.Loan{}, collections.ErrNotFound }

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
@@ -406,13 +408,15 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 }
 
 // setLoan moves index keys from the status a loan was stored with without
-// reading it back: funding moves the status key and adds the curator key,
-// cancelling moves the status key, a loan without a curator has no curator
-// key, and the indexes invariant notices keys that went astray.
+// reading it back: a PENDING loan has no status key (the pending queue lists
+// it), funding adds the status key and the curator key, cancelling adds the
+// status key, a loan without a curator has no curator key, and the
+// invariants notice keys that went astray.
 func TestLoanIndexKeysFollowStatus(t *testing.T) {
 	f := setup(t)
 	funded := f.request(t, usd(10_000), 1)
 	cancelled := f.request(t, usd(1_000), 2)
+	pending := f.request(t, usd(1_000), 3)
 	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
 	require.NoError(t, err)
 	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
@@ -422,40 +426,122 @@ func TestLoanIndexKeysFollowStatus(t *testing.T) {
 	has := func(ok bool, err error) bool { require.NoError(t, err); return ok }
 	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanActive), funded))))
 	require.False(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanPending), funded))))
+	require.False(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanPending), pending))))
+	require.True(t, has(f.k.PendingQueue.Has(f.ctx, collections.Join(f.loan(t, pending).PendingExpiresAt, pending))))
+	n, err := keeperutil.CountKeys(f.ctx, idx.Status.KeySet)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), n, "the funded and the cancelled loan have a status key, the PENDING one none")
 	require.True(t, has(idx.Curator.Has(f.ctx, collections.Join(curator.String(), funded))))
 	require.False(t, has(idx.Curator.Has(f.ctx, collections.Join("", funded))))
 	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.LoanCancelled), cancelled))))
 	require.False(t, has(idx.Curator.Has(f.ctx, collections.Join("", cancelled))))
 	require.True(t, has(idx.Borrower.Has(f.ctx, collections.Join(borrower, cancelled))))
-	n, err := keeperutil.CountKeys(f.ctx, idx.Curator.KeySet)
+	n, err = keeperutil.CountKeys(f.ctx, idx.Curator.KeySet)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), n, "only the funded loan has a curator key")
 
-	inv := keeper.IndexesInvariant(f.k)
+	indexes, queues := keeper.IndexesInvariant(f.k), keeper.QueuesInvariant(f.k)
 	for _, c := range []struct {
 		name    string
+		inv     sdk.Invariant
 		corrupt func(ctx sdk.Context) error
 		want    string
 	}{
-		{"missing status key", func(ctx sdk.Context) error {
+		{"missing status key", indexes, func(ctx sdk.Context) error {
 			return idx.Status.Remove(ctx, collections.Join(int32(types.LoanActive), funded))
 		}, "has no status index key"},
-		{"stale curator key", func(ctx sdk.Context) error {
+		{"PENDING status key", indexes, func(ctx sdk.Context) error {
+			return idx.Status.Set(ctx, collections.Join(int32(types.LoanPending), pending))
+		}, "status index holds 3 keys for 2 loans not PENDING"},
+		{"PENDING loan out of the pending queue", queues, func(ctx sdk.Context) error {
+			return f.k.PendingQueue.Remove(ctx, collections.Join(f.loan(t, pending).PendingExpiresAt, pending))
+		}, fmt.Sprintf("PENDING loan %d not in the pending queue", pending)},
+		{"stray pending queue entry", queues, func(ctx sdk.Context) error {
+			return f.k.PendingQueue.Set(ctx, collections.Join(f.loan(t, funded).PendingExpiresAt, funded))
+		}, "pending queue index holds 2 keys for 1 PENDING loans"},
+		{"stale curator key", indexes, func(ctx sdk.Context) error {
 			return idx.Curator.Set(ctx, collections.Join("", funded))
 		}, "curator index holds 2 keys for 1 loans with a curator"},
-		{"missing curator key", func(ctx sdk.Context) error {
+		{"missing curator key", indexes, func(ctx sdk.Context) error {
 			return idx.Curator.Remove(ctx, collections.Join(curator.String(), funded))
 		}, "has no curator index key"},
-		{"status count", func(ctx sdk.Context) error {
+		{"status count", indexes, func(ctx sdk.Context) error {
 			return f.k.StatusCounts.Set(ctx, int32(types.LoanActive), 2)
 		}, "counted 2, 1 loans hold it"},
 	} {
 		ctx, _ := f.ctx.CacheContext()
 		require.NoError(t, c.corrupt(ctx), c.name)
-		msg, broken := inv(ctx)
+		msg, broken := c.inv(ctx)
 		require.True(t, broken, c.name)
 		require.Contains(t, msg, c.want, c.name)
 	}
+}
+
+// State version 2 kept a status key for every PENDING loan; the 2->3
+// migration removes those and keeps every other status's keys.
+func TestMigrateSparseStatusIndex(t *testing.T) {
+	f := setup(t)
+	funded := f.request(t, usd(10_000), 1)
+	cancelled := f.request(t, usd(1_000), 2)
+	pending := f.request(t, usd(1_000), 3)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
+	require.NoError(t, err)
+	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	idx := f.k.Loans.Indexes
+	require.NoError(t, idx.Status.Set(f.ctx, collections.Join(int32(types.LoanPending), pending))) // the version 2 layout
+	_, broken := keeper.IndexesInvariant(f.k)(f.ctx)
+	require.True(t, broken, "version 2 keys break the version 3 invariant")
+
+	require.NoError(t, f.k.MigrateSparseStatusIndex(f.ctx))
+	f.checkInvariants(t)
+	var keys []collections.Pair[int32, uint64]
+	require.NoError(t, idx.Status.Walk(f.ctx, nil, func(k collections.Pair[int32, uint64]) (bool, error) {
+		keys = append(keys, k)
+		return false, nil
+	}))
+	require.Equal(t, []collections.Pair[int32, uint64]{
+		collections.Join(int32(types.LoanActive), funded), collections.Join(int32(types.LoanCancelled), cancelled),
+	}, keys)
+}
+
+// The Loans query lists PENDING loans from the pending queue (in expiry
+// order), page by page, and every other status from the status index.
+func TestLoansQueryByStatus(t *testing.T) {
+	f := setup(t)
+	funded := f.request(t, usd(10_000), 1)
+	first := f.request(t, usd(1_000), 2)
+	f.ctx = f.ctx.WithBlockTime(f.ctx.BlockTime().Add(time.Hour))
+	second := f.request(t, usd(1_000), 3)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
+	require.NoError(t, err)
+
+	q := keeperQuery(f)
+	var ids []uint64
+	var next []byte
+	for page := 0; ; page++ {
+		res, err := q.Loans(f.ctx, &types.QueryLoansRequest{Status: types.LoanPending, Pagination: &query.PageRequest{Key: next, Limit: 1, CountTotal: page == 0}})
+		require.NoError(t, err)
+		require.Len(t, res.Loans, 1)
+		require.Equal(t, types.LoanPending, res.Loans[0].Status)
+		ids = append(ids, res.Loans[0].Id)
+		if page == 0 {
+			require.Equal(t, uint64(2), res.Pagination.Total)
+		}
+		if next = res.Pagination.NextKey; next == nil {
+			break
+		}
+	}
+	require.Equal(t, []uint64{first, second}, ids)
+
+	res, err := q.Loans(f.ctx, &types.QueryLoansRequest{Status: types.LoanPending, Pagination: &query.PageRequest{Offset: 1, Limit: 5}})
+	require.NoError(t, err)
+	require.Len(t, res.Loans, 1)
+	require.Equal(t, second, res.Loans[0].Id)
+
+	res, err = q.Loans(f.ctx, &types.QueryLoansRequest{Status: types.LoanActive})
+	require.NoError(t, err)
+	require.Len(t, res.Loans, 1)
+	require.Equal(t, funded, res.Loans[0].Id)
 }
 
 // State version 1 kept a curator key under "" for every loan without a
