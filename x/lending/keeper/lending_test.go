@@ -407,6 +407,20 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 	require.Equal(t, totals(t, f), totals(t, g))
 }
 
+// fundedCancelledPending requests three loans and leaves one funded (ACTIVE),
+// one cancelled and one PENDING: a loan in each state the indexes treat
+// differently.
+func (f *fixture) fundedCancelledPending(t *testing.T) (funded, cancelled, pending uint64) {
+	t.Helper()
+	funded = f.request(t, usd(10_000), 1)
+	cancelled = f.request(t, usd(1_000), 2)
+	pending = f.request(t, usd(1_000), 3)
+	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
+	require.NoError(t, err)
+	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	return funded, cancelled, pending
+}
+
 // setLoan moves index keys from the status a loan was stored with without
 // reading it back: a PENDING loan has no status key (the pending queue lists
 // it), funding adds the status key and the curator key, cancelling adds the
@@ -414,12 +428,7 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 // invariants notice keys that went astray.
 func TestLoanIndexKeysFollowStatus(t *testing.T) {
 	f := setup(t)
-	funded := f.request(t, usd(10_000), 1)
-	cancelled := f.request(t, usd(1_000), 2)
-	pending := f.request(t, usd(1_000), 3)
-	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
-	require.NoError(t, err)
-	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	funded, cancelled, pending := f.fundedCancelledPending(t)
 	f.checkInvariants(t)
 
 	idx := f.k.Loans.Indexes
@@ -481,12 +490,7 @@ func TestLoanIndexKeysFollowStatus(t *testing.T) {
 // migration removes those and keeps every other status's keys.
 func TestMigrateSparseStatusIndex(t *testing.T) {
 	f := setup(t)
-	funded := f.request(t, usd(10_000), 1)
-	cancelled := f.request(t, usd(1_000), 2)
-	pending := f.request(t, usd(1_000), 3)
-	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
-	require.NoError(t, err)
-	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	funded, cancelled, pending := f.fundedCancelledPending(t)
 	idx := f.k.Loans.Indexes
 	require.NoError(t, idx.Status.Set(f.ctx, collections.Join(int32(types.LoanPending), pending))) // the version 2 layout
 	_, broken := keeper.IndexesInvariant(f.k)(f.ctx)
@@ -548,12 +552,7 @@ func TestLoansQueryByStatus(t *testing.T) {
 // curator; the 1->2 migration removes those and keeps the funded loans' keys.
 func TestMigrateSparseCuratorIndex(t *testing.T) {
 	f := setup(t)
-	funded := f.request(t, usd(10_000), 1)
-	cancelled := f.request(t, usd(1_000), 2)
-	pending := f.request(t, usd(1_000), 3)
-	_, err := f.k.UnderwriteLoan(f.ctx, curator, funded, apr15, usd(1_000))
-	require.NoError(t, err)
-	require.NoError(t, f.k.CancelLoanRequest(f.ctx, borrower, cancelled))
+	funded, cancelled, pending := f.fundedCancelledPending(t)
 	idx := f.k.Loans.Indexes
 	for _, id := range []uint64{cancelled, pending} { // the version 1 layout
 		require.NoError(t, idx.Curator.Set(f.ctx, collections.Join("", id)))
