@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -407,6 +408,16 @@ func TestTotalsFallingToZeroLeaveNoEntry(t *testing.T) {
 	require.Equal(t, totals(t, f), totals(t, g))
 }
 
+// allKeys lists an index's keys in order.
+func allKeys[K any](t *testing.T, ctx context.Context, ks collections.KeySet[K]) []K {
+	t.Helper()
+	it, err := ks.Iterate(ctx, nil)
+	require.NoError(t, err)
+	keys, err := it.Keys()
+	require.NoError(t, err)
+	return keys
+}
+
 // fundedCancelledPending requests three loans and leaves one funded (ACTIVE),
 // one cancelled and one PENDING: a loan in each state the indexes treat
 // differently.
@@ -498,11 +509,7 @@ func TestMigrateSparseStatusIndex(t *testing.T) {
 
 	require.NoError(t, f.k.MigrateSparseStatusIndex(f.ctx))
 	f.checkInvariants(t)
-	var keys []collections.Pair[int32, uint64]
-	require.NoError(t, idx.Status.Walk(f.ctx, nil, func(k collections.Pair[int32, uint64]) (bool, error) {
-		keys = append(keys, k)
-		return false, nil
-	}))
+	keys := allKeys(t, f.ctx, idx.Status.KeySet)
 	require.Equal(t, []collections.Pair[int32, uint64]{
 		collections.Join(int32(types.LoanActive), funded), collections.Join(int32(types.LoanCancelled), cancelled),
 	}, keys)
@@ -562,10 +569,5 @@ func TestMigrateSparseCuratorIndex(t *testing.T) {
 
 	require.NoError(t, f.k.MigrateSparseCuratorIndex(f.ctx))
 	f.checkInvariants(t)
-	var keys []collections.Pair[string, uint64]
-	require.NoError(t, idx.Curator.Walk(f.ctx, nil, func(k collections.Pair[string, uint64]) (bool, error) {
-		keys = append(keys, k)
-		return false, nil
-	}))
-	require.Equal(t, []collections.Pair[string, uint64]{collections.Join(curator.String(), funded)}, keys)
+	require.Equal(t, []collections.Pair[string, uint64]{collections.Join(curator.String(), funded)}, allKeys(t, f.ctx, idx.Curator.KeySet))
 }
