@@ -55,15 +55,17 @@ func testLending(t *testing.T, network *localnet.Network) {
 		require.NoError(t, err)
 		return res
 	}
-	titleStatus := func(id string) string {
+	// titleStatus is a title's status and its lien (the loan holding it, "0" for none).
+	titleStatus := func(id string) (status, lien string) {
 		t.Helper()
 		var res struct {
 			Title struct {
 				Status string `json:"status"`
+				LoanID string `json:"loan_id"`
 			} `json:"title"`
 		}
 		require.NoError(t, readVia.RESTGet("/infrafi/caliber/v1/titles/"+id, &res))
-		return res.Title.Status
+		return res.Title.Status, res.Title.LoanID
 	}
 
 	// USDai from uusdc through x/stable (10 bps fee).
@@ -79,7 +81,9 @@ func testLending(t *testing.T, network *localnet.Network) {
 	requirePrice(t, network, readVia, gpuFeed, "30000000000")
 	tx("caliber", "fund-insurance-pool", "200000000000", "--from", insurer.Name)
 	titleID := mintInsuredTitle(t, network, tx, readVia, borrower, fmt.Sprintf("LOAN%09d", time.Now().UnixNano()%1_000_000_000), 200_000_000_000, 150_000_000_000)
-	require.Equal(t, "TITLE_STATUS_ACTIVE", titleStatus(titleID))
+	status, lien := titleStatus(titleID)
+	require.Equal(t, "TITLE_STATUS_ACTIVE", status)
+	require.Equal(t, "0", lien)
 
 	// The quote: 70% of the title's value.
 	var quote struct {
@@ -97,7 +101,9 @@ func testLending(t *testing.T, network *localnet.Network) {
 	res := tx("lending", "request-loan", titleID, lendingProduct, principal.String(), "--from", borrower.Name)
 	id := lendingEvent[*lendingtypes.EventLoanRequested](t, res).LoanId
 	require.Equal(t, lendingtypes.LoanPending, loan(id).Loan.Status)
-	require.Equal(t, "TITLE_STATUS_PLEDGED", titleStatus(titleID))
+	status, lien = titleStatus(titleID)
+	require.Equal(t, "TITLE_STATUS_PLEDGED", status)
+	require.Equal(t, fmt.Sprint(id), lien, "the title's lien names the loan")
 
 	// Only a CURATOR underwrites: refused by the chain, the loan stays PENDING.
 	curatorBefore := usdai(curator)
@@ -192,7 +198,9 @@ func testLending(t *testing.T, network *localnet.Network) {
 	l = loan(id).Loan
 	require.Equal(t, lendingtypes.LoanRepaid, l.Status)
 	require.True(t, l.Outstanding().IsZero())
-	require.Equal(t, "TITLE_STATUS_ACTIVE", titleStatus(titleID), "the title is released")
+	status, lien = titleStatus(titleID)
+	require.Equal(t, "TITLE_STATUS_ACTIVE", status, "the title is released")
+	require.Equal(t, "0", lien, "with its lien")
 	var restLoan struct {
 		Loan struct {
 			Status string `json:"status"`

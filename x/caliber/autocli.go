@@ -65,7 +65,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod:      "Title",
 					Use:            "title [id]",
-					Short:          "Show a title with its custody attestation and staleness",
+					Short:          "Show a title (loan_id: the loan it is pledged to, 0 for none) with its custody attestation and staleness",
 					Example:        "infrafid query caliber title 1",
 					PositionalArgs: args("id"),
 				},

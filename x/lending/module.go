@@ -23,7 +23,7 @@ import (
 )
 
 // ConsensusVersion is the x/lending state version; bump it with a migration.
-const ConsensusVersion = 3
+const ConsensusVersion = 4
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -111,6 +111,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	}
 	if err := cfg.RegisterMigration(types.ModuleName, 2, am.keeper.MigrateSparseStatusIndex); err != nil {
 		panic(fmt.Errorf("register %s migration 2->3: %w", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 3, am.keeper.MigrateTitleLiens); err != nil {
+		panic(fmt.Errorf("register %s migration 3->4: %w", types.ModuleName, err))
 	}
 }
 

@@ -47,7 +47,7 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	vm, err := module.NewManager(am).RunMigrations(ctx, cfg, module.VersionMap{types.ModuleName: 1})
 	require.NoError(t, err)
 	require.Equal(t, uint64(lending.ConsensusVersion), vm[types.ModuleName])
-	require.EqualValues(t, 3, lending.ConsensusVersion, "version 3 keeps no status key for a PENDING loan")
+	require.EqualValues(t, 4, lending.ConsensusVersion, "version 4 keeps each title's loan as its lien in x/caliber")
 	for _, c := range []struct {
 		has  func() (bool, error)
 		want bool

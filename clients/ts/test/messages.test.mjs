@@ -168,7 +168,11 @@ async function requestLoan(mode, titleIds, principal) {
   assert.ok(loan, "the new loan is listed");
   assert.deepEqual(loan.titleIds, titleIds);
   assert.equal(loan.status, LoanStatus.LOAN_STATUS_PENDING);
-  for (const t of titleIds) assert.equal(await titleStatus(t), TitleStatus.TITLE_STATUS_PLEDGED);
+  for (const t of titleIds) {
+    const { title } = await q().caliber.title({ id: t });
+    assert.equal(title.status, TitleStatus.TITLE_STATUS_PLEDGED);
+    assert.equal(title.loanId, loan.id, "the title's lien names the loan");
+  }
   return loan.id;
 }
 
@@ -277,6 +281,7 @@ describe("every user message in both sign modes", () => {
       await send(mode, "borrower", "/infrafi.lending.v1.MsgCancelLoanRequest", { borrower: addr.borrower, loanId: cancelled });
       assert.equal((await q().lending.loan({ id: cancelled })).loan.status, LoanStatus.LOAN_STATUS_CANCELLED);
       assert.equal(await titleStatus(title), TitleStatus.TITLE_STATUS_ACTIVE, "cancelling released the title");
+      assert.equal((await q().caliber.title({ id: title })).title.loanId, "0", "and cleared its lien");
 
       const principal = units(1_000);
       const loanId = await requestLoan(mode, [title], principal);

@@ -65,7 +65,7 @@ func (k Keeper) Appraise(ctx context.Context, msg *types.MsgAppraise) (types.App
 		return types.Appraisal{}, err
 	}
 	if k.hooks != nil {
-		return a, k.hooks.AfterValuationChanged(ctx, t.Id)
+		return a, k.hooks.AfterValuationChanged(ctx, t.Id, t.LoanId)
 	}
 	return a, nil
 }

@@ -32,8 +32,10 @@ func TestAppraiseKeepsLatestPerAppraiserAndCallsHook(t *testing.T) {
 	require.NoError(t, f.appraise(appraiser1, id, 200_000_000_000, year))
 	require.NoError(t, f.appraise(appraiser2, id, 240_000_000_000, year))
 	f.advance(time.Hour)
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	require.NoError(t, f.appraise(appraiser1, id, 220_000_000_000, year))
 	require.Equal(t, []uint64{id, id, id}, f.hooks.valuation)
+	require.Equal(t, []uint64{0, 0, lien}, f.hooks.liens, "the hook gets the title's lien")
 
 	res, err := f.query.Appraisals(f.ctx, &types.QueryAppraisalsRequest{TitleId: id})
 	require.NoError(t, err)

@@ -165,8 +165,13 @@ func (k Keeper) markStale(ctx sdk.Context, limit uint32) error {
 		if k.hooks == nil {
 			continue
 		}
+		t, err := k.GetTitle(ctx, titleID)
+		if err != nil {
+			k.logger.Error("AfterCustodyStale hook skipped: title unreadable", "title_id", titleID, "error", err)
+			continue
+		}
 		cacheCtx, write := ctx.CacheContext()
-		if err := safeCall(func() error { return k.hooks.AfterCustodyStale(cacheCtx, titleID) }); err != nil {
+		if err := safeCall(func() error { return k.hooks.AfterCustodyStale(cacheCtx, titleID, t.LoanId) }); err != nil {
 			k.logger.Error("AfterCustodyStale hook failed", "title_id", titleID, "error", err)
 			continue
 		}

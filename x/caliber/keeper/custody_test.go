@@ -75,9 +75,11 @@ func TestAttestCustodyRefreshesAndStalenessFiresOnce(t *testing.T) {
 		Online: true, UptimeBps: 9_990, Facility: "DAL-02",
 	}, c)
 	require.Equal(t, 1, f.queueLen())
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	f.advance(maxAge)
 	require.Len(t, typedEvents(f.endBlock(), staleEvent), 1)
 	require.Equal(t, []uint64{id, id}, f.hooks.stale)
+	require.Equal(t, []uint64{0, lien}, f.hooks.liens, "the hook gets the title's lien")
 
 	// An attestation before expiry moves the queued entry instead of adding one.
 	require.NoError(t, f.attest(id))

@@ -38,6 +38,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	exported := f.state()
 	require.NoError(t, exported.Genesis.Validate())
 	require.Len(t, exported.Genesis.Titles, 5)
+	require.Equal(t, lien, exported.Genesis.Titles[1].LoanId, "the pledged title exports its lien")
 	require.Equal(t, uint64(6), exported.Genesis.NextTitleId)
 	require.Equal(t, uint64(3), exported.Genesis.NextPolicyRequestId)
 
@@ -97,6 +98,8 @@ func TestGenesisValidateRejects(t *testing.T) {
 		"title of unknown class":     {func(gs *types.GenesisState) { gs.Titles[0].ClassId = "nope" }, types.ErrAssetClassNotFound},
 		"serial in two live titles":  {func(gs *types.GenesisState) { gs.Titles[1].Serials[0] = gs.Titles[0].Serials[0] }, types.ErrSerialInUse},
 		"stored REDEEMED title":      {func(gs *types.GenesisState) { gs.Titles[0].Status = types.StatusRedeemed }, types.ErrInvalidTitle},
+		"pledged title without lien": {func(gs *types.GenesisState) { gs.Titles[1].LoanId = 0 }, types.ErrInvalidLien},
+		"lien on an active title":    {func(gs *types.GenesisState) { gs.Titles[0].LoanId = 3 }, types.ErrInvalidLien},
 		"custody of pending title":   {func(gs *types.GenesisState) { gs.Custody[0].TitleId = 4 }, types.ErrInvalidGenesis},
 		"missing custody":            {func(gs *types.GenesisState) { gs.Custody = gs.Custody[1:] }, types.ErrInvalidGenesis},
 		"appraisal of unknown title": {func(gs *types.GenesisState) { gs.Appraisals[0].TitleId = 99 }, types.ErrTitleNotFound},

@@ -262,7 +262,7 @@ func TestClaims(t *testing.T) {
 	f.insure(id, 150_000)
 	_, err := f.k.PayValueClaim(f.ctx, id, i(0), lendMod)
 	require.ErrorIs(t, err, types.ErrInvalidStatus, "only a FORECLOSING title")
-	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	require.NoError(t, f.k.StartForeclosure(f.ctx, id))
 	_, err = f.k.PayValueClaim(f.ctx, id, i(-1), lendMod)
 	require.ErrorIs(t, err, types.ErrInvalidAmount)
@@ -279,7 +279,7 @@ func TestClaims(t *testing.T) {
 	// A sale above the insured value pays nothing but closes the policy.
 	id2 := f.active()
 	f.insure(id2, 150_000)
-	require.NoError(t, f.k.Pledge(f.ctx, id2, owner))
+	require.NoError(t, f.k.Pledge(f.ctx, id2, owner, lien))
 	require.NoError(t, f.k.StartForeclosure(f.ctx, id2))
 	paid, err = f.k.PayValueClaim(f.ctx, id2, i(250_000), lendMod)
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ func Invariants(k *Keeper) map[string]sdk.Invariant {
 	return map[string]sdk.Invariant{
 		"appraisals":      AppraisalsInvariant(k),
 		"insurance-pools": InsuranceInvariant(k),
+		"liens":           LiensInvariant(k),
 		"serials":         SerialsInvariant(k),
 		"title-indexes":   TitleIndexesInvariant(k),
 	}
@@ -115,6 +116,25 @@ func AppraisalsInvariant(k *Keeper) sdk.Invariant {
 			return err.Error(), true
 		}
 		return sdk.FormatInvariant(types.ModuleName, "appraisals", msg), msg != ""
+	}
+}
+
+// LiensInvariant: a PLEDGED or FORECLOSING title holds a lien (loan_id), no
+// other title does. x/lending's pledged-titles invariant checks each lien
+// names the live loan holding the title.
+func LiensInvariant(k *Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		var msg string
+		err := k.Titles.Walk(ctx, nil, func(id uint64, t types.Title) (bool, error) {
+			if types.HoldsLien(t.Status) != (t.LoanId != 0) {
+				msg += fmt.Sprintf("title %d is %s with loan_id %d\n", id, t.Status, t.LoanId)
+			}
+			return false, nil
+		})
+		if err != nil {
+			return err.Error(), true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "liens", msg), msg != ""
 	}
 }
 

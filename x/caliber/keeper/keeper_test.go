@@ -35,6 +35,8 @@ const (
 	h100Feed = "gpu/nvidia-h100-sxm5-80gb"
 	reportA  = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	lendMod  = "lending"
+	// lien is the x/lending loan id tests pledge titles to.
+	lien = uint64(7)
 )
 
 var (
@@ -124,14 +126,17 @@ func (o *fakeOracle) GetPrice(_ context.Context, feedID string) (oracletypes.Pri
 // recordingHooks records every hook call and can be told to fail or panic.
 type recordingHooks struct {
 	valuation, stale, casualty []uint64
-	fail                       error
-	panics                     bool
+	// liens are the loan ids every hook was called with, in call order.
+	liens  []uint64
+	fail   error
+	panics bool
 	// onCall writes inside the hook, to prove a failed hook's writes are discarded.
 	onCall func(ctx context.Context)
 }
 
-func (h *recordingHooks) call(ctx context.Context, list *[]uint64, id uint64) error {
+func (h *recordingHooks) call(ctx context.Context, list *[]uint64, id, loanID uint64) error {
 	*list = append(*list, id)
+	h.liens = append(h.liens, loanID)
 	if h.onCall != nil {
 		h.onCall(ctx)
 	}
@@ -141,16 +146,16 @@ func (h *recordingHooks) call(ctx context.Context, list *[]uint64, id uint64) er
 	return h.fail
 }
 
-func (h *recordingHooks) AfterValuationChanged(ctx context.Context, id uint64) error {
-	return h.call(ctx, &h.valuation, id)
+func (h *recordingHooks) AfterValuationChanged(ctx context.Context, id, loanID uint64) error {
+	return h.call(ctx, &h.valuation, id, loanID)
 }
 
-func (h *recordingHooks) AfterCustodyStale(ctx context.Context, id uint64) error {
-	return h.call(ctx, &h.stale, id)
+func (h *recordingHooks) AfterCustodyStale(ctx context.Context, id, loanID uint64) error {
+	return h.call(ctx, &h.stale, id, loanID)
 }
 
-func (h *recordingHooks) AfterCasualty(ctx context.Context, id uint64) error {
-	return h.call(ctx, &h.casualty, id)
+func (h *recordingHooks) AfterCasualty(ctx context.Context, id, loanID uint64) error {
+	return h.call(ctx, &h.casualty, id, loanID)
 }
 
 type fixture struct {

@@ -310,8 +310,9 @@ func (k Keeper) ConfirmRedemption(ctx context.Context, custodian sdk.AccAddress,
 }
 
 // ReportCasualty marks a live title's hardware destroyed or lost. Its serials
-// are freed and custody tracking stops; the title, its appraisals and its
-// policy stay so x/lending can claim (PayCasualtyClaim). Calls AfterCasualty.
+// are freed, custody tracking stops and its lien is cleared; the title, its
+// appraisals and its policy stay so x/lending can claim (PayCasualtyClaim).
+// Calls AfterCasualty with the lien the title held.
 func (k Keeper) ReportCasualty(ctx context.Context, custodian sdk.AccAddress, titleID uint64, reason string) error {
 	t, err := k.GetTitle(ctx, titleID)
 	if err != nil {
@@ -332,6 +333,8 @@ func (k Keeper) ReportCasualty(ctx context.Context, custodian sdk.AccAddress, ti
 	if err := k.dropPolicyRequest(ctx, t.Id, "casualty"); err != nil {
 		return err
 	}
+	loanID := t.LoanId
+	t.LoanId = 0
 	if err := k.setStatus(ctx, &t, types.StatusCasualty); err != nil {
 		return err
 	}
@@ -339,7 +342,7 @@ func (k Keeper) ReportCasualty(ctx context.Context, custodian sdk.AccAddress, ti
 		return err
 	}
 	if k.hooks != nil {
-		return k.hooks.AfterCasualty(ctx, t.Id)
+		return k.hooks.AfterCasualty(ctx, t.Id, loanID)
 	}
 	return nil
 }
@@ -354,8 +357,12 @@ func (k Keeper) freeSerials(ctx context.Context, t types.Title) error {
 	return nil
 }
 
-// Pledge locks an ACTIVE title owned by owner as loan collateral (x/lending).
-func (k Keeper) Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error {
+// Pledge locks an ACTIVE title owned by owner as collateral of loan loanID
+// (x/lending): the title becomes PLEDGED with that loan as its lien.
+func (k Keeper) Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress, loanID uint64) error {
+	if loanID == 0 {
+		return errorsmod.Wrap(types.ErrInvalidLien, "loan id must be >= 1")
+	}
 	t, err := k.GetTitle(ctx, titleID)
 	if err != nil {
 		return err
@@ -366,10 +373,12 @@ func (k Keeper) Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress
 	if err := requireStatus(t, "pledge", types.StatusActive); err != nil {
 		return err
 	}
+	t.LoanId = loanID
 	return k.setStatus(ctx, &t, types.StatusPledged)
 }
 
-// Release returns a PLEDGED title to ACTIVE (x/lending: loan repaid or cancelled).
+// Release returns a PLEDGED title to ACTIVE and clears its lien (x/lending:
+// loan repaid or cancelled).
 func (k Keeper) Release(ctx context.Context, titleID uint64) error {
 	t, err := k.GetTitle(ctx, titleID)
 	if err != nil {
@@ -378,7 +387,44 @@ func (k Keeper) Release(ctx context.Context, titleID uint64) error {
 	if err := requireStatus(t, "release", types.StatusPledged); err != nil {
 		return err
 	}
+	t.LoanId = 0
 	return k.setStatus(ctx, &t, types.StatusActive)
+}
+
+// SetLien sets a title's lien to loanID, or clears it with 0, without a
+// status change: x/lending's state migration moves its old title -> loan map
+// here. Only a PLEDGED or FORECLOSING title holds a lien, and it always does.
+func (k Keeper) SetLien(ctx context.Context, titleID, loanID uint64) error {
+	t, err := k.GetTitle(ctx, titleID)
+	if err != nil {
+		return err
+	}
+	if types.HoldsLien(t.Status) != (loanID != 0) {
+		return errorsmod.Wrapf(types.ErrInvalidLien, "title %d is %s: cannot set its lien to loan %d", t.Id, t.Status, loanID)
+	}
+	if t.LoanId == loanID {
+		return nil
+	}
+	t.LoanId = loanID
+	return k.titleValues.Set(ctx, t.Id, t)
+}
+
+// PledgedCount is the number of titles holding a lien (PLEDGED or
+// FORECLOSING), read from the status index: x/lending's invariant matches it
+// against the titles its live loans hold.
+func (k Keeper) PledgedCount(ctx context.Context) (uint64, error) {
+	var n uint64
+	for _, s := range []types.TitleStatus{types.StatusPledged, types.StatusForeclosing} {
+		it, err := k.Titles.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(s)))
+		if err != nil {
+			return 0, err
+		}
+		for ; it.Valid(); it.Next() {
+			n++
+		}
+		it.Close()
+	}
+	return n, nil
 }
 
 // StartForeclosure moves a PLEDGED title to FORECLOSING (x/lending: default).
@@ -393,8 +439,8 @@ func (k Keeper) StartForeclosure(ctx context.Context, titleID uint64) error {
 	return k.setStatus(ctx, &t, types.StatusForeclosing)
 }
 
-// TransferForeclosed gives a FORECLOSING title to newOwner as ACTIVE
-// (x/lending: auction sale or write-off). Pay a value claim before this call.
+// TransferForeclosed gives a FORECLOSING title to newOwner as ACTIVE, its
+// lien cleared (x/lending: auction sale or write-off). Pay a value claim before this call.
 func (k Keeper) TransferForeclosed(ctx context.Context, titleID uint64, newOwner sdk.AccAddress) error {
 	t, err := k.GetTitle(ctx, titleID)
 	if err != nil {
@@ -406,6 +452,7 @@ func (k Keeper) TransferForeclosed(ctx context.Context, titleID uint64, newOwner
 	if len(newOwner) == 0 {
 		return errorsmod.Wrap(types.ErrInvalidRecipient, "empty new owner")
 	}
+	t.LoanId = 0
 	if err := k.setStatus(ctx, &t, types.StatusActive); err != nil {
 		return err
 	}

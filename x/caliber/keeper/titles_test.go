@@ -141,9 +141,9 @@ func (f *fixture) toStatus(s types.TitleStatus) uint64 {
 	id := f.active()
 	switch s {
 	case types.StatusPledged:
-		require.NoError(f.t, f.k.Pledge(f.ctx, id, owner))
+		require.NoError(f.t, f.k.Pledge(f.ctx, id, owner, lien))
 	case types.StatusForeclosing:
-		require.NoError(f.t, f.k.Pledge(f.ctx, id, owner))
+		require.NoError(f.t, f.k.Pledge(f.ctx, id, owner, lien))
 		require.NoError(f.t, f.k.StartForeclosure(f.ctx, id))
 	case types.StatusRedemptionRequested:
 		require.NoError(f.t, f.k.RequestRedemption(f.ctx, owner, id))
@@ -255,7 +255,7 @@ func TestCasualty(t *testing.T) {
 	f := setup(t)
 	serials := f.nextSerials(2)
 	id := f.active(serials...)
-	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 
 	before := f.state()
 	_, err := f.msgs.ReportCasualty(f.ctx, &types.MsgReportCasualty{Custodian: custodian2.String(), TitleId: id, Reason: "fire"})
@@ -265,7 +265,9 @@ func TestCasualty(t *testing.T) {
 	_, err = f.msgs.ReportCasualty(f.ctx, &types.MsgReportCasualty{Custodian: custodian.String(), TitleId: id, Reason: "fire"})
 	require.NoError(t, err)
 	require.Equal(t, types.StatusCasualty, f.title(id).Status)
+	require.Zero(t, f.title(id).LoanId, "a casualty clears the lien")
 	require.Equal(t, []uint64{id}, f.hooks.casualty)
+	require.Equal(t, lien, f.hooks.liens[len(f.hooks.liens)-1], "the hook gets the lien the title held")
 	has, err := f.k.Serials.Has(f.ctx, serials[0])
 	require.NoError(t, err)
 	require.False(t, has, "casualty frees serials")
@@ -295,27 +297,36 @@ func TestLendingTransitions(t *testing.T) {
 	id := f.active()
 	pending := f.mint()
 
-	require.ErrorIs(t, f.k.Pledge(f.ctx, pending, owner), types.ErrInvalidStatus)
-	require.ErrorIs(t, f.k.Pledge(f.ctx, id, stranger), sdkerrors.ErrUnauthorized)
-	require.ErrorIs(t, f.k.Pledge(f.ctx, 999, owner), types.ErrTitleNotFound)
+	require.ErrorIs(t, f.k.Pledge(f.ctx, pending, owner, lien), types.ErrInvalidStatus)
+	require.ErrorIs(t, f.k.Pledge(f.ctx, id, stranger, lien), sdkerrors.ErrUnauthorized)
+	require.ErrorIs(t, f.k.Pledge(f.ctx, 999, owner, lien), types.ErrTitleNotFound)
 	require.ErrorIs(t, f.k.Release(f.ctx, id), types.ErrInvalidStatus)
 	require.ErrorIs(t, f.k.StartForeclosure(f.ctx, id), types.ErrInvalidStatus)
 	require.ErrorIs(t, f.k.TransferForeclosed(f.ctx, id, buyer), types.ErrInvalidStatus)
 
-	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	before := f.state()
+	require.ErrorIs(t, f.k.Pledge(f.ctx, id, owner, 0), types.ErrInvalidLien, "a pledge names its loan")
+	require.Equal(t, before, f.state())
+
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	require.Equal(t, types.StatusPledged, f.title(id).Status)
-	require.ErrorIs(t, f.k.Pledge(f.ctx, id, owner), types.ErrInvalidStatus, "pledged twice")
+	require.Equal(t, lien, f.title(id).LoanId)
+	require.ErrorIs(t, f.k.Pledge(f.ctx, id, owner, lien+1), types.ErrInvalidStatus, "pledged twice")
+	require.Equal(t, lien, f.title(id).LoanId)
 	require.NoError(t, f.k.Release(f.ctx, id))
 	require.Equal(t, types.StatusActive, f.title(id).Status)
+	require.Zero(t, f.title(id).LoanId, "a release clears the lien")
 
-	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	require.NoError(t, f.k.StartForeclosure(f.ctx, id))
 	require.Equal(t, types.StatusForeclosing, f.title(id).Status)
+	require.Equal(t, lien, f.title(id).LoanId, "foreclosure keeps the lien")
 	require.ErrorIs(t, f.k.Release(f.ctx, id), types.ErrInvalidStatus)
 	f.ctx = f.ctx.WithEventManager(sdk.NewEventManager())
 	require.NoError(t, f.k.TransferForeclosed(f.ctx, id, buyer))
 	title := f.title(id)
 	require.Equal(t, types.StatusActive, title.Status)
+	require.Zero(t, title.LoanId, "the sale clears the lien")
 	require.Equal(t, buyer.String(), title.Owner)
 	require.Len(t, typedEvents(f.ctx.EventManager().Events(), "infrafi.caliber.v1.EventTitleTransferred"), 1)
 
@@ -323,6 +334,61 @@ func TestLendingTransitions(t *testing.T) {
 	_, err := f.msgs.RequestRedemption(f.ctx, &types.MsgRequestRedemption{Owner: buyer.String(), TitleId: id})
 	require.NoError(t, err)
 	f.requireInvariants()
+}
+
+// TestSetLien: SetLien (x/lending's migration) sets a lien on a PLEDGED or
+// FORECLOSING title only and clears one on no such title; PledgedCount and
+// the liens invariant follow.
+func TestSetLien(t *testing.T) {
+	f := setup(t)
+	active := f.active()
+	pledged := f.toStatus(types.StatusPledged)
+	foreclosing := f.toStatus(types.StatusForeclosing)
+	casualty := f.toStatus(types.StatusCasualty)
+	n, err := f.k.PledgedCount(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), n)
+
+	for _, c := range []struct {
+		title, loan uint64
+		err         error
+	}{
+		{active, 9, types.ErrInvalidLien},
+		{casualty, 9, types.ErrInvalidLien},
+		{pledged, 0, types.ErrInvalidLien},
+		{foreclosing, 0, types.ErrInvalidLien},
+		{999, 9, types.ErrTitleNotFound},
+	} {
+		before := f.state()
+		require.ErrorIs(t, f.k.SetLien(f.ctx, c.title, c.loan), c.err, "title %d, loan %d", c.title, c.loan)
+		require.Equal(t, before, f.state())
+	}
+	require.NoError(t, f.k.SetLien(f.ctx, pledged, 9))
+	require.NoError(t, f.k.SetLien(f.ctx, foreclosing, 10))
+	require.NoError(t, f.k.SetLien(f.ctx, active, 0))
+	require.Equal(t, uint64(9), f.title(pledged).LoanId)
+	require.Equal(t, uint64(10), f.title(foreclosing).LoanId)
+	f.requireInvariants()
+
+	// The invariant reports a title whose lien disagrees with its status.
+	inv := keeper.Invariants(f.k)["liens"]
+	for _, c := range []struct {
+		title, loan uint64
+		want        string
+	}{
+		{active, 3, "is TITLE_STATUS_ACTIVE with loan_id 3"},
+		{pledged, 0, "is TITLE_STATUS_PLEDGED with loan_id 0"},
+	} {
+		ctx, _ := f.ctx.CacheContext()
+		tt := f.title(c.title)
+		tt.LoanId = c.loan
+		require.NoError(t, f.k.Titles.Set(ctx, tt.Id, tt))
+		msg, broken := inv(ctx)
+		require.True(t, broken)
+		require.Contains(t, msg, fmt.Sprintf("title %d %s", c.title, c.want))
+	}
+	_, broken := inv(f.ctx)
+	require.False(t, broken)
 }
 
 // TestTitleIndexKeys: a new title gets exactly the owner, class, status and
@@ -341,7 +407,7 @@ func TestTitleIndexKeys(t *testing.T) {
 	require.True(t, has(idx.Custodian.Has(f.ctx, collections.Join(custodian, pending))))
 	f.requireInvariants()
 
-	require.NoError(t, f.k.Pledge(f.ctx, id, owner))
+	require.NoError(t, f.k.Pledge(f.ctx, id, owner, lien))
 	require.True(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.StatusPledged), id))))
 	require.False(t, has(idx.Status.Has(f.ctx, collections.Join(int32(types.StatusActive), id))))
 	require.True(t, has(idx.Owner.Has(f.ctx, collections.Join(owner, id))))

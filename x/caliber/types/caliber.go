@@ -233,6 +233,12 @@ func (l LegalInfo) Validate() error {
 	return checkText(ErrInvalidTitle, "legal.uri", l.Uri, MaxURILength)
 }
 
+// HoldsLien reports whether a title in status s is collateral of a loan and
+// so holds a lien (Title.loan_id): PLEDGED or FORECLOSING.
+func HoldsLien(s TitleStatus) bool {
+	return s == StatusPledged || s == StatusForeclosing
+}
+
 // IsLive reports whether a status belongs to a title that still exists as
 // hardware under the standard: its serials are reserved.
 func IsLive(s TitleStatus) bool {
@@ -290,6 +296,9 @@ func (t Title) Validate(maxSerials uint32) error {
 	}
 	if t.CreatedAt.IsZero() {
 		return errorsmod.Wrapf(ErrInvalidTitle, "title %d: created_at is not set", t.Id)
+	}
+	if HoldsLien(t.Status) != (t.LoanId != 0) {
+		return errorsmod.Wrapf(ErrInvalidLien, "title %d is %s with loan_id %d: a PLEDGED or FORECLOSING title holds a lien, no other does", t.Id, t.Status, t.LoanId)
 	}
 	return nil
 }

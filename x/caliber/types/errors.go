@@ -33,4 +33,5 @@ var (
 	ErrInvalidRecipient      = errorsmod.Register(ModuleName, 26, "invalid recipient")
 	ErrInvalidParams         = errorsmod.Register(ModuleName, 27, "invalid params")
 	ErrInvalidGenesis        = errorsmod.Register(ModuleName, 28, "invalid genesis")
+	ErrInvalidLien           = errorsmod.Register(ModuleName, 29, "invalid lien")
 )

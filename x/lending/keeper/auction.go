@@ -173,9 +173,6 @@ func (k Keeper) handOver(ctx context.Context, a types.Auction, shares []math.Int
 		if err := k.caliber.TransferForeclosed(ctx, id, newOwner); err != nil {
 			return math.Int{}, err
 		}
-		if err := k.TitleLoan.Remove(ctx, id); err != nil {
-			return math.Int{}, err
-		}
 	}
 	return total, nil
 }

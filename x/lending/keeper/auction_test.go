@@ -27,7 +27,7 @@ func uusdai(amt math.Int) sdk.Coin { return sdk.NewCoin(types.Denom, amt) }
 // staleTitle1 opens a custody margin call on title 1 (its value unchanged).
 func staleTitle1(t *testing.T, f *fixture) {
 	f.caliber.stale[1] = true
-	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1))
+	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1, f.lienOf(1)))
 }
 
 // title1Falls opens an LTV margin call: title 1 revalued at 10,000.
@@ -100,9 +100,7 @@ func requireClosed(t *testing.T, f *fixture, id uint64, status types.LoanStatus)
 	require.NoError(t, err)
 	require.False(t, imp)
 	for _, tid := range l.TitleIds {
-		has, err := f.k.TitleLoan.Has(f.ctx, tid)
-		require.NoError(t, err)
-		require.False(t, has, "title %d still mapped", tid)
+		require.Zero(t, f.caliber.titles[tid].LoanId, "title %d still holds a lien", tid)
 	}
 	for _, k := range []string{"senior", "junior", "dsr"} {
 		v, err := f.k.Totals.Get(f.ctx, k)
@@ -549,7 +547,7 @@ func TestCasualtyDuringForeclosure(t *testing.T) {
 	f.setTime(auctionStart.Add(time.Hour))
 	f.freshEvents()
 	bal := f.balances()
-	require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 2))
+	f.reportCasualty(t, 2)
 	f.requireMoves(t, bal, move{insurer, usd(-12_000)}, move{lendingAddr, usd(12_000)})
 	a = f.auction(t, id)
 	require.Equal(t, types.AuctionOpen, a.Status)
@@ -557,9 +555,7 @@ func TestCasualtyDuringForeclosure(t *testing.T) {
 	require.Len(t, a.TitleValues, 2)
 	eqInt(t, usd(12_000), a.CasualtyProceeds)
 	require.Equal(t, []uint64{1, 3}, f.loan(t, id).TitleIds)
-	has, err := f.k.TitleLoan.Has(f.ctx, 2)
-	require.NoError(t, err)
-	require.False(t, has)
+	require.Zero(t, f.caliber.titles[2].LoanId)
 	claims := eventsOf[types.EventCasualtyClaim](t, f)
 	require.Len(t, claims, 1)
 	eqInt(t, usd(12_000), claims[0].Claim)
@@ -567,7 +563,7 @@ func TestCasualtyDuringForeclosure(t *testing.T) {
 	f.checkInvariants(t) // the module holds the claim for the open auction
 
 	// A second casualty adds to the first.
-	require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 3))
+	f.reportCasualty(t, 3)
 	a = f.auction(t, id)
 	require.Equal(t, []uint64{1}, a.TitleIds)
 	require.Len(t, a.TitleValues, 1)
@@ -615,7 +611,7 @@ func TestCasualtyOfTheWholeLot(t *testing.T) {
 	id := foreclose(t, f, staleTitle1, 1)
 	f.setTime(auctionStart.Add(time.Hour))
 	bal := f.balances()
-	require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 1))
+	f.reportCasualty(t, 1)
 	// Claim 12,000: fee 600, senior 9,090, junior 1,035, surplus 1,275.
 	f.requireMoves(t, bal,
 		move{insurer, usd(-12_000)},
@@ -648,7 +644,7 @@ func TestAuctionOfUnvaluedLot(t *testing.T) {
 	f.noReserve(t)
 	id := foreclose(t, f, func(t *testing.T, f *fixture) {
 		delete(f.caliber.values, 1)
-		require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, 1))
+		require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, 1, f.lienOf(1)))
 	}, 1)
 	l := f.loan(t, id)
 	require.Equal(t, "margin_call:unvalued", l.DefaultReason)

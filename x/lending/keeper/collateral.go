@@ -91,10 +91,8 @@ func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, bor
 		if t.Owner != l.Borrower {
 			return math.LegacyDec{}, 0, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", l.Borrower, id)
 		}
-		if has, err := k.TitleLoan.Has(ctx, id); err != nil {
-			return math.LegacyDec{}, 0, err
-		} else if has {
-			return math.LegacyDec{}, 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d", id)
+		if t.LoanId != 0 {
+			return math.LegacyDec{}, 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d is collateral of loan %d", id, t.LoanId)
 		}
 		if t.Status != calibertypes.StatusActive {
 			return math.LegacyDec{}, 0, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
@@ -109,10 +107,7 @@ func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, bor
 	var ltv math.LegacyDec
 	err = branch(ctx, func(ctx context.Context) error {
 		for _, id := range titleIDs {
-			if err := k.caliber.Pledge(ctx, id, borrower); err != nil {
-				return err
-			}
-			if err := k.TitleLoan.Set(ctx, id, l.Id); err != nil {
+			if err := k.caliber.Pledge(ctx, id, borrower, l.Id); err != nil {
 				return err
 			}
 		}
@@ -188,9 +183,6 @@ func (k Keeper) withdrawCollateral(ctx context.Context, branch keeperutil.Branch
 	err = branch(ctx, func(ctx context.Context) error {
 		for _, id := range titleIDs {
 			if err := k.caliber.Release(ctx, id); err != nil {
-				return err
-			}
-			if err := k.TitleLoan.Remove(ctx, id); err != nil {
 				return err
 			}
 		}

@@ -172,7 +172,7 @@ func accountName(addr string) string {
 func (f *fixture) setValue(t *testing.T, id uint64, v math.Int) {
 	t.Helper()
 	f.caliber.values[id] = v
-	require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, id))
+	require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, id, f.lienOf(id)))
 }
 
 // setPolicy replaces a title's active policy (insured value and coverage).
@@ -541,9 +541,7 @@ func TestMarginCallOnValuationDropCuredByAddCollateral(t *testing.T) {
 	require.True(t, l.Deadline.IsZero())
 	require.Empty(t, f.deadlines(t))
 	require.Equal(t, calibertypes.StatusPledged, f.caliber.titles[2].Status)
-	owner, err := f.k.TitleLoan.Get(f.ctx, 2)
-	require.NoError(t, err)
-	require.Equal(t, id, owner)
+	require.Equal(t, id, f.caliber.titles[2].LoanId)
 	cured := eventsOf[types.EventLoanCured](t, f)
 	require.Len(t, cured, 1)
 	require.Equal(t, types.LoanMarginCall, cured[0].From)
@@ -567,9 +565,7 @@ func TestMarginCallOnValuationDropCuredByAddCollateral(t *testing.T) {
 	require.Equal(t, []uint64{2}, l.TitleIds)
 	require.Equal(t, types.LoanActive, l.Status)
 	require.Equal(t, calibertypes.StatusActive, f.caliber.titles[1].Status)
-	has, err := f.k.TitleLoan.Has(f.ctx, 1)
-	require.NoError(t, err)
-	require.False(t, has)
+	require.Zero(t, f.caliber.titles[1].LoanId)
 	f.checkInvariants(t)
 
 	// The old margin-call deadline passing does nothing now.
@@ -725,17 +721,17 @@ func TestCovenantReasons(t *testing.T) {
 		{keeper.CovenantCustody,
 			func(f *fixture) { f.caliber.stale[1] = true },
 			func(f *fixture) { f.caliber.stale[1] = false },
-			func(f *fixture) error { return f.k.Hooks().AfterCustodyStale(f.ctx, 1) }},
+			func(f *fixture) error { return f.k.Hooks().AfterCustodyStale(f.ctx, 1, f.lienOf(1)) }},
 		{keeper.CovenantInsurance,
 			func(f *fixture) { delete(f.caliber.policies, 1) },
 			func(f *fixture) {
 				f.caliber.policies[1] = calibertypes.Policy{TitleId: 1, InsuredValue: usd(20_000), Coverage: usd(12_000), ExpiresAt: genesisTime.Add(3 * 365 * day)}
 			},
-			func(f *fixture) error { return f.k.Hooks().AfterValuationChanged(f.ctx, 1) }},
+			func(f *fixture) error { return f.k.Hooks().AfterValuationChanged(f.ctx, 1, f.lienOf(1)) }},
 		{keeper.CovenantUnvalued,
 			func(f *fixture) { delete(f.caliber.values, 1) },
 			func(f *fixture) { f.caliber.values[1] = usd(20_000) },
-			func(f *fixture) error { return f.k.Hooks().AfterValuationChanged(f.ctx, 1) }},
+			func(f *fixture) error { return f.k.Hooks().AfterValuationChanged(f.ctx, 1, f.lienOf(1)) }},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			f := setup(t)
@@ -767,14 +763,14 @@ func TestCovenantReasons(t *testing.T) {
 	// A hook on a title in no loan is a no-op.
 	f := setup(t)
 	before := f.snapshot(t)
-	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1))
-	require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, 99))
+	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1, f.lienOf(1)))
+	require.NoError(t, f.k.Hooks().AfterValuationChanged(f.ctx, 99, f.lienOf(99)))
 	require.Equal(t, before, f.snapshot(t))
 
 	// Stale custody defaults at the cure deadline with its reason.
 	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
 	f.caliber.stale[1] = true
-	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1))
+	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 1, f.lienOf(1)))
 	f.setTime(genesisTime.Add(cure))
 	f.endBlock(t)
 	l := f.loan(t, id)
@@ -857,7 +853,7 @@ func TestCasualtyOnPerformingLoan(t *testing.T) {
 		dsr := f.loan(t, id).Dsr
 		bal := f.balances()
 		f.freshEvents()
-		require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 2))
+		f.reportCasualty(t, 2)
 		// Claim 12,000 (title 2's coverage) pays interest 125 + principal
 		// 10,000; exit fee ⌈10,000 × 0.5%⌉ = 50 from the DSR.
 		f.requireMoves(t, bal,
@@ -885,16 +881,14 @@ func TestCasualtyOnPerformingLoan(t *testing.T) {
 		id := f.fundLoan(t, usd(15_000), usd(1_500), 1, 2)
 		f.setPolicy(2, usd(20_000), usd(3_000))
 		bal := f.balances()
-		require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 2))
+		f.reportCasualty(t, 2)
 		l := f.loan(t, id)
 		require.Equal(t, types.LoanActive, l.Status)
 		require.Equal(t, []uint64{1}, l.TitleIds)
 		// 3,000 − 187.5 interest = 2,812.5 of principal.
 		eqInt(t, math.NewInt(12_187_500_000), l.Outstanding())
 		require.Equal(t, uint32(11), l.PaymentsRemaining)
-		has, err := f.k.TitleLoan.Has(f.ctx, 2)
-		require.NoError(t, err)
-		require.False(t, has)
+		require.Zero(t, f.caliber.titles[2].LoanId)
 		eqInt(t, bal[insurer.String()].Sub(usd(3_000)), f.bank.get(insurer))
 		eqInt(t, bal[borrower.String()], f.bank.get(borrower))
 		eqInt(t, f.bankTotal(), func() math.Int {
@@ -930,7 +924,7 @@ func TestCollateralBadInput(t *testing.T) {
 	require.Equal(t, types.LoanRepaid, f.loan(t, c).Status)
 	d := f.fundLoan(t, usd(10_000), usd(1_000), 10)
 	f.caliber.stale[10] = true
-	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 10))
+	require.NoError(t, f.k.Hooks().AfterCustodyStale(f.ctx, 10, f.lienOf(10)))
 	require.Equal(t, types.LoanMarginCall, f.loan(t, d).Status)
 	f.checkInvariants(t)
 

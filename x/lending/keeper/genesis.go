@@ -30,9 +30,14 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if !types.Live(l.Status) {
 			continue
 		}
-		for _, t := range l.TitleIds {
-			if err := k.TitleLoan.Set(ctx, t, l.Id); err != nil {
-				return err
+		// The liens come with x/caliber's genesis, which is imported first.
+		for _, id := range l.TitleIds {
+			t, err := k.caliber.GetTitle(ctx, id)
+			if err != nil {
+				return errorsmod.Wrapf(types.ErrInvalidGenesis, "title %d of live loan %d: %v", id, l.Id, err)
+			}
+			if t.LoanId != l.Id {
+				return errorsmod.Wrapf(types.ErrInvalidGenesis, "title %d of live loan %d has lien %d", id, l.Id, t.LoanId)
 			}
 		}
 		if l.Status == types.LoanPending {

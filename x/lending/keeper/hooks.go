@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -26,19 +27,25 @@ var (
 // Hooks returns the hooks to register with x/caliber and x/oracle.
 func (k *Keeper) Hooks() Hooks { return Hooks{k: k} }
 
-// AfterValuationChanged re-checks the covenants of the loan holding the title.
-func (h Hooks) AfterValuationChanged(ctx context.Context, titleID uint64) error {
-	return h.k.reviewTitleLoan(ctx, titleID)
+// AfterValuationChanged re-checks the covenants of the loan holding the
+// title, its lien (x/caliber passes it: no read of the title here).
+func (h Hooks) AfterValuationChanged(ctx context.Context, _, loanID uint64) error {
+	return h.k.reviewLienLoan(ctx, loanID)
 }
 
-// AfterCustodyStale re-checks the covenants of the loan holding the title.
-func (h Hooks) AfterCustodyStale(ctx context.Context, titleID uint64) error {
-	return h.k.reviewTitleLoan(ctx, titleID)
+// AfterCustodyStale re-checks the covenants of the loan holding the title,
+// its lien.
+func (h Hooks) AfterCustodyStale(ctx context.Context, _, loanID uint64) error {
+	return h.k.reviewLienLoan(ctx, loanID)
 }
 
-// AfterCasualty takes a destroyed title out of its loan (see HandleCasualty).
-func (h Hooks) AfterCasualty(ctx context.Context, titleID uint64) error {
-	return h.k.HandleCasualty(ctx, titleID)
+// AfterCasualty takes a destroyed title out of the loan it was collateral of
+// (see HandleCasualty).
+func (h Hooks) AfterCasualty(ctx context.Context, titleID, loanID uint64) error {
+	if loanID == 0 {
+		return nil
+	}
+	return h.k.HandleCasualty(ctx, titleID, loanID)
 }
 
 // AfterFeedUpdated queues a covenant walk over the loans of every asset
@@ -47,40 +54,29 @@ func (h Hooks) AfterFeedUpdated(ctx context.Context, feedID string, _ oracletype
 	return h.k.QueueRevaluation(ctx, feedID)
 }
 
-// titleLoan returns the id of the live loan holding a title (ok = false when none).
-func (k Keeper) titleLoan(ctx context.Context, titleID uint64) (uint64, bool, error) {
-	id, err := k.TitleLoan.Get(ctx, titleID)
-	if errors.Is(err, collections.ErrNotFound) {
-		return 0, false, nil
+// reviewLienLoan re-checks the covenants of the loan a title's lien names;
+// a title in no loan (lien 0) has none to check.
+func (k Keeper) reviewLienLoan(ctx context.Context, loanID uint64) error {
+	if loanID == 0 {
+		return nil
 	}
-	return id, err == nil, err
+	return k.reviewCovenants(ctx, loanID)
 }
 
-func (k Keeper) reviewTitleLoan(ctx context.Context, titleID uint64) error {
-	id, ok, err := k.titleLoan(ctx, titleID)
-	if err != nil || !ok {
-		return err
-	}
-	return k.reviewCovenants(ctx, id)
-}
-
-// HandleCasualty takes a title reported destroyed out of its loan. A PENDING
+// HandleCasualty takes a title reported destroyed out of loan loanID, the
+// lien the title held (x/caliber has cleared it). A PENDING
 // loan just drops it (cancelled when none is left). A performing loan
 // collects the title's casualty claim and applies it as a payment (what
 // exceeds the debt goes to the borrower), then re-checks its covenants. A
 // FORECLOSING loan's claim joins its auction's proceeds; an auction left
 // without titles settles at once.
-func (k Keeper) HandleCasualty(ctx context.Context, titleID uint64) error {
-	loanID, ok, err := k.titleLoan(ctx, titleID)
-	if err != nil || !ok {
-		return err
-	}
+func (k Keeper) HandleCasualty(ctx context.Context, titleID, loanID uint64) error {
 	l, err := k.GetLoan(ctx, loanID)
 	if err != nil {
 		return err
 	}
-	if err := k.TitleLoan.Remove(ctx, titleID); err != nil {
-		return err
+	if !slices.Contains(l.TitleIds, titleID) {
+		return errorsmod.Wrapf(types.ErrTitleNotInLoan, "title %d has lien %d, but loan %d holds titles %v", titleID, loanID, loanID, l.TitleIds)
 	}
 	rest := without(l.TitleIds, titleID)
 	switch {

@@ -81,8 +81,9 @@ type Keeper struct {
 	// decoding the stored loan and rewriting three index keys.
 	loanValues collections.Map[uint64, types.Loan]
 	NextLoanID collections.Sequence
-	// TitleLoan maps each title held by a live loan to that loan.
-	TitleLoan collections.Map[uint64, uint64]
+	// titleLoanV3 is state version 3's title -> loan map, read only by the
+	// 3 -> 4 migration that moves each entry to the title's lien.
+	titleLoanV3 collections.Map[uint64, uint64]
 	// DueQueue is (next_due_time, loan id) of every funded live loan.
 	DueQueue collections.KeySet[collections.Pair[time.Time, uint64]]
 	// PendingQueue is (pending_expires_at, loan id) of every PENDING loan.
@@ -141,7 +142,7 @@ func NewKeeper(
 				Sparse(func(l types.Loan) bool { return l.Curator != "" }),
 		}),
 		NextLoanID:   collections.NewSequence(sb, types.NextLoanIDKey, "next_loan_id"),
-		TitleLoan:    collections.NewMap(sb, types.TitleLoanKey, "title_loan", collections.Uint64Key, collections.Uint64Value),
+		titleLoanV3:  collections.NewMap(sb, types.TitleLoanKey, "title_loan", collections.Uint64Key, collections.Uint64Value),
 		DueQueue:     collections.NewKeySet(sb, types.DueQueueKey, "due_queue", timeQueue),
 		PendingQueue: collections.NewKeySet(sb, types.PendingQueueKey, "pending_queue", timeQueue),
 		Exposures: collections.NewMap(sb, types.ExposuresKey, "exposures",
@@ -348,6 +349,26 @@ func (k Keeper) MigrateSparseCuratorIndex(ctx sdk.Context) error {
 // holds exactly them.
 func (k Keeper) MigrateSparseStatusIndex(ctx sdk.Context) error {
 	return k.Loans.Indexes.Status.Clear(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(types.LoanPending)))
+}
+
+// MigrateTitleLiens (state version 3 to 4) moves each title -> loan entry to
+// the title's lien in x/caliber (Title.loan_id) and deletes the map: a pledge
+// then writes no key of its own, and a release deletes none.
+func (k Keeper) MigrateTitleLiens(ctx sdk.Context) error {
+	it, err := k.titleLoanV3.Iterate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	kvs, err := it.KeyValues()
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		if err := k.caliber.SetLien(ctx, kv.Key, kv.Value); err != nil {
+			return errorsmod.Wrapf(err, "title %d of loan %d", kv.Key, kv.Value)
+		}
+	}
+	return k.titleLoanV3.Clear(ctx, nil)
 }
 
 // statusIndexed says whether loans in status s have a status index key.

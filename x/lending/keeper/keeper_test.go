@@ -213,12 +213,12 @@ func (c *fakeCaliber) ActivePolicy(_ context.Context, id uint64) (calibertypes.P
 	}
 	return p, nil
 }
-func (c *fakeCaliber) Pledge(_ context.Context, id uint64, owner sdk.AccAddress) error {
+func (c *fakeCaliber) Pledge(_ context.Context, id uint64, owner sdk.AccAddress, loanID uint64) error {
 	t := c.titles[id]
-	if t.Owner != owner.String() || t.Status != calibertypes.StatusActive {
+	if t.Owner != owner.String() || t.Status != calibertypes.StatusActive || loanID == 0 {
 		return fmt.Errorf("cannot pledge title %d", id)
 	}
-	t.Status = calibertypes.StatusPledged
+	t.Status, t.LoanId = calibertypes.StatusPledged, loanID
 	return nil
 }
 func (c *fakeCaliber) Release(_ context.Context, id uint64) error {
@@ -226,8 +226,25 @@ func (c *fakeCaliber) Release(_ context.Context, id uint64) error {
 	if t.Status != calibertypes.StatusPledged {
 		return fmt.Errorf("title %d not pledged", id)
 	}
-	t.Status = calibertypes.StatusActive
+	t.Status, t.LoanId = calibertypes.StatusActive, 0
 	return nil
+}
+func (c *fakeCaliber) SetLien(_ context.Context, id, loanID uint64) error {
+	t, ok := c.titles[id]
+	if !ok || calibertypes.HoldsLien(t.Status) != (loanID != 0) {
+		return fmt.Errorf("cannot set the lien of title %d to %d", id, loanID)
+	}
+	t.LoanId = loanID
+	return nil
+}
+func (c *fakeCaliber) PledgedCount(context.Context) (uint64, error) {
+	var n uint64
+	for _, t := range c.titles {
+		if calibertypes.HoldsLien(t.Status) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (c *fakeCaliber) setStatus(id uint64, from, to calibertypes.TitleStatus) error {
@@ -245,7 +262,7 @@ func (c *fakeCaliber) TransferForeclosed(_ context.Context, id uint64, to sdk.Ac
 	if err := c.setStatus(id, calibertypes.StatusForeclosing, calibertypes.StatusActive); err != nil {
 		return err
 	}
-	c.titles[id].Owner = to.String()
+	c.titles[id].Owner, c.titles[id].LoanId = to.String(), 0
 	return nil
 }
 func (c *fakeCaliber) TransferTitle(_ context.Context, owner sdk.AccAddress, id uint64, to sdk.AccAddress) error {
@@ -388,6 +405,7 @@ func (v *fakeVault) Recover(ctx context.Context, from string, amount math.Int) e
 
 type fixture struct {
 	ctx     sdk.Context
+	key     *storetypes.KVStoreKey
 	k       *keeper.Keeper
 	bank    *fakeBank
 	caliber *fakeCaliber
@@ -434,7 +452,7 @@ func setup(t *testing.T) *fixture {
 	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(key), authority.String(), bank, fakeAccounts{}, cal, vault, stable, log.NewNopLogger())
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 	require.NoError(t, k.CreateProduct(ctx, testProduct()))
-	f := &fixture{ctx: ctx, k: k, bank: bank, caliber: cal, vault: vault, stable: stable}
+	f := &fixture{ctx: ctx, key: key, k: k, bank: bank, caliber: cal, vault: vault, stable: stable}
 	bank.balances[yieldAddr.String()] = usd(1_000_000)
 	bank.balances[curator.String()] = usd(100_000)
 	bank.balances[payer.String()] = usd(100_000)
@@ -460,6 +478,26 @@ func (f *fixture) request(t *testing.T, principal math.Int, titles ...uint64) ui
 	return id
 }
 
+// lienOf is a title's lien, as x/caliber passes it to the hooks (0 for a
+// title that does not exist).
+func (f *fixture) lienOf(id uint64) uint64 {
+	if t, ok := f.caliber.titles[id]; ok {
+		return t.LoanId
+	}
+	return 0
+}
+
+// reportCasualty does what x/caliber's ReportCasualty does to a title (the
+// status becomes CASUALTY, the lien is cleared), then calls the hook with the
+// lien the title held.
+func (f *fixture) reportCasualty(t *testing.T, id uint64) {
+	t.Helper()
+	tt := f.caliber.titles[id]
+	lien := tt.LoanId
+	tt.Status, tt.LoanId = calibertypes.StatusCasualty, 0
+	require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, id, lien))
+}
+
 func (f *fixture) loan(t *testing.T, id uint64) types.Loan {
 	t.Helper()
 	l, err := f.k.GetLoan(f.ctx, id)
@@ -476,7 +514,7 @@ func (f *fixture) snapshot(t *testing.T) string {
 	s := gs.String()
 	for id := uint64(1); id <= 10; id++ {
 		if tt, ok := f.caliber.titles[id]; ok {
-			s += fmt.Sprintf("|%d:%s", id, tt.Status)
+			s += fmt.Sprintf("|%d:%s:%d", id, tt.Status, tt.LoanId)
 		}
 	}
 	for _, a := range []sdk.AccAddress{borrower, other, curator, payer, lendingAddr, yieldAddr, feesAddr, insurer, bidder} {

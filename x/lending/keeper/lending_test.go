@@ -11,6 +11,7 @@ import (
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
+	"github.com/cosmos/cosmos-sdk/runtime"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/types/query"
@@ -353,6 +354,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	g := setup(t)
 	// Same titles pledged in the fresh fixture, as caliber's genesis would have them.
 	g.caliber.titles[1].Status, g.caliber.titles[2].Status = calibertypes.StatusPledged, calibertypes.StatusPledged
+	g.caliber.titles[1].LoanId, g.caliber.titles[2].LoanId = 1, 2
 	g.bank.balances[lendingAddr.String()] = f.bank.get(lendingAddr)
 	// The vault's commitment for the PENDING loan, as x/yield's genesis would have it.
 	require.NoError(t, g.vault.committed.Set(g.ctx, usd(5_000)))
@@ -369,6 +371,16 @@ func TestGenesisRoundTrip(t *testing.T) {
 	bad := *gs
 	bad.Loans = append(bad.Loans, gs.Loans[0])
 	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+
+	// x/caliber's genesis must give each live loan's titles that loan as lien.
+	h := setup(t)
+	h.caliber.titles[1].Status, h.caliber.titles[2].Status = calibertypes.StatusPledged, calibertypes.StatusPledged
+	h.caliber.titles[1].LoanId, h.caliber.titles[2].LoanId = 1, 1
+	require.NoError(t, h.vault.committed.Set(h.ctx, usd(5_000)))
+	require.NoError(t, h.k.Products.Remove(h.ctx, "gpu"))
+	err = h.k.InitGenesis(h.ctx, gs)
+	require.ErrorIs(t, err, types.ErrInvalidGenesis)
+	require.ErrorContains(t, err, "title 2 of live loan 2 has lien 1")
 }
 
 func keeperQuery(f *fixture) types.QueryServer { return keeper.NewQueryServerImpl(f.k) }
@@ -557,6 +569,42 @@ func TestLoansQueryByStatus(t *testing.T) {
 
 // State version 1 kept a curator key under "" for every loan without a
 // curator; the 1->2 migration removes those and keeps the funded loans' keys.
+// MigrateTitleLiens moves state version 3's title -> loan map to the titles'
+// liens and deletes it; a map entry for a title that cannot hold a lien
+// fails the migration.
+func TestMigrateTitleLiens(t *testing.T) {
+	f := setup(t)
+	funded, cancelled, pending := f.fundedCancelledPending(t)
+	require.Equal(t, funded, f.caliber.titles[1].LoanId)
+	require.Zero(t, f.caliber.titles[2].LoanId, cancelled)
+	require.Equal(t, pending, f.caliber.titles[3].LoanId)
+
+	// The version 3 layout: the map holds the live loans' titles, the titles no lien.
+	v3 := collections.NewMap(collections.NewSchemaBuilder(runtime.NewKVStoreService(f.key)), types.TitleLoanKey, "title_loan", collections.Uint64Key, collections.Uint64Value)
+	for _, e := range [][2]uint64{{1, funded}, {3, pending}} {
+		require.NoError(t, v3.Set(f.ctx, e[0], e[1]))
+		f.caliber.titles[e[0]].LoanId = 0
+	}
+	msg, broken := keeper.PledgedTitlesInvariant(f.k)(f.ctx)
+	require.True(t, broken, "version 3 titles hold no lien")
+	require.Contains(t, msg, fmt.Sprintf("title 1 of live loan %d is TITLE_STATUS_PLEDGED with lien 0", funded))
+
+	// A title the map holds that is not PLEDGED fails the migration.
+	bad, _ := f.ctx.CacheContext()
+	require.NoError(t, v3.Set(bad, 2, cancelled))
+	require.ErrorContains(t, f.k.MigrateTitleLiens(bad), "title 2 of loan 2")
+
+	require.NoError(t, f.k.MigrateTitleLiens(f.ctx))
+	f.checkInvariants(t)
+	require.Equal(t, funded, f.caliber.titles[1].LoanId)
+	require.Equal(t, pending, f.caliber.titles[3].LoanId)
+	it, err := v3.Iterate(f.ctx, nil)
+	require.NoError(t, err)
+	left, err := it.Keys()
+	require.NoError(t, err)
+	require.Empty(t, left, "the map is gone")
+}
+
 func TestMigrateSparseCuratorIndex(t *testing.T) {
 	f := setup(t)
 	funded, cancelled, pending := f.fundedCancelledPending(t)
@@ -570,4 +618,16 @@ func TestMigrateSparseCuratorIndex(t *testing.T) {
 	require.NoError(t, f.k.MigrateSparseCuratorIndex(f.ctx))
 	f.checkInvariants(t)
 	require.Equal(t, []collections.Pair[string, uint64]{collections.Join(curator.String(), funded)}, allKeys(t, f.ctx, idx.Curator.KeySet))
+}
+
+// A casualty hook naming a loan that does not hold the title fails (the
+// report reverts) and changes nothing; one naming no loan is a no-op.
+func TestCasualtyLienMustNameTheLoan(t *testing.T) {
+	f := setup(t)
+	id := f.request(t, usd(10_000), 1)
+	before := f.snapshot(t)
+	require.ErrorIs(t, f.k.Hooks().AfterCasualty(f.ctx, 2, id), types.ErrTitleNotInLoan)
+	require.ErrorIs(t, f.k.Hooks().AfterCasualty(f.ctx, 2, id+1), types.ErrLoanNotFound)
+	require.NoError(t, f.k.Hooks().AfterCasualty(f.ctx, 2, 0))
+	require.Equal(t, before, f.snapshot(t))
 }

@@ -56,10 +56,8 @@ func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *
 		if t.Owner != msg.Borrower {
 			return 0, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", msg.Borrower, id)
 		}
-		if has, err := k.TitleLoan.Has(ctx, id); err != nil {
-			return 0, err
-		} else if has {
-			return 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d", id)
+		if t.LoanId != 0 {
+			return 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d is collateral of loan %d", id, t.LoanId)
 		}
 		if t.Status != calibertypes.StatusActive {
 			return 0, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
@@ -80,10 +78,7 @@ func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *
 		now := blockTime(ctx)
 		l := newPendingLoan(id, msg, now, now.Add(params.MaxPendingAge), sortedKeys(classes), sortedKeys(custodians))
 		for _, t := range msg.TitleIds {
-			if err := k.caliber.Pledge(ctx, t, borrower); err != nil {
-				return err
-			}
-			if err := k.TitleLoan.Set(ctx, t, id); err != nil {
+			if err := k.caliber.Pledge(ctx, t, borrower, id); err != nil {
 				return err
 			}
 		}
@@ -171,13 +166,10 @@ func (k Keeper) closeUnfunded(ctx context.Context, l types.Loan, status types.Lo
 	return keeperutil.Emit(ctx, &types.EventLoanClosedUnfunded{LoanId: l.Id, Borrower: l.Borrower, Status: status})
 }
 
-// releaseTitles returns the loan's titles to ACTIVE.
+// releaseTitles returns the loan's titles to ACTIVE, their liens cleared.
 func (k Keeper) releaseTitles(ctx context.Context, l types.Loan) error {
 	for _, t := range l.TitleIds {
 		if err := k.caliber.Release(ctx, t); err != nil {
-			return err
-		}
-		if err := k.TitleLoan.Remove(ctx, t); err != nil {
 			return err
 		}
 	}

@@ -80,8 +80,6 @@ func NewDecodeStore(cdc codec.Codec) func(kvA, kvB kv.Pair) string {
 			return keyOnly("loans_by_curator (curator, loan)", decodeKey(kc, kvA.Key), decodeKey(kc, kvB.Key))
 		case types.NextLoanIDKey.Bytes()[0]:
 			return pair("next_loan_id", "", collections.Uint64Value, kvA, kvB)
-		case types.TitleLoanKey.Bytes()[0]:
-			return pair("title_loan (title -> loan)", decodeKey(collections.Uint64Key, kvA.Key), collections.Uint64Value, kvA, kvB)
 		case types.DueQueueKey.Bytes()[0]:
 			return keyOnly("due_queue (next due, loan)", decodeKey(timeQueueKey, kvA.Key), decodeKey(timeQueueKey, kvB.Key))
 		case types.PendingQueueKey.Bytes()[0]:

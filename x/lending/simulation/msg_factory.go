@@ -64,9 +64,6 @@ func MsgRequestLoanFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgRequestLoa
 				if !ok || !k.insured(ctx, t.Id, v, p.MinInsuranceBps, now.Add(p.Duration).Add(requestSlack)) {
 					continue
 				}
-				if has := must(k.Lending.TitleLoan.Has(ctx, t.Id)); has {
-					continue
-				}
 				if _, seen := byOwner[t.Owner]; !seen {
 					owners = append(owners, t.Owner)
 				}
@@ -551,7 +548,7 @@ func MsgAddCollateralFactory(k Keepers) simsx.SimMsgFactoryFn[*types.MsgAddColla
 			}
 			var free []uint64
 			for _, t := range k.titlesWith(ctx, calibertypes.StatusActive, l.Borrower) {
-				if _, ok := k.value(ctx, t.Id); ok && p.AllowsClass(t.ClassId) && !must(k.Lending.TitleLoan.Has(ctx, t.Id)) {
+				if _, ok := k.value(ctx, t.Id); ok && p.AllowsClass(t.ClassId) {
 					free = append(free, t.Id)
 				}
 			}

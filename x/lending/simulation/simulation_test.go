@@ -111,7 +111,6 @@ func TestDecodeStore(t *testing.T) {
 	require.NoError(t, k.Products.Set(ctx, product.Id, product))
 	require.NoError(t, k.Loans.Set(ctx, loan.Id, loan)) // and its borrower, status and curator index entries
 	require.NoError(t, k.NextLoanID.Set(ctx, 43))
-	require.NoError(t, k.TitleLoan.Set(ctx, 7, 42))
 	require.NoError(t, k.DueQueue.Set(ctx, collections.Join(due, uint64(42))))
 	require.NoError(t, k.PendingQueue.Set(ctx, collections.Join(due.Add(time.Hour), uint64(42))))
 	require.NoError(t, k.DeadlineQueue.Set(ctx, collections.Join(due.Add(2*time.Hour), uint64(42))))
@@ -131,7 +130,6 @@ func TestDecodeStore(t *testing.T) {
 		types.LoansByStatusKey.Bytes()[0]:    {"loans_by_status", "42"},
 		types.LoansByCuratorKey.Bytes()[0]:   {"loans_by_curator", curator.String(), "42"},
 		types.NextLoanIDKey.Bytes()[0]:       {"next_loan_id", "43"},
-		types.TitleLoanKey.Bytes()[0]:        {"title_loan", "7", "42"},
 		types.DueQueueKey.Bytes()[0]:         {"due_queue", "2026-03-04 05:06:07", "42"},
 		types.PendingQueueKey.Bytes()[0]:     {"pending_queue", "2026-03-04 06:06:07", "42"},
 		types.DeadlineQueueKey.Bytes()[0]:    {"deadline_queue", "2026-03-04 07:06:07", "42"},

@@ -43,7 +43,12 @@ type CaliberKeeper interface {
 	// the title.
 	Collateral(ctx context.Context, titleID uint64) calibertypes.CollateralView
 	ActivePolicy(ctx context.Context, titleID uint64) (calibertypes.Policy, error)
-	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress) error
+	// Pledge makes the title PLEDGED with loanID as its lien (Title.loan_id);
+	// Release, TransferForeclosed and SetLien(…, 0) clear the lien.
+	Pledge(ctx context.Context, titleID uint64, owner sdk.AccAddress, loanID uint64) error
+	SetLien(ctx context.Context, titleID, loanID uint64) error
+	// PledgedCount is the number of PLEDGED and FORECLOSING titles.
+	PledgedCount(ctx context.Context) (uint64, error)
 	Release(ctx context.Context, titleID uint64) error
 	StartForeclosure(ctx context.Context, titleID uint64) error
 	TransferForeclosed(ctx context.Context, titleID uint64, newOwner sdk.AccAddress) error

@@ -25,7 +25,7 @@ var _ = math.Inf
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
 // GenesisState is the x/lending genesis state. The indexes (loans by
-// borrower/status/curator, title -> loan, due and pending-expiry queues,
+// borrower/status/curator, due and pending-expiry queues,
 // exposures, status counts, class -> loans, impaired set) are rebuilt from the loans on import.
 type GenesisState struct {
 	Params   Params    `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`

@@ -21,13 +21,15 @@ const (
 
 // Collection prefixes. They are part of the state layout: never reuse or renumber them.
 var (
-	ParamsKey           = collections.NewPrefix(0)
-	ProductsKey         = collections.NewPrefix(1)
-	LoansKey            = collections.NewPrefix(2)
-	LoansByBorrowerKey  = collections.NewPrefix(3)
-	LoansByStatusKey    = collections.NewPrefix(4)
-	LoansByCuratorKey   = collections.NewPrefix(5)
-	NextLoanIDKey       = collections.NewPrefix(6)
+	ParamsKey          = collections.NewPrefix(0)
+	ProductsKey        = collections.NewPrefix(1)
+	LoansKey           = collections.NewPrefix(2)
+	LoansByBorrowerKey = collections.NewPrefix(3)
+	LoansByStatusKey   = collections.NewPrefix(4)
+	LoansByCuratorKey  = collections.NewPrefix(5)
+	NextLoanIDKey      = collections.NewPrefix(6)
+	// TitleLoanKey held the title -> loan map of state versions 1 to 3;
+	// version 4 keeps that lien on the title (x/caliber Title.loan_id).
 	TitleLoanKey        = collections.NewPrefix(7)
 	DueQueueKey         = collections.NewPrefix(8)
 	PendingQueueKey     = collections.NewPrefix(9)

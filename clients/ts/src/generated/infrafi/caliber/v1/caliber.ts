@@ -268,7 +268,15 @@ export interface Title {
   legal: LegalInfo | undefined;
   metadataUri: string;
   status: TitleStatus;
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /**
+   * loan_id is the x/lending loan a PLEDGED or FORECLOSING title is collateral
+   * of (the lien), set by Pledge and cleared when the title leaves the loan;
+   * 0 for every other title. Loan ids start at 1.
+   */
+  loanId: string;
 }
 
 /** Custody is the latest custody attestation of a title in custody. */
@@ -896,6 +904,7 @@ function createBaseTitle(): Title {
     metadataUri: "",
     status: 0,
     createdAt: undefined,
+    loanId: "0",
   };
 }
 
@@ -939,6 +948,9 @@ export const Title: MessageFns<Title> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(106).fork()).join();
+    }
+    if (message.loanId !== "0") {
+      writer.uint32(112).uint64(message.loanId);
     }
     return writer;
   },
@@ -1060,6 +1072,14 @@ export const Title: MessageFns<Title> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.loanId = reader.uint64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1099,6 +1119,11 @@ export const Title: MessageFns<Title> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      loanId: isSet(object.loanId)
+        ? globalThis.String(object.loanId)
+        : isSet(object.loan_id)
+        ? globalThis.String(object.loan_id)
+        : "0",
     };
   },
 
@@ -1143,6 +1168,9 @@ export const Title: MessageFns<Title> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.loanId !== "0") {
+      obj.loanId = message.loanId;
+    }
     return obj;
   },
 
@@ -1166,6 +1194,7 @@ export const Title: MessageFns<Title> = {
     message.metadataUri = object.metadataUri ?? "";
     message.status = object.status ?? 0;
     message.createdAt = object.createdAt ?? undefined;
+    message.loanId = object.loanId ?? "0";
     return message;
   },
 };

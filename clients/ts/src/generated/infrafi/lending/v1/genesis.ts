@@ -15,7 +15,7 @@ export const protobufFileName = "infrafi/lending/v1/genesis.proto";
 
 /**
  * GenesisState is the x/lending genesis state. The indexes (loans by
- * borrower/status/curator, title -> loan, due and pending-expiry queues,
+ * borrower/status/curator, due and pending-expiry queues,
  * exposures, status counts, class -> loans, impaired set) are rebuilt from the loans on import.
  */
 export interface GenesisState {
