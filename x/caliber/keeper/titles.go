@@ -415,14 +415,11 @@ func (k Keeper) SetLien(ctx context.Context, titleID, loanID uint64) error {
 func (k Keeper) PledgedCount(ctx context.Context) (uint64, error) {
 	var n uint64
 	for _, s := range []types.TitleStatus{types.StatusPledged, types.StatusForeclosing} {
-		it, err := k.Titles.Indexes.Status.Iterate(ctx, collections.NewPrefixedPairRange[int32, uint64](int32(s)))
+		c, err := keeperutil.CountRange(ctx, k.Titles.Indexes.Status.KeySet, collections.NewPrefixedPairRange[int32, uint64](int32(s)))
 		if err != nil {
 			return 0, err
 		}
-		for ; it.Valid(); it.Next() {
-			n++
-		}
-		it.Close()
+		n += c
 	}
 	return n, nil
 }

@@ -11,7 +11,13 @@ import (
 // CountKeys is the number of keys in a key set: invariants compare an
 // index's size with its map's (O(keys): tests and simulation only).
 func CountKeys[K any](ctx context.Context, ks collections.KeySet[K]) (uint64, error) {
-	it, err := ks.Iterate(ctx, nil)
+	return CountRange(ctx, ks, nil)
+}
+
+// CountRange is the number of keys of a key set in a range (nil: all), for
+// invariants like CountKeys.
+func CountRange[K any](ctx context.Context, ks collections.KeySet[K], r collections.Ranger[K]) (uint64, error) {
+	it, err := ks.Iterate(ctx, r)
 	if err != nil {
 		return 0, err
 	}
