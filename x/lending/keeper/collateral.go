@@ -10,7 +10,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
-	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
@@ -84,21 +83,8 @@ func (k Keeper) addCollateral(ctx context.Context, branch keeperutil.Branch, bor
 		return math.LegacyDec{}, 0, err
 	}
 	for _, id := range titleIDs {
-		t, err := k.caliber.GetTitle(ctx, id)
-		if err != nil {
+		if _, err := k.pledgeableTitle(ctx, id, l.Borrower, product); err != nil {
 			return math.LegacyDec{}, 0, err
-		}
-		if t.Owner != l.Borrower {
-			return math.LegacyDec{}, 0, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", l.Borrower, id)
-		}
-		if t.LoanId != 0 {
-			return math.LegacyDec{}, 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d is collateral of loan %d", id, t.LoanId)
-		}
-		if t.Status != calibertypes.StatusActive {
-			return math.LegacyDec{}, 0, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
-		}
-		if !product.AllowsClass(t.ClassId) {
-			return math.LegacyDec{}, 0, errorsmod.Wrapf(types.ErrClassNotAllowed, "title %d is %s; product %q accepts %v", id, t.ClassId, product.Id, product.AssetClasses)
 		}
 	}
 	if _, _, err := k.collateralValue(ctx, titleIDs); err != nil {

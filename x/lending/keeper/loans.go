@@ -49,21 +49,9 @@ func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *
 	}
 	classes, custodians := map[string]bool{}, map[string]bool{}
 	for _, id := range msg.TitleIds {
-		t, err := k.caliber.GetTitle(ctx, id)
+		t, err := k.pledgeableTitle(ctx, id, msg.Borrower, product)
 		if err != nil {
 			return 0, err
-		}
-		if t.Owner != msg.Borrower {
-			return 0, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", msg.Borrower, id)
-		}
-		if t.LoanId != 0 {
-			return 0, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d is collateral of loan %d", id, t.LoanId)
-		}
-		if t.Status != calibertypes.StatusActive {
-			return 0, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
-		}
-		if !product.AllowsClass(t.ClassId) {
-			return 0, errorsmod.Wrapf(types.ErrClassNotAllowed, "title %d is %s; product %q accepts %v", id, t.ClassId, product.Id, product.AssetClasses)
 		}
 		classes[t.ClassId], custodians[t.Custodian] = true, true
 	}
@@ -97,6 +85,30 @@ func (k Keeper) requestLoan(ctx context.Context, branch keeperutil.Branch, msg *
 		})
 	})
 	return loanID, err
+}
+
+// pledgeableTitle returns a title the borrower may pledge under product: it
+// exists, is the borrower's, holds no lien, is ACTIVE and of a class the
+// product accepts (checked in that order, for loan requests and added
+// collateral alike).
+func (k Keeper) pledgeableTitle(ctx context.Context, id uint64, borrower string, product types.Product) (calibertypes.Title, error) {
+	t, err := k.caliber.GetTitle(ctx, id)
+	if err != nil {
+		return calibertypes.Title{}, err
+	}
+	if t.Owner != borrower {
+		return calibertypes.Title{}, errorsmod.Wrapf(sdkerrors.ErrUnauthorized, "%s does not own title %d", borrower, id)
+	}
+	if t.LoanId != 0 {
+		return calibertypes.Title{}, errorsmod.Wrapf(types.ErrTitleInLoan, "title %d is collateral of loan %d", id, t.LoanId)
+	}
+	if t.Status != calibertypes.StatusActive {
+		return calibertypes.Title{}, errorsmod.Wrapf(calibertypes.ErrInvalidStatus, "title %d is %s, not ACTIVE", id, t.Status)
+	}
+	if !product.AllowsClass(t.ClassId) {
+		return calibertypes.Title{}, errorsmod.Wrapf(types.ErrClassNotAllowed, "title %d is %s; product %q accepts %v", id, t.ClassId, product.Id, product.AssetClasses)
+	}
+	return t, nil
 }
 
 // newPendingLoan builds a PENDING loan with every amount set to zero.
