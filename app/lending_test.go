@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil"
@@ -516,7 +517,7 @@ func TestLendingFlowThroughTransactions(t *testing.T) {
 func TestLendingUnderwriteChecksThroughTransactions(t *testing.T) {
 	f := setupLending(t)
 	a := f.Accounts
-	curator, borrower, custodian, depositor := a[lCurator], a[lBorrower], a[lCustodian], a[lDepositor]
+	curator, borrower, custodian, depositor, stranger := a[lCurator], a[lBorrower], a[lCustodian], a[lDepositor], a[lStranger]
 	underwrite := func(id uint64, junior sdkmath.Int) *lendingtypes.MsgUnderwriteLoan {
 		return &lendingtypes.MsgUnderwriteLoan{Curator: curator.Address.String(), LoanId: id, Apr: lDec("0.12"), JuniorAmount: junior}
 	}
@@ -555,6 +556,15 @@ func TestLendingUnderwriteChecksThroughTransactions(t *testing.T) {
 	f.requireRefused(t, curator, underwrite(2, lUSD(5_000)), lendingtypes.ErrCustodyStale)
 	// A fresh attestation cures it.
 	f.MustDeliver(custodian, &calibertypes.MsgAttestCustody{Custodian: custodian.Address.String(), TitleIds: []uint64{f.title}, Online: true, UptimeBps: 9_990})
+	// A curator without the junior part fails after every check has passed
+	// and x/yield has funded the senior part: the funding reverts with the
+	// rest (requireRefused compares the vault, its book and the balances).
+	held := f.usdai(curator.Address)
+	usdai := func(n sdkmath.Int) sdk.Coins { return sdk.NewCoins(sdk.NewCoin(app.USDaiDenom, n)) }
+	f.MustDeliver(curator, &banktypes.MsgSend{FromAddress: curator.Address.String(), ToAddress: stranger.Address.String(), Amount: usdai(held.Sub(lUSD(4_999)))})
+	f.requireRefused(t, curator, underwrite(2, lUSD(5_000)), sdkerrors.ErrInsufficientFunds)
+	require.Equal(t, lUSD(50_000).String(), f.vault(t).Committed.String(), "a refused underwriting keeps the commitment")
+	f.MustDeliver(stranger, &banktypes.MsgSend{FromAddress: stranger.Address.String(), ToAddress: curator.Address.String(), Amount: usdai(held.Sub(lUSD(4_999)))})
 	f.MustDeliver(curator, underwrite(2, lUSD(5_000)))
 	require.Equal(t, lendingtypes.LoanActive, f.loan(t, 2).Status)
 	f.requireInvariants(t)

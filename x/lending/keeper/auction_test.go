@@ -44,7 +44,7 @@ func foreclose(t *testing.T, f *fixture, trigger func(*testing.T, *fixture), tit
 	f.setTime(auctionStart)
 	f.endBlock(t)
 	require.Equal(t, types.LoanForeclosing, f.loan(t, id).Status)
-	f.bank.balances[bidder.String()] = usd(100_000)
+	f.bank.set(bidder, usd(100_000))
 	f.checkInvariants(t)
 	return id
 }
@@ -503,7 +503,7 @@ func TestBidBadInput(t *testing.T) {
 	}
 
 	// A bidder with part of the price.
-	f.bank.balances[other.String()] = usd(16_000)
+	f.bank.set(other, usd(16_000))
 	before := f.snapshot(t)
 	_, _, err := f.k.Bid(f.ctx, other, id, uusdai(usd(50_000)))
 	require.ErrorIs(t, err, sdkerrors.ErrInsufficientFunds)

@@ -86,17 +86,13 @@ func eqInt(t *testing.T, want, got math.Int, msgAndArgs ...any) {
 
 // balances copies every account balance of the fake bank.
 func (f *fixture) balances() map[string]math.Int {
-	out := make(map[string]math.Int, len(f.bank.balances))
-	for k, v := range f.bank.balances {
-		out[k] = v
-	}
-	return out
+	return f.bank.usdai()
 }
 
 // bankTotal is the sum of every balance: no operation may create or destroy coins.
 func (f *fixture) bankTotal() math.Int {
 	total := math.ZeroInt()
-	for _, v := range f.bank.balances {
+	for _, v := range f.bank.usdai() {
 		total = total.Add(v)
 	}
 	return total
@@ -124,7 +120,8 @@ func (f *fixture) requireMoves(t *testing.T, before map[string]math.Int, moves .
 	for k := range before {
 		keys[k] = true
 	}
-	for k := range f.bank.balances {
+	balances := f.bank.usdai()
+	for k := range balances {
 		keys[k] = true
 	}
 	for k := range want {
@@ -145,7 +142,7 @@ func (f *fixture) requireMoves(t *testing.T, before map[string]math.Int, moves .
 		if !ok {
 			w = math.ZeroInt()
 		}
-		now, ok := f.bank.balances[k]
+		now, ok := balances[k]
 		if !ok {
 			now = math.ZeroInt()
 		}
@@ -420,7 +417,7 @@ func TestReserveDelinquencyCureAndDefault(t *testing.T) {
 	// min(500, 11,000 − 9,075) = 500. The waterfall charges the interest due
 	// and the five days of grace interest.
 	f.setTime(due3.Add(grace + 12*time.Hour))
-	f.bank.balances[bidder.String()] = usd(100_000)
+	f.bank.set(bidder, usd(100_000))
 	si, ji, _ = types.SplitInterest(l.LateInterest.Add(l.InterestDue), l.Senior.Balance, l.JuniorPrincipal, 2000)
 	w := types.PayWaterfall(usd(9_575), 500, types.Claims{SeniorPrincipal: l.Senior.Balance, SeniorInterest: si, JuniorPrincipal: l.JuniorPrincipal, JuniorInterest: ji})
 	require.True(t, w.Surplus.IsPositive())

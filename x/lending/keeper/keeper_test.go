@@ -57,78 +57,115 @@ var (
 
 func usd(n int64) math.Int { return math.NewInt(n).MulRaw(1_000_000) }
 
-// fakeBank keeps uusdai in balances (most tests read it directly) and every
-// other denom in other.
+// fakeBank keeps every balance in the fixture's store, by (address, denom),
+// so that a keeper's cache branch reverts its transfers as it would the real
+// bank's. The ctx-less helpers (get, set, setCoins, usdai) read and write the
+// fixture's own context: what a test sees between keeper calls.
 type fakeBank struct {
-	balances map[string]math.Int
-	other    map[string]sdk.Coins
+	base     context.Context
+	balances collections.Map[collections.Pair[string, string], math.Int]
 }
 
-func (b *fakeBank) get(a sdk.AccAddress) math.Int {
-	if v, ok := b.balances[a.String()]; ok {
-		return v
+func newFakeBank(sb *collections.SchemaBuilder) *fakeBank {
+	return &fakeBank{balances: collections.NewMap(sb, collections.NewPrefix(251), "fake_balances",
+		collections.PairKeyCodec(collections.StringKey, collections.StringKey), sdk.IntValue)}
+}
+
+func (b *fakeBank) getDenomAt(ctx context.Context, a sdk.AccAddress, denom string) math.Int {
+	v, err := b.balances.Get(ctx, collections.Join(a.String(), denom))
+	if err != nil {
+		return math.ZeroInt()
 	}
-	return math.ZeroInt()
+	return v
 }
 
-func (b *fakeBank) getDenom(a sdk.AccAddress, denom string) math.Int {
-	if denom == types.Denom {
-		return b.get(a)
+func (b *fakeBank) setDenomAt(ctx context.Context, a sdk.AccAddress, denom string, v math.Int) {
+	if err := b.balances.Set(ctx, collections.Join(a.String(), denom), v); err != nil {
+		panic(err)
 	}
-	return b.other[a.String()].AmountOf(denom)
 }
 
-func (b *fakeBank) move(from, to sdk.AccAddress, amt sdk.Coins) error {
+// get and set are a uusdai balance as the test sees it.
+func (b *fakeBank) get(a sdk.AccAddress) math.Int    { return b.getDenomAt(b.base, a, types.Denom) }
+func (b *fakeBank) set(a sdk.AccAddress, v math.Int) { b.setDenomAt(b.base, a, types.Denom, v) }
+
+// setCoins sets a's balance of each of coins.
+func (b *fakeBank) setCoins(a sdk.AccAddress, coins sdk.Coins) {
+	for _, c := range coins {
+		b.setDenomAt(b.base, a, c.Denom, c.Amount)
+	}
+}
+
+// usdai is every uusdai balance, by address.
+func (b *fakeBank) usdai() map[string]math.Int {
+	out := map[string]math.Int{}
+	err := b.balances.Walk(b.base, nil, func(k collections.Pair[string, string], v math.Int) (bool, error) {
+		if k.K2() == types.Denom {
+			out[k.K1()] = v
+		}
+		return false, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func (b *fakeBank) move(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
 	for _, c := range amt {
-		if b.getDenom(from, c.Denom).LT(c.Amount) {
-			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, b.getDenom(from, c.Denom), c.Denom)
+		if have := b.getDenomAt(ctx, from, c.Denom); have.LT(c.Amount) {
+			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, have, c.Denom)
 		}
 	}
 	for _, c := range amt {
-		if c.Denom == types.Denom {
-			b.balances[from.String()] = b.get(from).Sub(c.Amount)
-			b.balances[to.String()] = b.get(to).Add(c.Amount)
-			continue
-		}
-		b.other[from.String()] = b.other[from.String()].Sub(c)
-		b.other[to.String()] = b.other[to.String()].Add(c)
+		b.setDenomAt(ctx, from, c.Denom, b.getDenomAt(ctx, from, c.Denom).Sub(c.Amount))
+		b.setDenomAt(ctx, to, c.Denom, b.getDenomAt(ctx, to, c.Denom).Add(c.Amount))
 	}
 	return nil
 }
 
-func (b *fakeBank) SendCoinsFromAccountToModule(_ context.Context, from sdk.AccAddress, mod string, amt sdk.Coins) error {
-	return b.move(from, authtypes.NewModuleAddress(mod), amt)
+func (b *fakeBank) SendCoinsFromAccountToModule(ctx context.Context, from sdk.AccAddress, mod string, amt sdk.Coins) error {
+	return b.move(ctx, from, authtypes.NewModuleAddress(mod), amt)
 }
-func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, mod string, to sdk.AccAddress, amt sdk.Coins) error {
-	return b.move(authtypes.NewModuleAddress(mod), to, amt)
+func (b *fakeBank) SendCoinsFromModuleToAccount(ctx context.Context, mod string, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.move(ctx, authtypes.NewModuleAddress(mod), to, amt)
 }
-func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
-	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
+func (b *fakeBank) SendCoinsFromModuleToModule(ctx context.Context, from, to string, amt sdk.Coins) error {
+	return b.move(ctx, authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
 }
 
 // InputOutputCoins checks the input's funds before it moves anything.
-func (b *fakeBank) InputOutputCoins(_ context.Context, in banktypes.Input, outs []banktypes.Output) error {
+func (b *fakeBank) InputOutputCoins(ctx context.Context, in banktypes.Input, outs []banktypes.Output) error {
 	from := sdk.MustAccAddressFromBech32(in.Address)
 	for _, c := range in.Coins {
-		if b.getDenom(from, c.Denom).LT(c.Amount) {
-			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, b.getDenom(from, c.Denom), c.Denom)
+		if have := b.getDenomAt(ctx, from, c.Denom); have.LT(c.Amount) {
+			return errorsmod.Wrapf(sdkerrors.ErrInsufficientFunds, "%s has %s%s", from, have, c.Denom)
 		}
 	}
 	for _, o := range outs {
-		if err := b.move(from, sdk.MustAccAddressFromBech32(o.Address), o.Coins); err != nil {
+		if err := b.move(ctx, from, sdk.MustAccAddressFromBech32(o.Address), o.Coins); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-func (b *fakeBank) SendCoins(_ context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
-	return b.move(from, to, amt)
+func (b *fakeBank) SendCoins(ctx context.Context, from, to sdk.AccAddress, amt sdk.Coins) error {
+	return b.move(ctx, from, to, amt)
 }
-func (b *fakeBank) GetBalance(_ context.Context, a sdk.AccAddress, denom string) sdk.Coin {
-	return sdk.NewCoin(denom, b.getDenom(a, denom))
+func (b *fakeBank) GetBalance(ctx context.Context, a sdk.AccAddress, denom string) sdk.Coin {
+	return sdk.NewCoin(denom, b.getDenomAt(ctx, a, denom))
 }
-func (b *fakeBank) GetAllBalances(_ context.Context, a sdk.AccAddress) sdk.Coins {
-	return b.other[a.String()].Add(sdk.NewCoin(types.Denom, b.get(a)))
+func (b *fakeBank) GetAllBalances(ctx context.Context, a sdk.AccAddress) sdk.Coins {
+	var out sdk.Coins
+	rng := collections.NewPrefixedPairRange[string, string](a.String())
+	err := b.balances.Walk(ctx, rng, func(k collections.Pair[string, string], v math.Int) (bool, error) {
+		out = out.Add(sdk.NewCoin(k.K2(), v))
+		return false, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 // fakeStable is x/stable's PSM for the lockbox: one reserve (uusdc) at a
@@ -146,16 +183,16 @@ func (s *fakeStable) GetParams(context.Context) (stabletypes.Params, error) {
 	return stabletypes.Params{Reserves: []stabletypes.ReserveAsset{{Denom: usdc, Enabled: true, MintFeeBps: 10}}}, nil
 }
 
-func (s *fakeStable) Mint(_ context.Context, sender sdk.AccAddress, amount sdk.Coin) (sdk.Coin, sdk.Coin, error) {
+func (s *fakeStable) Mint(ctx context.Context, sender sdk.AccAddress, amount sdk.Coin) (sdk.Coin, sdk.Coin, error) {
 	if s.refuse != nil {
 		return sdk.Coin{}, sdk.Coin{}, s.refuse
 	}
-	if err := s.bank.move(sender, stableAddr, sdk.NewCoins(amount)); err != nil {
+	if err := s.bank.move(ctx, sender, stableAddr, sdk.NewCoins(amount)); err != nil {
 		return sdk.Coin{}, sdk.Coin{}, err
 	}
 	net, fee := stabletypes.SplitFee(amount.Amount, 10)
-	s.bank.balances[sender.String()] = s.bank.get(sender).Add(net)
-	s.bank.balances[feesAddr.String()] = s.bank.get(feesAddr).Add(fee)
+	s.bank.setDenomAt(ctx, sender, types.Denom, s.bank.getDenomAt(ctx, sender, types.Denom).Add(net))
+	s.bank.setDenomAt(ctx, feesAddr, types.Denom, s.bank.getDenomAt(ctx, feesAddr, types.Denom).Add(fee))
 	return sdk.NewCoin(types.Denom, net), sdk.NewCoin(types.Denom, fee), nil
 }
 
@@ -343,9 +380,17 @@ func (v *fakeVault) Fundable(ctx context.Context) (math.Int, error) {
 	if err != nil {
 		return math.Int{}, err
 	}
-	return math.MaxInt(math.ZeroInt(), v.bank.get(yieldAddr).Sub(v.reserved).Sub(c)), nil
+	return math.MaxInt(math.ZeroInt(), v.bank.getDenomAt(ctx, yieldAddr, types.Denom).Sub(v.reserved).Sub(c)), nil
 }
 func (v *fakeVault) FundSenior(ctx context.Context, to string, amount math.Int, rate math.LegacyDec) (yieldtypes.SeniorPosition, error) {
+	// Like x/yield's, it refuses above the fundable liquidity.
+	fundable, err := v.Fundable(ctx)
+	if err != nil {
+		return yieldtypes.SeniorPosition{}, err
+	}
+	if amount.GT(fundable) {
+		return yieldtypes.SeniorPosition{}, errorsmod.Wrapf(yieldtypes.ErrInsufficientLiquidity, "funding of %s exceeds the fundable %s", amount, fundable)
+	}
 	if err := v.bank.SendCoinsFromModuleToModule(ctx, yieldM, to, sdk.NewCoins(sdk.NewCoin("uusdai", amount))); err != nil {
 		return yieldtypes.SeniorPosition{}, err
 	}
@@ -437,14 +482,15 @@ func setup(t *testing.T) *fixture {
 	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx.
 		WithBlockTime(genesisTime).WithBlockHeight(1)
 	enc := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
-	bank := &fakeBank{balances: map[string]math.Int{}, other: map[string]sdk.Coins{}}
+	sb := collections.NewSchemaBuilder(runtime.NewKVStoreService(key))
+	bank := newFakeBank(sb)
+	bank.base = ctx
 	stable := &fakeStable{bank: bank}
 	cal := &fakeCaliber{
 		titles: map[uint64]*calibertypes.Title{}, values: map[uint64]math.Int{}, stale: map[uint64]bool{},
 		policies: map[uint64]calibertypes.Policy{}, curators: map[string]bool{curator.String(): true},
 		feeds: map[string][]string{}, bank: bank,
 	}
-	sb := collections.NewSchemaBuilder(runtime.NewKVStoreService(key))
 	vault := &fakeVault{bank: bank, reserved: math.ZeroInt(), interest: math.ZeroInt(), writtenOff: math.ZeroInt(), recovered: math.ZeroInt(),
 		committed: collections.NewItem(sb, collections.NewPrefix(250), "fake_committed", sdk.IntValue)}
 	_, err := sb.Build()
@@ -453,11 +499,11 @@ func setup(t *testing.T) *fixture {
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 	require.NoError(t, k.CreateProduct(ctx, testProduct()))
 	f := &fixture{ctx: ctx, key: key, k: k, bank: bank, caliber: cal, vault: vault, stable: stable}
-	bank.balances[yieldAddr.String()] = usd(1_000_000)
-	bank.balances[curator.String()] = usd(100_000)
-	bank.balances[payer.String()] = usd(100_000)
-	bank.balances[borrower.String()] = usd(1_000)
-	bank.balances[insurer.String()] = usd(1_000_000)
+	bank.set(yieldAddr, usd(1_000_000))
+	bank.set(curator, usd(100_000))
+	bank.set(payer, usd(100_000))
+	bank.set(borrower, usd(1_000))
+	bank.set(insurer, usd(1_000_000))
 	for id := uint64(1); id <= 4; id++ {
 		f.addTitle(id, borrower, h100, custodian, usd(20_000))
 	}

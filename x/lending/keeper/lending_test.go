@@ -247,7 +247,15 @@ func TestUnderwriteBadInput(t *testing.T) {
 			params.MaxBorrowerConcentrationBps = 5_000
 			require.NoError(t, f.k.SetParams(f.ctx, params))
 		}, nil, "0.15", usd(1_000), usd(10_000), types.ErrConcentration},
-		{"curator short of funds", func(f *fixture) { f.bank.balances[curator.String()] = usd(10) }, nil, "0.15", usd(1_000), usd(10_000), sdkerrors.ErrInsufficientFunds},
+		{"curator short of funds", func(f *fixture) { f.bank.set(curator, usd(10)) }, nil, "0.15", usd(1_000), usd(10_000), sdkerrors.ErrInsufficientFunds},
+		// The last check, after x/yield has funded the senior part: the
+		// funding is reverted with the rest. A reserve of every period
+		// (12 level payments) leaves nothing to disburse.
+		{"disbursement too small", func(f *fixture) {
+			p := testProduct()
+			p.DebtServiceReservePeriods = p.Payments()
+			require.NoError(t, f.k.UpdateProduct(f.ctx, p))
+		}, nil, "0.15", usd(1_000), usd(10_000), types.ErrDisbursementTooSmall},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := setup(t)
@@ -355,7 +363,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	// Same titles pledged in the fresh fixture, as caliber's genesis would have them.
 	g.caliber.titles[1].Status, g.caliber.titles[2].Status = calibertypes.StatusPledged, calibertypes.StatusPledged
 	g.caliber.titles[1].LoanId, g.caliber.titles[2].LoanId = 1, 2
-	g.bank.balances[lendingAddr.String()] = f.bank.get(lendingAddr)
+	g.bank.set(lendingAddr, f.bank.get(lendingAddr))
 	// The vault's commitment for the PENDING loan, as x/yield's genesis would have it.
 	require.NoError(t, g.vault.committed.Set(g.ctx, usd(5_000)))
 	require.NoError(t, g.k.Products.Remove(g.ctx, "gpu"))

@@ -180,7 +180,7 @@ func TestLockboxThenReserveThenDelinquent(t *testing.T) {
 // the coins waiting, the DSR pays, and the walk goes on.
 func TestLockboxConvertsReserves(t *testing.T) {
 	f := setup(t)
-	f.bank.other[payer.String()] = sdk.NewCoins(sdk.NewCoin(usdc, usd(10_000)))
+	f.bank.setCoins(payer, sdk.NewCoins(sdk.NewCoin(usdc, usd(10_000))))
 	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
 	box := types.LockboxAddress(id)
 	l := f.loan(t, id)
@@ -195,8 +195,8 @@ func TestLockboxConvertsReserves(t *testing.T) {
 	fee := usd(1) // 10 bps of 1,000
 	eqInt(t, feesBefore.Add(fee), f.bank.get(feesAddr))
 	eqInt(t, usd(999).Sub(first), f.bank.get(box))
-	eqInt(t, math.ZeroInt(), f.bank.getDenom(box, usdc))
-	eqInt(t, usd(1_000), f.bank.getDenom(stableAddr, usdc))
+	eqInt(t, math.ZeroInt(), f.bank.getDenomAt(f.ctx, box, usdc))
+	eqInt(t, usd(1_000), f.bank.getDenomAt(f.ctx, stableAddr, usdc))
 	l = f.loan(t, id)
 	eqInt(t, dsr, l.Dsr)
 	require.Equal(t, uint32(11), l.PaymentsRemaining)
@@ -218,7 +218,7 @@ func TestLockboxConvertsReserves(t *testing.T) {
 	f.endBlock(t)
 	l = f.loan(t, id)
 	require.Equal(t, types.LoanActive, l.Status)
-	eqInt(t, usd(2_000), f.bank.getDenom(box, usdc))
+	eqInt(t, usd(2_000), f.bank.getDenomAt(f.ctx, box, usdc))
 	conv = eventsOf[types.EventLockboxConversion](t, f)
 	require.Len(t, conv, 1)
 	require.Equal(t, "reserve cap exceeded", conv[0].Refused)
@@ -234,7 +234,7 @@ func TestLockboxConvertsReserves(t *testing.T) {
 func TestSweepExcessPrepay(t *testing.T) {
 	f := setup(t)
 	f.setProduct(t, func(p *types.Product) { p.SweepExcess = types.SweepExcessPrepay })
-	f.bank.other[payer.String()] = sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(7)))
+	f.bank.setCoins(payer, sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(7))))
 	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
 	box := types.LockboxAddress(id)
 	l := f.loan(t, id)
@@ -277,7 +277,7 @@ func TestSweepExcessPrepay(t *testing.T) {
 	paid := pays[0].Amount.Add(pays[1].Amount)
 	eqInt(t, math.ZeroInt(), f.bank.get(box))
 	require.True(t, f.bank.GetAllBalances(f.ctx, box).IsZero())
-	eqInt(t, math.NewInt(7), f.bank.getDenom(borrower, "ufoo"))
+	eqInt(t, math.NewInt(7), f.bank.getDenomAt(f.ctx, borrower, "ufoo"))
 	// The borrower gets the lockbox's rest and the DSR less the exit fee.
 	eqInt(t, usd(20_000).Sub(paid).Add(l0.Dsr).Sub(pays[1].ExitFee), f.bank.get(borrower).Sub(bal[borrower.String()]))
 	eqInt(t, math.ZeroInt(), l.LockboxBaseline)
@@ -294,7 +294,7 @@ func (f *fixture) lockboxState(t *testing.T, id uint64) string {
 // every other case is refused with its error and changes nothing.
 func TestWithdrawLockbox(t *testing.T) {
 	f := setup(t)
-	f.bank.other[payer.String()] = sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(50)), sdk.NewCoin(usdc, usd(1_000)))
+	f.bank.setCoins(payer, sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(50)), sdk.NewCoin(usdc, usd(1_000))))
 	pending := f.request(t, usd(5_000), 2)
 	id := f.fundLoan(t, usd(10_000), usd(1_000), 1)
 	box := types.LockboxAddress(id)
@@ -338,7 +338,7 @@ func TestWithdrawLockbox(t *testing.T) {
 	bal := f.balances()
 	require.NoError(t, withdraw(borrower, id, uusdai(allowed.Sub(usd(200))), sdk.NewCoin(usdc, usd(200))))
 	f.requireMoves(t, bal, move{box, allowed.Sub(usd(200)).Neg()}, move{borrower, allowed.Sub(usd(200))})
-	eqInt(t, usd(200), f.bank.getDenom(borrower, usdc))
+	eqInt(t, usd(200), f.bank.getDenomAt(f.ctx, borrower, usdc))
 	l = f.loan(t, id)
 	eqInt(t, allowed.Neg(), l.LockboxBaseline)
 	eqInt(t, math.ZeroInt(), f.k.Withdrawable(f.ctx, l))
@@ -368,11 +368,11 @@ func TestWithdrawLockbox(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, closed)
 	require.True(t, f.bank.GetAllBalances(f.ctx, box).IsZero())
-	eqInt(t, math.NewInt(50), f.bank.getDenom(borrower, "ufoo"))
-	f.bank.other[payer.String()] = sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(9)))
+	eqInt(t, math.NewInt(50), f.bank.getDenomAt(f.ctx, borrower, "ufoo"))
+	f.bank.setCoins(payer, sdk.NewCoins(sdk.NewCoin("ufoo", math.NewInt(9))))
 	f.payLockbox(t, id, sdk.NewCoin("ufoo", math.NewInt(9)))
 	require.NoError(t, withdraw(borrower, id, sdk.NewCoin("ufoo", math.NewInt(9))))
-	eqInt(t, math.NewInt(59), f.bank.getDenom(borrower, "ufoo"))
+	eqInt(t, math.NewInt(59), f.bank.getDenomAt(f.ctx, borrower, "ufoo"))
 	require.ErrorIs(t, withdraw(borrower, id, sdk.NewCoin("ufoo", math.NewInt(1))), sdkerrors.ErrInsufficientFunds)
 	f.checkInvariants(t)
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -14,6 +15,7 @@ import (
 	calibertypes "github.com/infrafi/infrafi/x/caliber/types"
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
+	yieldtypes "github.com/infrafi/infrafi/x/yield/types"
 )
 
 // collateralValue sums the valuations of titles; ErrNoValuation names the
@@ -100,10 +102,11 @@ func (k Keeper) checkConcentration(ctx context.Context, l types.Loan, senior mat
 // UnderwriteLoan funds a PENDING loan. The curator (an active CURATOR) sets
 // the APR within the product range and pays junior >= min_first_loss_bps of
 // principal; then every check runs (valuation and LTV, insurance, custody,
-// concentration, vault liquidity). On success the vault funds the senior part
-// and the borrower receives principal − origination fee − DSR. On failure the
-// error names the check and nothing changes (the loan stays PENDING, its
-// principal still committed).
+// concentration, vault liquidity, disbursement). The liquidity check is the
+// vault's funding of the senior part, in its place among the checks; then the
+// borrower receives principal − origination fee − DSR. On failure the error
+// names the check and nothing changes (the loan stays PENDING, its principal
+// still committed, the vault's funding reverted).
 //
 // The loan's own commitment is released before the checks, so the vault
 // liquidity check sees the fundable liquidity without it but with every other
@@ -200,15 +203,20 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 	if err := k.checkConcentration(ctx, l, senior, params); err != nil {
 		return math.Int{}, err
 	}
-	fundable, err := k.yield.Fundable(ctx)
+	terms := product.Terms()
+	// The liquidity check is FundSenior's own (it refuses above the vault's
+	// fundable liquidity), run here, in the check order: it reads the vault
+	// once where a separate check read it twice. No cache branch of its own:
+	// UnderwriteLoan runs all of this in one, so a later check or transfer
+	// that fails reverts the funding, the released commitment and the rest.
+	pos, err := k.yield.FundSenior(ctx, types.ModuleName, senior, types.SeniorRate(apr, terms.FirstLossPremiumBps))
+	if errors.Is(err, yieldtypes.ErrInsufficientLiquidity) {
+		return math.Int{}, errorsmod.Wrapf(types.ErrInsufficientLiquidity, "senior part %s: %s", senior, err)
+	}
 	if err != nil {
 		return math.Int{}, err
 	}
-	if fundable.LT(senior) {
-		return math.Int{}, errorsmod.Wrapf(types.ErrInsufficientLiquidity, "vault can fund %s, senior part is %s", fundable, senior)
-	}
 
-	terms := product.Terms()
 	n := terms.PaymentsTotal
 	interestDue, principalDue := types.Installment(terms.Schedule, l.Principal, apr, terms.RepaymentInterval, n)
 	firstPayment := interestDue.Add(principalDue)
@@ -219,15 +227,8 @@ func (k Keeper) underwrite(ctx context.Context, curator sdk.AccAddress, l types.
 		return math.Int{}, errorsmod.Wrapf(types.ErrDisbursementTooSmall, "principal %s, origination fee %s, reserve %s", l.Principal, fee, dsr)
 	}
 
-	// No cache branch of its own: UnderwriteLoan runs all of this in one,
-	// so a failed transfer or write here discards the released commitment
-	// and everything before it.
 	err = func() error {
 		if err := k.modules.FromAccount(ctx, curator, types.ModuleName, usdai(junior)); err != nil {
-			return err
-		}
-		pos, err := k.yield.FundSenior(ctx, types.ModuleName, senior, types.SeniorRate(apr, terms.FirstLossPremiumBps))
-		if err != nil {
 			return err
 		}
 		if fee.IsPositive() {
