@@ -73,8 +73,11 @@ func newFakeBank(sb *collections.SchemaBuilder) *fakeBank {
 
 func (b *fakeBank) getDenomAt(ctx context.Context, a sdk.AccAddress, denom string) math.Int {
 	v, err := b.balances.Get(ctx, collections.Join(a.String(), denom))
-	if err != nil {
+	if errors.Is(err, collections.ErrNotFound) {
 		return math.ZeroInt()
+	}
+	if err != nil {
+		panic(err)
 	}
 	return v
 }
@@ -83,6 +86,11 @@ func (b *fakeBank) setDenomAt(ctx context.Context, a sdk.AccAddress, denom strin
 	if err := b.balances.Set(ctx, collections.Join(a.String(), denom), v); err != nil {
 		panic(err)
 	}
+}
+
+// addDenomAt adds delta (negative for a debit) to a's balance of denom.
+func (b *fakeBank) addDenomAt(ctx context.Context, a sdk.AccAddress, denom string, delta math.Int) {
+	b.setDenomAt(ctx, a, denom, b.getDenomAt(ctx, a, denom).Add(delta))
 }
 
 // get and set are a uusdai balance as the test sees it.
@@ -118,8 +126,8 @@ func (b *fakeBank) move(ctx context.Context, from, to sdk.AccAddress, amt sdk.Co
 		}
 	}
 	for _, c := range amt {
-		b.setDenomAt(ctx, from, c.Denom, b.getDenomAt(ctx, from, c.Denom).Sub(c.Amount))
-		b.setDenomAt(ctx, to, c.Denom, b.getDenomAt(ctx, to, c.Denom).Add(c.Amount))
+		b.addDenomAt(ctx, from, c.Denom, c.Amount.Neg())
+		b.addDenomAt(ctx, to, c.Denom, c.Amount)
 	}
 	return nil
 }
@@ -191,8 +199,8 @@ func (s *fakeStable) Mint(ctx context.Context, sender sdk.AccAddress, amount sdk
 		return sdk.Coin{}, sdk.Coin{}, err
 	}
 	net, fee := stabletypes.SplitFee(amount.Amount, 10)
-	s.bank.setDenomAt(ctx, sender, types.Denom, s.bank.getDenomAt(ctx, sender, types.Denom).Add(net))
-	s.bank.setDenomAt(ctx, feesAddr, types.Denom, s.bank.getDenomAt(ctx, feesAddr, types.Denom).Add(fee))
+	s.bank.addDenomAt(ctx, sender, types.Denom, net)
+	s.bank.addDenomAt(ctx, feesAddr, types.Denom, fee)
 	return sdk.NewCoin(types.Denom, net), sdk.NewCoin(types.Denom, fee), nil
 }
 
