@@ -20,9 +20,15 @@ import (
 
 // NewRootCmd returns the infrafid root command.
 func NewRootCmd() *cobra.Command {
-	// A throwaway app supplies the codecs, module basics and autocli options;
-	// it never touches disk.
-	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, false, simtestutil.NewAppOptionsWithFlagHome(tempDir()))
+	// A throwaway app supplies the codecs, module basics and autocli options.
+	// Its state is in memory, but x/upgrade creates <home>/data when the app
+	// reads its upgrade-info file, so the home is a temporary directory that
+	// is removed once the app is built: every command used to leave one behind.
+	home := tempDir()
+	tempApp := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, false, simtestutil.NewAppOptionsWithFlagHome(home))
+	if home != app.DefaultNodeHome {
+		_ = os.RemoveAll(home)
+	}
 
 	initClientCtx := client.Context{}.
 		WithCodec(tempApp.AppCodec()).
@@ -72,11 +78,12 @@ func NewRootCmd() *cobra.Command {
 	return rootCmd
 }
 
+// tempDir is a fresh temporary directory for the throwaway app's home, or
+// the default home when none can be made.
 func tempDir() string {
 	dir, err := os.MkdirTemp("", "infrafid")
 	if err != nil {
-		dir = app.DefaultNodeHome
+		return app.DefaultNodeHome
 	}
-	defer os.RemoveAll(dir)
 	return dir
 }
