@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 )
 
 // ModuleAccountKeeper is what ModuleAccounts needs of x/auth.
@@ -69,4 +70,43 @@ func (m ModuleAccounts) account(ctx context.Context, module string) (sdk.AccAddr
 		return nil, errorsmod.Wrapf(sdkerrors.ErrUnknownAddress, "module account %s could not be created", module)
 	}
 	return addr, nil
+}
+
+// AccountReplacer is what EnsureModuleAccount needs of x/auth.
+type AccountReplacer interface {
+	GetModuleAddress(moduleName string) sdk.AccAddress
+	GetAccount(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
+	RemoveAccount(ctx context.Context, acc sdk.AccountI)
+	// GetModuleAccount creates the module account on first use.
+	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
+}
+
+// EnsureModuleAccount makes the account at module's address a module account.
+// A module paid by address in a multi-output transfer (x/bank's
+// InputOutputCoins) before its account existed holds a plain account there:
+// x/bank gives any new address one. x/auth then refuses that address every
+// module operation (GetModuleAccount panics on it), and a genesis exported
+// with it cannot be imported. A module address has no private key, so a
+// plain account there has never signed; it is replaced by the module account
+// (a new account number), and its coins stay where x/bank keeps them, under
+// the address. Anything else at the address (a public key, a sequence, a
+// vesting account) is an error: it is not the state a transfer leaves.
+func EnsureModuleAccount(ctx context.Context, ak AccountReplacer, module string) error {
+	addr := ak.GetModuleAddress(module)
+	if addr == nil {
+		return errorsmod.Wrapf(sdkerrors.ErrUnknownAddress, "module account %s is not registered", module)
+	}
+	if acc := ak.GetAccount(ctx, addr); acc != nil {
+		if _, ok := acc.(sdk.ModuleAccountI); ok {
+			return nil
+		}
+		if _, plain := acc.(*authtypes.BaseAccount); !plain || acc.GetPubKey() != nil || acc.GetSequence() != 0 {
+			return errorsmod.Wrapf(sdkerrors.ErrInvalidAddress, "the account at module %s's address %s is a %T that has signed or vests, not one a transfer left", module, addr, acc)
+		}
+		ak.RemoveAccount(ctx, acc)
+	}
+	if ak.GetModuleAccount(ctx, module) == nil {
+		return errorsmod.Wrapf(sdkerrors.ErrUnknownAddress, "module account %s could not be created", module)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -89,4 +90,101 @@ func TestModuleAccounts(t *testing.T) {
 		require.ErrorIs(t, err, sdkerrors.ErrUnknownAddress, tc.name)
 		require.Len(t, bank.sends, 3, tc.name)
 	}
+}
+
+// accountStore is x/auth's account map for EnsureModuleAccount: accounts by
+// address, new ones numbered in order, module names registered or not.
+type accountStore struct {
+	registered map[string]bool
+	accounts   map[string]sdk.AccountI
+	next       uint64
+}
+
+func (a *accountStore) GetModuleAddress(name string) sdk.AccAddress {
+	if !a.registered[name] {
+		return nil
+	}
+	return authtypes.NewModuleAddress(name)
+}
+
+func (a *accountStore) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
+	return a.accounts[addr.String()]
+}
+
+func (a *accountStore) RemoveAccount(_ context.Context, acc sdk.AccountI) {
+	delete(a.accounts, acc.GetAddress().String())
+}
+
+func (a *accountStore) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
+	addr := a.GetModuleAddress(name)
+	if addr == nil {
+		return nil
+	}
+	if acc, ok := a.accounts[addr.String()]; ok {
+		return acc.(sdk.ModuleAccountI) // x/auth panics on a plain account here
+	}
+	acc := authtypes.NewModuleAccount(authtypes.NewBaseAccount(addr, nil, a.next, 0), name)
+	a.next++
+	a.accounts[addr.String()] = acc
+	return acc
+}
+
+// TestEnsureModuleAccount: a missing module account is created, a plain
+// account a transfer left at the address is replaced by the module account,
+// a module account is left as it is; an account that signed or vests, and an
+// unregistered module, are errors that change nothing.
+func TestEnsureModuleAccount(t *testing.T) {
+	ctx := context.Background()
+	fees := authtypes.NewModuleAddress("fees")
+	newStore := func(at sdk.AccountI) *accountStore {
+		s := &accountStore{registered: map[string]bool{"fees": true}, accounts: map[string]sdk.AccountI{}, next: 7}
+		if at != nil {
+			s.accounts[fees.String()] = at
+		}
+		return s
+	}
+	requireModule := func(t *testing.T, s *accountStore, number uint64) {
+		t.Helper()
+		macc, ok := s.accounts[fees.String()].(sdk.ModuleAccountI)
+		require.True(t, ok, "%T", s.accounts[fees.String()])
+		require.Equal(t, "fees", macc.GetName())
+		require.Equal(t, number, macc.GetAccountNumber())
+	}
+
+	t.Run("missing", func(t *testing.T) {
+		s := newStore(nil)
+		require.NoError(t, keeperutil.EnsureModuleAccount(ctx, s, "fees"))
+		requireModule(t, s, 7)
+	})
+	t.Run("plain account left by a transfer", func(t *testing.T) {
+		s := newStore(authtypes.NewBaseAccount(fees, nil, 3, 0))
+		require.NoError(t, keeperutil.EnsureModuleAccount(ctx, s, "fees"))
+		requireModule(t, s, 7)
+	})
+	t.Run("module account", func(t *testing.T) {
+		s := newStore(authtypes.NewModuleAccount(authtypes.NewBaseAccount(fees, nil, 2, 0), "fees"))
+		require.NoError(t, keeperutil.EnsureModuleAccount(ctx, s, "fees"))
+		requireModule(t, s, 2)
+		require.Equal(t, uint64(7), s.next, "no account created")
+	})
+	signed := authtypes.NewBaseAccount(fees, nil, 3, 1)
+	keyed := authtypes.NewBaseAccount(fees, nil, 3, 0)
+	require.NoError(t, keyed.SetPubKey(secp256k1.GenPrivKey().PubKey()))
+	for _, tc := range []struct {
+		name string
+		acc  sdk.AccountI
+	}{{"signed", signed}, {"with a public key", keyed}} {
+		t.Run(tc.name, func(t *testing.T) {
+			acc := tc.acc
+			s := newStore(acc)
+			err := keeperutil.EnsureModuleAccount(ctx, s, "fees")
+			require.ErrorIs(t, err, sdkerrors.ErrInvalidAddress)
+			require.Same(t, acc, s.accounts[fees.String()], "left as it was")
+		})
+	}
+	t.Run("unregistered", func(t *testing.T) {
+		s := newStore(nil)
+		require.ErrorIs(t, keeperutil.EnsureModuleAccount(ctx, s, "nobody"), sdkerrors.ErrUnknownAddress)
+		require.Empty(t, s.accounts)
+	})
 }
