@@ -137,24 +137,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		})
 		fx.NextBlock(time.Second)
 
-		exported, err := fx.ExportAppStateAndValidators(zeroHeight, nil, nil)
-		require.NoError(t, err)
-		require.Len(t, exported.Validators, 1)
-
 		// A new chain started from the export holds the same module state.
-		fresh := testutil.NewApp(t)
-		_, err = fresh.InitChain(&abci.RequestInitChain{
-			ChainId:         testutil.ChainID,
-			Time:            fx.BlockTime(),
-			ConsensusParams: &exported.ConsensusParams,
-			AppStateBytes:   exported.AppState,
-			InitialHeight:   exported.Height + 1,
-		})
-		require.NoError(t, err, "zeroHeight=%v", zeroHeight)
-		_, err = fresh.FinalizeBlock(&abci.RequestFinalizeBlock{Height: exported.Height + 1, Time: fx.BlockTime().Add(time.Second)})
-		require.NoError(t, err)
-		_, err = fresh.Commit()
-		require.NoError(t, err)
+		fresh, exported := fx.RestartFromExport(zeroHeight)
+		require.Len(t, exported.Validators, 1)
 
 		again, err := fresh.ExportAppStateAndValidators(false, nil, nil)
 		require.NoError(t, err)

@@ -243,18 +243,7 @@ func TestCaliberExportImport(t *testing.T) {
 	})
 	fx.MustDeliver(insurer, &calibertypes.MsgIssuePolicy{Insurer: insurer.Address.String(), RequestId: 1, Premium: sdkmath.NewInt(10)})
 
-	exported, err := fx.ExportAppStateAndValidators(false, nil, nil)
-	require.NoError(t, err)
-	fresh := testutil.NewApp(t)
-	_, err = fresh.InitChain(&abci.RequestInitChain{
-		ChainId: testutil.ChainID, Time: fx.BlockTime(), ConsensusParams: &exported.ConsensusParams,
-		AppStateBytes: exported.AppState, InitialHeight: exported.Height + 1,
-	})
-	require.NoError(t, err)
-	_, err = fresh.FinalizeBlock(&abci.RequestFinalizeBlock{Height: exported.Height + 1, Time: fx.BlockTime().Add(time.Second)})
-	require.NoError(t, err)
-	_, err = fresh.Commit()
-	require.NoError(t, err)
+	fresh, exported := fx.RestartFromExport(false)
 	again, err := fresh.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)
 	var before, after map[string]json.RawMessage

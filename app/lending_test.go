@@ -584,18 +584,7 @@ func TestLendingExportImport(t *testing.T) {
 	f.NextBlock(l.NextDueTime.Sub(f.BlockTime()) - testutil.DefaultBlockTime)
 	f.MustDeliver(borrower, &lendingtypes.MsgRepay{Payer: borrower.Address.String(), LoanId: 1, Amount: l.InterestDue.Add(l.PrincipalDue)})
 
-	exported, err := f.ExportAppStateAndValidators(false, nil, nil)
-	require.NoError(t, err)
-	fresh := testutil.NewApp(t)
-	_, err = fresh.InitChain(&abci.RequestInitChain{
-		ChainId: testutil.ChainID, Time: f.BlockTime(), ConsensusParams: &exported.ConsensusParams,
-		AppStateBytes: exported.AppState, InitialHeight: exported.Height + 1,
-	})
-	require.NoError(t, err)
-	_, err = fresh.FinalizeBlock(&abci.RequestFinalizeBlock{Height: exported.Height + 1, Time: f.BlockTime().Add(time.Second)})
-	require.NoError(t, err)
-	_, err = fresh.Commit()
-	require.NoError(t, err)
+	fresh, exported := f.RestartFromExport(false)
 	again, err := fresh.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)
 	var before, after map[string]json.RawMessage

@@ -213,18 +213,7 @@ func TestStableExportImport(t *testing.T) {
 	fx.MustDeliver(user, &stabletypes.MsgMint{Sender: user.Address.String(), Amount: sdk.NewInt64Coin(stableReserve, 100_000_000)})
 	fx.NextBlock(time.Second)
 
-	exported, err := fx.ExportAppStateAndValidators(false, nil, nil)
-	require.NoError(t, err)
-	fresh := testutil.NewApp(t)
-	_, err = fresh.InitChain(&abci.RequestInitChain{
-		ChainId: testutil.ChainID, Time: fx.BlockTime(), ConsensusParams: &exported.ConsensusParams,
-		AppStateBytes: exported.AppState, InitialHeight: exported.Height + 1,
-	})
-	require.NoError(t, err)
-	_, err = fresh.FinalizeBlock(&abci.RequestFinalizeBlock{Height: exported.Height + 1, Time: fx.BlockTime().Add(time.Second)})
-	require.NoError(t, err)
-	_, err = fresh.Commit()
-	require.NoError(t, err)
+	fresh, exported := fx.RestartFromExport(false)
 
 	again, err := fresh.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)

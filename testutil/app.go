@@ -20,6 +20,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	"github.com/cosmos/cosmos-sdk/testutil/mock"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -233,4 +234,25 @@ func EventsOfType(res *abci.ExecTxResult, eventType string) []abci.Event {
 		}
 	}
 	return out
+}
+
+// RestartFromExport exports the chain's state (for a zero-height genesis when
+// zeroHeight) and starts a new in-memory chain from it: InitChain at the
+// export's next height, then that height's block, a second after the last
+// one. It returns the new chain, at that block, and the export.
+func (a *App) RestartFromExport(zeroHeight bool) (*app.App, servertypes.ExportedApp) {
+	a.t.Helper()
+	exported, err := a.ExportAppStateAndValidators(zeroHeight, nil, nil)
+	require.NoError(a.t, err)
+	fresh := NewApp(a.t)
+	_, err = fresh.InitChain(&abci.RequestInitChain{
+		ChainId: ChainID, Time: a.time, ConsensusParams: &exported.ConsensusParams,
+		AppStateBytes: exported.AppState, InitialHeight: exported.Height + 1,
+	})
+	require.NoError(a.t, err, "zeroHeight=%v", zeroHeight)
+	_, err = fresh.FinalizeBlock(&abci.RequestFinalizeBlock{Height: exported.Height + 1, Time: a.time.Add(time.Second)})
+	require.NoError(a.t, err)
+	_, err = fresh.Commit()
+	require.NoError(a.t, err)
+	return fresh, exported
 }
