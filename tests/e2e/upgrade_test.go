@@ -11,9 +11,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
 	"github.com/infrafi/infrafi/app"
 	"github.com/infrafi/infrafi/testutil/localnet"
+	lendingtypes "github.com/infrafi/infrafi/x/lending/types"
 	oracletypes "github.com/infrafi/infrafi/x/oracle/types"
+	stabletypes "github.com/infrafi/infrafi/x/stable/types"
 )
 
 const (
@@ -55,6 +59,13 @@ func TestUpgrade(t *testing.T) {
 	ctx := context.Background()
 
 	require.Zero(t, appliedUpgradeHeight(t, node0, upgradeTestPlan))
+	// The old chain's genesis created neither protocol_fees' nor x/lending's
+	// module account (a payment by address would have left a plain account
+	// there); the upgrade's migrations create them.
+	for _, m := range upgradeModuleAccounts {
+		_, err := node0.CLI("query", "auth", "account", authtypes.NewModuleAddress(m).String(), "--output", "json")
+		require.ErrorContains(t, err, "not found", "%s's account before the upgrade", m)
+	}
 
 	now, err := node0.Height(ctx)
 	require.NoError(t, err)
@@ -169,7 +180,29 @@ func TestUpgrade(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(out, &oracleParams), "%s", out)
 	require.Equal(t, oracletypes.DefaultMinPower.String(), oracleParams.Params.MinPower)
+
+	// x/stable's 1->2 and x/lending's 4->5 migrations created their module
+	// accounts.
+	for _, m := range upgradeModuleAccounts {
+		out, err := node0.CLI("query", "auth", "account", authtypes.NewModuleAddress(m).String(), "--output", "json")
+		require.NoError(t, err, "%s", out)
+		var acc struct {
+			Account struct {
+				Type  string `json:"type"`
+				Value struct {
+					Name string `json:"name"`
+				} `json:"value"`
+			} `json:"account"`
+		}
+		require.NoError(t, json.Unmarshal(out, &acc), "%s", out)
+		require.Equal(t, "/cosmos.auth.v1beta1.ModuleAccount", acc.Account.Type, "%s", out)
+		require.Equal(t, m, acc.Account.Value.Name)
+	}
 }
+
+// upgradeModuleAccounts are the module accounts infrafi pays by address,
+// which the old chain's genesis did not create.
+var upgradeModuleAccounts = []string{stabletypes.ProtocolFeeCollector, lendingtypes.ModuleName}
 
 // appliedUpgradeHeight is `query upgrade applied <name>`: the height the
 // named upgrade was applied at, zero if never.

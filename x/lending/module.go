@@ -23,7 +23,7 @@ import (
 )
 
 // ConsensusVersion is the x/lending state version; bump it with a migration.
-const ConsensusVersion = 4
+const ConsensusVersion = 5
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -114,6 +114,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	}
 	if err := cfg.RegisterMigration(types.ModuleName, 3, am.keeper.MigrateTitleLiens); err != nil {
 		panic(fmt.Errorf("register %s migration 3->4: %w", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 4, am.keeper.MigrateModuleAccount); err != nil {
+		panic(fmt.Errorf("register %s migration 4->5: %w", types.ModuleName, err))
 	}
 }
 

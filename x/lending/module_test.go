@@ -1,6 +1,7 @@
 package lending_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/infrafi/infrafi/x/internal/modtest"
 	"github.com/infrafi/infrafi/x/lending"
@@ -23,16 +25,19 @@ import (
 
 // TestMigrationsThroughModuleManager runs the registered migrations from
 // state version 1 the way an upgrade handler does: the module manager finds
-// both steps through the configurator; version 1's curator keys under "" and
+// every step through the configurator; version 1's curator keys under "" and
 // version 2's status keys of PENDING loans are gone, while a funded loan's
-// keys stay.
+// keys stay, and the plain account a payment left at the module's address is
+// its module account (version 5).
 func TestMigrationsThroughModuleManager(t *testing.T) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(lending.AppModuleBasic{})
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	ctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test")).Ctx
 	authority := sdk.AccAddress([]byte("authority___________")).String()
 	curator := sdk.AccAddress([]byte("curator_____________")).String()
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority, nil, nil, nil, nil, nil, log.NewNopLogger())
+	moduleAddr := authtypes.NewModuleAddress(types.ModuleName)
+	accounts := accountMap{types.ModuleName: authtypes.NewBaseAccount(moduleAddr, nil, 4, 0)}
+	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority, nil, accounts, nil, nil, nil, log.NewNopLogger())
 	am := lending.NewAppModule(encCfg.Codec, k, nil, nil, nil)
 	cfg := modtest.Register(encCfg, am).Configurator
 
@@ -47,7 +52,10 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	vm, err := module.NewManager(am).RunMigrations(ctx, cfg, module.VersionMap{types.ModuleName: 1})
 	require.NoError(t, err)
 	require.Equal(t, uint64(lending.ConsensusVersion), vm[types.ModuleName])
-	require.EqualValues(t, 4, lending.ConsensusVersion, "version 4 keeps each title's loan as its lien in x/caliber")
+	require.EqualValues(t, 5, lending.ConsensusVersion, "version 5 makes the module's account a module account")
+	macc, ok := accounts[types.ModuleName].(sdk.ModuleAccountI)
+	require.True(t, ok, "%T", accounts[types.ModuleName])
+	require.Equal(t, moduleAddr, macc.GetAddress())
 	for _, c := range []struct {
 		has  func() (bool, error)
 		want bool
@@ -61,4 +69,40 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, c.want, has)
 	}
+}
+
+// accountMap is x/auth's accounts for the module accounts, by module name.
+type accountMap map[string]sdk.AccountI
+
+func (accountMap) GetModuleAddress(name string) sdk.AccAddress {
+	return authtypes.NewModuleAddress(name)
+}
+func (m accountMap) HasAccount(ctx context.Context, addr sdk.AccAddress) bool {
+	return m.GetAccount(ctx, addr) != nil
+}
+
+func (m accountMap) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
+	for _, acc := range m {
+		if acc.GetAddress().Equals(addr) {
+			return acc
+		}
+	}
+	return nil
+}
+
+func (m accountMap) RemoveAccount(_ context.Context, acc sdk.AccountI) {
+	for name, a := range m {
+		if a.GetAddress().Equals(acc.GetAddress()) {
+			delete(m, name)
+		}
+	}
+}
+
+func (m accountMap) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
+	if acc, ok := m[name]; ok {
+		return acc.(sdk.ModuleAccountI)
+	}
+	acc := authtypes.NewEmptyModuleAccount(name)
+	m[name] = acc
+	return acc
 }

@@ -23,7 +23,7 @@ import (
 )
 
 // ConsensusVersion is the x/stable state version; bump it with a migration.
-const ConsensusVersion = 1
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -102,6 +102,9 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, am.keeper.MigrateModuleAccounts); err != nil {
+		panic(fmt.Errorf("register %s migration 1->2: %w", types.ModuleName, err))
+	}
 }
 
 // InitGenesis writes the genesis state; it panics on an invalid one, which halts

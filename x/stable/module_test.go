@@ -37,6 +37,8 @@ func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 }
 func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
 func (moduleNames) HasAccount(context.Context, sdk.AccAddress) bool             { return true }
+func (moduleNames) GetAccount(context.Context, sdk.AccAddress) sdk.AccountI     { return nil }
+func (moduleNames) RemoveAccount(context.Context, sdk.AccountI)                 {}
 
 func TestGenesisJSONThroughModule(t *testing.T) {
 	encCfg := moduletestutil.MakeTestEncodingConfig(stable.AppModuleBasic{})
@@ -85,7 +87,7 @@ func TestModuleServices(t *testing.T) {
 	for _, route := range []string{"Params", "Reserves", "Reserve", "ProofOfReserves", "Allowlist", "Allowlisted", "FeesCollected"} {
 		require.NotNil(t, queryRouter.Route("/infrafi.stable.v1.Query/"+route), route)
 	}
-	require.Equal(t, uint64(1), am.ConsensusVersion())
+	require.Equal(t, uint64(2), am.ConsensusVersion())
 	require.Equal(t, authtypes.NewModuleAddress(types.ModuleName), k.ModuleAddress())
 	require.Equal(t, authtypes.NewModuleAddress(types.ProtocolFeeCollector), k.FeeCollectorAddress())
 }

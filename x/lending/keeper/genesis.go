@@ -6,6 +6,9 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/lending/types"
 )
 
@@ -13,6 +16,9 @@ import (
 // aggregate from the loans.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
+		return err
+	}
+	if err := k.ensureModuleAccount(ctx); err != nil {
 		return err
 	}
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
@@ -128,4 +134,20 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	return gs, nil
+}
+
+// ensureModuleAccount makes the module's account exist, as a module account,
+// from genesis: a payment that tops up an exit fee pays it by address in a
+// multi-output transfer, and x/bank would give an address without an account
+// a plain one, which x/auth refuses every module operation. A plain account
+// already there (a genesis exported from a chain that had one) is replaced.
+func (k Keeper) ensureModuleAccount(ctx context.Context) error {
+	return keeperutil.EnsureModuleAccount(ctx, k.account, types.ModuleName)
+}
+
+// MigrateModuleAccount (state version 4 to 5) gives a chain that started
+// before InitGenesis created it the module's account, replacing a plain
+// account that a payment left at its address (its coins stay).
+func (k Keeper) MigrateModuleAccount(ctx sdk.Context) error {
+	return k.ensureModuleAccount(ctx)
 }

@@ -215,6 +215,13 @@ func (fakeAccounts) HasAccount(context.Context, sdk.AccAddress) bool { return tr
 func (fakeAccounts) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
 	return authtypes.NewEmptyModuleAccount(name)
 }
+func (a fakeAccounts) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
+	if addr.Equals(a.GetModuleAddress(types.ModuleName)) {
+		return authtypes.NewEmptyModuleAccount(types.ModuleName)
+	}
+	return nil
+}
+func (fakeAccounts) RemoveAccount(context.Context, sdk.AccountI) {}
 
 // fakeCaliber serves titles, valuations, staleness and policies from memory.
 type fakeCaliber struct {

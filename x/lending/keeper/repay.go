@@ -213,7 +213,9 @@ func (k Keeper) applyPayment(ctx context.Context, l *types.Loan, source string, 
 		outputs = append(outputs, banktypes.Output{Address: l.Curator, Coins: usdai(toCurator)})
 	}
 	// Only a payer or the lockbox tops up the exit fee (feeFromPayment is
-	// zero otherwise); close pays it on from this module with the DSR.
+	// zero otherwise); close pays it on from this module with the DSR. Paid
+	// by address: the module's account exists from genesis (older chains:
+	// the 4->5 migration), so no plain account is left there.
 	if feeFromPayment.IsPositive() {
 		outputs = append(outputs, banktypes.Output{Address: k.account.GetModuleAddress(types.ModuleName).String(), Coins: usdai(feeFromPayment)})
 	}

@@ -29,6 +29,10 @@ type BankKeeper interface {
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
 	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	GetAccount(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
+	// RemoveAccount replaces a plain account left at the module's address
+	// (keeperutil.EnsureModuleAccount).
+	RemoveAccount(ctx context.Context, acc sdk.AccountI)
 	// GetModuleAccount creates the module account on first use.
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }

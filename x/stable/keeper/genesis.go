@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/infrafi/infrafi/x/internal/keeperutil"
 	"github.com/infrafi/infrafi/x/stable/types"
 )
 
@@ -19,12 +20,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	// Both module accounts exist from genesis: x/yield and x/lending pay
-	// protocol_fees by address in multi-output transfers, and x/bank would
-	// give an address without an account a plain one, which every later
-	// module transfer to it refuses.
-	k.ak.GetModuleAccount(ctx, types.ModuleName)
-	k.ak.GetModuleAccount(ctx, types.ProtocolFeeCollector)
+	if err := k.ensureModuleAccounts(ctx); err != nil {
+		return err
+	}
 	if err := k.SetParams(ctx, gs.Params); err != nil {
 		return err
 	}
@@ -80,4 +78,26 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	return gs, nil
+}
+
+// ensureModuleAccounts makes both module accounts exist, as module accounts,
+// from genesis: x/yield and x/lending pay protocol_fees by address in
+// multi-output transfers, and x/bank would give an address without an account
+// a plain one, which x/auth refuses every module operation. A plain account
+// already there (a genesis exported from a chain that had one) is replaced.
+func (k Keeper) ensureModuleAccounts(ctx context.Context) error {
+	for _, name := range []string{types.ModuleName, types.ProtocolFeeCollector} {
+		if err := keeperutil.EnsureModuleAccount(ctx, k.ak, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MigrateModuleAccounts (state version 1 to 2) gives a chain that started
+// before InitGenesis created them its stable and protocol_fees module
+// accounts, replacing a plain account that a multi-output transfer left at
+// either address (their coins stay).
+func (k Keeper) MigrateModuleAccounts(ctx sdk.Context) error {
+	return k.ensureModuleAccounts(ctx)
 }

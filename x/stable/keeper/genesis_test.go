@@ -8,6 +8,8 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/infrafi/infrafi/x/stable/types"
@@ -118,4 +120,59 @@ func TestInitGenesisCreatesModuleAccounts(t *testing.T) {
 	require.NoError(t, f.bank.SendCoinsFromAccountToModule(f.ctx, alice, types.ModuleName, fee))
 	require.NoError(t, f.bank.SendCoinsFromModuleToModule(f.ctx, types.ModuleName, types.ProtocolFeeCollector, fee))
 	require.Equal(t, math.NewInt(10), f.bank.GetBalance(f.ctx, fees, usdc).Amount)
+}
+
+// A chain that started before genesis created protocol_fees gets a plain
+// account there from its first multi-output fee payment, and x/auth then
+// refuses the address every module operation (GetModuleAccount panics on it,
+// so x/bank's module transfers do, and so did this module's InitGenesis on a
+// genesis exported with it). The 1->2 migration, and InitGenesis, replace it
+// with the module account; the coins stay; a second run changes nothing.
+func TestPlainFeeCollectorAccountReplaced(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fix  func(f *fixture) error
+	}{
+		{"migration 1->2", func(f *fixture) error { return f.k.MigrateModuleAccounts(f.ctx) }},
+		{"InitGenesis", func(f *fixture) error { return f.k.InitGenesis(f.ctx, types.DefaultGenesis()) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			fees := f.ak.GetModuleAddress(types.ProtocolFeeCollector)
+			fee := sdk.NewCoins(sdk.NewCoin(usdc, math.NewInt(5)))
+			in := banktypes.Input{Address: alice.String(), Coins: fee}
+			require.NoError(t, f.bank.InputOutputCoins(f.ctx, in, []banktypes.Output{{Address: fees.String(), Coins: fee}}))
+			_, plain := f.ak.GetAccount(f.ctx, fees).(*authtypes.BaseAccount)
+			require.True(t, plain, "x/bank left a plain account at the collector's address")
+			require.Panics(t, func() {
+				_ = f.bank.SendCoinsFromAccountToModule(f.ctx, alice, types.ProtocolFeeCollector, fee)
+			}, "x/auth refuses a plain account at a module address")
+
+			require.NoError(t, tc.fix(f))
+			for _, name := range []string{types.ModuleName, types.ProtocolFeeCollector} {
+				macc, ok := f.ak.GetAccount(f.ctx, f.ak.GetModuleAddress(name)).(sdk.ModuleAccountI)
+				require.True(t, ok, "%s is a module account", name)
+				require.Equal(t, name, macc.GetName())
+			}
+			number := f.ak.GetAccount(f.ctx, fees).GetAccountNumber()
+			require.Equal(t, math.NewInt(5), f.balance(fees, usdc), "the coins stay")
+			require.NoError(t, f.bank.SendCoinsFromAccountToModule(f.ctx, alice, types.ProtocolFeeCollector, fee))
+			require.Equal(t, math.NewInt(10), f.balance(fees, usdc))
+
+			require.NoError(t, f.k.MigrateModuleAccounts(f.ctx))
+			require.Equal(t, number, f.ak.GetAccount(f.ctx, fees).GetAccountNumber(), "a module account is left as it is")
+		})
+	}
+}
+
+// An account at a module address that has signed is not one a transfer
+// leaves: InitGenesis refuses it and leaves it in place.
+func TestInitGenesisRefusesSignedAccountAtModuleAddress(t *testing.T) {
+	f := newFixture(t)
+	fees := f.ak.GetModuleAddress(types.ProtocolFeeCollector)
+	acc := f.ak.NewAccountWithAddress(f.ctx, fees)
+	require.NoError(t, acc.SetSequence(3))
+	f.ak.SetAccount(f.ctx, acc)
+	require.ErrorIs(t, f.k.InitGenesis(f.ctx, types.DefaultGenesis()), sdkerrors.ErrInvalidAddress)
+	require.Equal(t, uint64(3), f.ak.GetAccount(f.ctx, fees).GetSequence())
 }

@@ -281,6 +281,8 @@ type noModules struct{}
 func (noModules) GetModuleAddress(string) sdk.AccAddress                      { return nil }
 func (noModules) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
 func (noModules) HasAccount(context.Context, sdk.AccAddress) bool             { return false }
+func (noModules) GetAccount(context.Context, sdk.AccAddress) sdk.AccountI     { return nil }
+func (noModules) RemoveAccount(context.Context, sdk.AccountI)                 {}
 
 type moduleNames struct{}
 
@@ -289,3 +291,5 @@ func (moduleNames) GetModuleAddress(name string) sdk.AccAddress {
 }
 func (moduleNames) GetModuleAccount(context.Context, string) sdk.ModuleAccountI { return nil }
 func (moduleNames) HasAccount(context.Context, sdk.AccAddress) bool             { return true }
+func (moduleNames) GetAccount(context.Context, sdk.AccAddress) sdk.AccountI     { return nil }
+func (moduleNames) RemoveAccount(context.Context, sdk.AccountI)                 {}

@@ -13,6 +13,10 @@ import (
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
 	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	GetAccount(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
+	// RemoveAccount replaces a plain account left at a module address
+	// (keeperutil.EnsureModuleAccount).
+	RemoveAccount(ctx context.Context, acc sdk.AccountI)
 	// GetModuleAccount creates the module account on first use.
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
 }

@@ -184,7 +184,8 @@ func (k Keeper) BookSenior(ctx context.Context, fromModule string, pos types.Sen
 	}
 	if r.fee.IsPositive() {
 		// Paid by address: x/stable creates the collector's module account at
-		// genesis, so this transfer cannot leave a plain account there.
+		// genesis (older chains in its 1->2 migration), so this transfer
+		// cannot leave a plain account there.
 		outs = append(outs, banktypes.Output{Address: k.ak.GetModuleAddress(FeeCollector).String(), Coins: usdai(r.fee)})
 	}
 	return r.next, outs, k.bookReceipt(ctx, fromModule, r, principal, interest)
