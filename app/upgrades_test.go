@@ -122,6 +122,7 @@ func TestUpgradeReplacesPlainModuleAccounts(t *testing.T) {
 // setupWithUpgrade starts a fixture chain whose binary registers the upgrade
 // name at build time (app.UpgradeName: the plain module migrations).
 func setupWithUpgrade(t *testing.T, name string) *testutil.App {
+	t.Helper()
 	prev := app.UpgradeName
 	app.UpgradeName = name
 	t.Cleanup(func() { app.UpgradeName = prev })
