@@ -1,7 +1,6 @@
 package lending_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,7 +35,8 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	authority := sdk.AccAddress([]byte("authority___________")).String()
 	curator := sdk.AccAddress([]byte("curator_____________")).String()
 	moduleAddr := authtypes.NewModuleAddress(types.ModuleName)
-	accounts := accountMap{types.ModuleName: authtypes.NewBaseAccount(moduleAddr, nil, 4, 0)}
+	accounts := modtest.NewAccounts(types.ModuleName)
+	accounts.Set(authtypes.NewBaseAccount(moduleAddr, nil, 4, 0))
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), authority, nil, accounts, nil, nil, nil, log.NewNopLogger())
 	am := lending.NewAppModule(encCfg.Codec, k, nil, nil, nil)
 	cfg := modtest.Register(encCfg, am).Configurator
@@ -53,8 +53,8 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(lending.ConsensusVersion), vm[types.ModuleName])
 	require.EqualValues(t, 5, lending.ConsensusVersion, "version 5 makes the module's account a module account")
-	macc, ok := accounts[types.ModuleName].(sdk.ModuleAccountI)
-	require.True(t, ok, "%T", accounts[types.ModuleName])
+	macc, ok := accounts.Module(types.ModuleName).(sdk.ModuleAccountI)
+	require.True(t, ok, "%T", accounts.Module(types.ModuleName))
 	require.Equal(t, moduleAddr, macc.GetAddress())
 	for _, c := range []struct {
 		has  func() (bool, error)
@@ -69,40 +69,4 @@ func TestMigrationsThroughModuleManager(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, c.want, has)
 	}
-}
-
-// accountMap is x/auth's accounts for the module accounts, by module name.
-type accountMap map[string]sdk.AccountI
-
-func (accountMap) GetModuleAddress(name string) sdk.AccAddress {
-	return authtypes.NewModuleAddress(name)
-}
-func (m accountMap) HasAccount(ctx context.Context, addr sdk.AccAddress) bool {
-	return m.GetAccount(ctx, addr) != nil
-}
-
-func (m accountMap) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
-	for _, acc := range m {
-		if acc.GetAddress().Equals(addr) {
-			return acc
-		}
-	}
-	return nil
-}
-
-func (m accountMap) RemoveAccount(_ context.Context, acc sdk.AccountI) {
-	for name, a := range m {
-		if a.GetAddress().Equals(acc.GetAddress()) {
-			delete(m, name)
-		}
-	}
-}
-
-func (m accountMap) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
-	if acc, ok := m[name]; ok {
-		return acc.(sdk.ModuleAccountI)
-	}
-	acc := authtypes.NewEmptyModuleAccount(name)
-	m[name] = acc
-	return acc
 }

@@ -12,6 +12,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
 	"github.com/infrafi/infrafi/x/internal/keeperutil"
+	"github.com/infrafi/infrafi/x/internal/modtest"
 )
 
 // fakeAuth knows the registered module names and which accounts exist;
@@ -92,43 +93,6 @@ func TestModuleAccounts(t *testing.T) {
 	}
 }
 
-// accountStore is x/auth's account map for EnsureModuleAccount: accounts by
-// address, new ones numbered in order, module names registered or not.
-type accountStore struct {
-	registered map[string]bool
-	accounts   map[string]sdk.AccountI
-	next       uint64
-}
-
-func (a *accountStore) GetModuleAddress(name string) sdk.AccAddress {
-	if !a.registered[name] {
-		return nil
-	}
-	return authtypes.NewModuleAddress(name)
-}
-
-func (a *accountStore) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
-	return a.accounts[addr.String()]
-}
-
-func (a *accountStore) RemoveAccount(_ context.Context, acc sdk.AccountI) {
-	delete(a.accounts, acc.GetAddress().String())
-}
-
-func (a *accountStore) GetModuleAccount(_ context.Context, name string) sdk.ModuleAccountI {
-	addr := a.GetModuleAddress(name)
-	if addr == nil {
-		return nil
-	}
-	if acc, ok := a.accounts[addr.String()]; ok {
-		return acc.(sdk.ModuleAccountI) // x/auth panics on a plain account here
-	}
-	acc := authtypes.NewModuleAccount(authtypes.NewBaseAccount(addr, nil, a.next, 0), name)
-	a.next++
-	a.accounts[addr.String()] = acc
-	return acc
-}
-
 // TestEnsureModuleAccount: a missing module account is created, a plain
 // account a transfer left at the address is replaced by the module account,
 // a module account is left as it is; an account that signed or vests, and an
@@ -136,17 +100,18 @@ func (a *accountStore) GetModuleAccount(_ context.Context, name string) sdk.Modu
 func TestEnsureModuleAccount(t *testing.T) {
 	ctx := context.Background()
 	fees := authtypes.NewModuleAddress("fees")
-	newStore := func(at sdk.AccountI) *accountStore {
-		s := &accountStore{registered: map[string]bool{"fees": true}, accounts: map[string]sdk.AccountI{}, next: 7}
+	newStore := func(at sdk.AccountI) *modtest.Accounts {
+		s := modtest.NewAccounts("fees")
+		s.Next = 7
 		if at != nil {
-			s.accounts[fees.String()] = at
+			s.Set(at)
 		}
 		return s
 	}
-	requireModule := func(t *testing.T, s *accountStore, number uint64) {
+	requireModule := func(t *testing.T, s *modtest.Accounts, number uint64) {
 		t.Helper()
-		macc, ok := s.accounts[fees.String()].(sdk.ModuleAccountI)
-		require.True(t, ok, "%T", s.accounts[fees.String()])
+		macc, ok := s.Module("fees").(sdk.ModuleAccountI)
+		require.True(t, ok, "%T", s.Module("fees"))
 		require.Equal(t, "fees", macc.GetName())
 		require.Equal(t, number, macc.GetAccountNumber())
 	}
@@ -165,7 +130,7 @@ func TestEnsureModuleAccount(t *testing.T) {
 		s := newStore(authtypes.NewModuleAccount(authtypes.NewBaseAccount(fees, nil, 2, 0), "fees"))
 		require.NoError(t, keeperutil.EnsureModuleAccount(ctx, s, "fees"))
 		requireModule(t, s, 2)
-		require.Equal(t, uint64(7), s.next, "no account created")
+		require.Equal(t, uint64(7), s.Next, "no account created")
 	})
 	signed := authtypes.NewBaseAccount(fees, nil, 3, 1)
 	keyed := authtypes.NewBaseAccount(fees, nil, 3, 0)
@@ -179,12 +144,12 @@ func TestEnsureModuleAccount(t *testing.T) {
 			s := newStore(acc)
 			err := keeperutil.EnsureModuleAccount(ctx, s, "fees")
 			require.ErrorIs(t, err, sdkerrors.ErrInvalidAddress)
-			require.Same(t, acc, s.accounts[fees.String()], "left as it was")
+			require.Same(t, acc, s.Module("fees"), "left as it was")
 		})
 	}
 	t.Run("unregistered", func(t *testing.T) {
 		s := newStore(nil)
 		require.ErrorIs(t, keeperutil.EnsureModuleAccount(ctx, s, "nobody"), sdkerrors.ErrUnknownAddress)
-		require.Empty(t, s.accounts)
+		require.Empty(t, s.ByAddress)
 	})
 }

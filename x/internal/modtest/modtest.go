@@ -1,5 +1,6 @@
 // Package modtest wires one module the way the app does, for module tests
-// that need its services without building the app. It is imported only by
+// that need its services without building the app, and fakes x/auth's
+// account store for module-account code (Accounts). It is imported only by
 // tests.
 package modtest
 
